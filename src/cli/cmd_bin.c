@@ -1,0 +1,12 @@
+/* cmd_bin.c — PLACEHOLDER until its issue lands; replaced by the real command. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+
+int qn_cmd_bin(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "qonaq bin: not built yet\n");
+    return 2;
+}

@@ -1,0 +1,12 @@
+/* cmd_checklist.c — PLACEHOLDER until its issue lands; replaced by the real command. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+
+int qn_cmd_checklist(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "qonaq checklist: not built yet\n");
+    return 2;
+}

@@ -1,0 +1,12 @@
+/* cmd_iin.c — PLACEHOLDER until its issue lands; replaced by the real command. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+
+int qn_cmd_iin(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "qonaq iin: not built yet\n");
+    return 2;
+}

@@ -1,0 +1,12 @@
+/* cmd_serve.c — PLACEHOLDER until its issue lands; replaced by the real command. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+
+int qn_cmd_serve(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "qonaq serve: not built yet\n");
+    return 2;
+}
