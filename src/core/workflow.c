@@ -53,6 +53,17 @@ static const char *const state_names[QN_APP_STATE_COUNT] = {
     [QN_APP_EXPIRED] = "expired",
 };
 
+static const char *const kind_titles[QN_APP_KIND_COUNT] = {
+    [QN_APP_FOREIGNER_TEMPORARY] = "Registration of a foreigner or stateless person temporarily staying",
+    [QN_APP_CITIZEN_TEMPORARY] = "Temporary registration of a citizen at a place of residence",
+    [QN_APP_PERMANENT_RESIDENT] = "Registration of a foreigner permanently residing, or of a refugee",
+    [QN_APP_TRP] = "Temporary residence permit",
+    [QN_APP_VISA_EXTENSION] = "Extension of stay (visa)",
+    [QN_APP_LOST_PASSPORT] = "Certificate of loss of a passport",
+    [QN_APP_EXIT_VISA] = "Exit visa",
+    [QN_APP_SELF_REGISTRATION] = "Self-registration of a foreigner",
+};
+
 /* "cannot <verb> an application that <state phrase>" */
 static const char *const state_phrases[QN_APP_STATE_COUNT] = {
     [QN_APP_DRAFT] = "is a draft",
@@ -214,6 +225,11 @@ QN_NAME_FUNCS(actor_role, qn_actor_role, role_names, QN_ROLE_COUNT)
 QN_NAME_FUNCS(app_representation, qn_app_representation, rep_names, QN_REP_COUNT)
 QN_NAME_FUNCS(notice_kind, qn_notice_kind, notice_names, QN_NOTICE_KIND_COUNT)
 QN_NAME_FUNCS(refusal_reason, qn_refusal_reason, reason_names, QN_REASON_COUNT)
+
+const char *qn_app_kind_title(qn_app_kind kind)
+{
+    return name_of(kind_titles, QN_APP_KIND_COUNT, (int)kind);
+}
 
 const char *qn_refusal_reason_label(qn_refusal_reason reason)
 {
@@ -495,6 +511,28 @@ size_t qn_app_allowed_events(qn_app_kind kind, qn_app_state state, qn_actor_role
     return count;
 }
 
+/* ---- signatures ----------------------------------------------------------- */
+
+qn_app_signatures qn_app_required_signatures(qn_app_kind kind)
+{
+    qn_app_signatures none = {false, false, false};
+    if (!kind_ok(kind))
+        return none;
+    qn_app_signatures s = {true, false, false};
+    if (kind == QN_APP_CITIZEN_TEMPORARY)
+        s.owners_consent = true; /* Seed 002. */
+    if (kind == QN_APP_SELF_REGISTRATION)
+        s.host_confirms = true; /* MVD Order No. 923. */
+    return s;
+}
+
+size_t qn_app_consents_required(size_t n_owners, bool applicant_is_owner)
+{
+    if (applicant_is_owner)
+        return n_owners > 0 ? n_owners - 1 : 0;
+    return n_owners;
+}
+
 /* ---- deadlines ------------------------------------------------------------ */
 
 qn_app_term qn_app_processing_term(qn_app_kind kind, qn_app_state state)
@@ -563,7 +601,7 @@ static bool has_words(const char *text)
 {
     if (text == NULL)
         return false;
-    for (size_t i = 0; text[i] != '\0' && i <= QN_APP_REASON_TEXT_MAX; i++)
+    for (size_t i = 0; i <= QN_APP_REASON_TEXT_MAX && text[i] != '\0'; i++)
         if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
             return true;
     return false;
@@ -590,7 +628,7 @@ qn_code qn_app_decision_check(qn_app_kind kind, qn_app_event event, const qn_app
         return qn_err_set(err, QN_E_INVALID, "unknown application kind or event");
     if (decision == NULL)
         return qn_err_set(err, QN_E_INVALID, "a decision is required");
-    qn_err tmp;
+    qn_err tmp = {0};
     qn_err *e = err != NULL ? err : &tmp;
     qn_err_clear(e);
     const qn_app_decision *d = decision;

@@ -178,6 +178,10 @@ bool qn_notice_kind_parse(const char *s, size_t len, qn_notice_kind *out);
 const char *qn_refusal_reason_name(qn_refusal_reason reason);
 bool qn_refusal_reason_parse(const char *s, size_t len, qn_refusal_reason *out);
 
+/* The service's English title ("Registration of a foreigner temporarily
+ * staying"); "?" if out of range. */
+const char *qn_app_kind_title(qn_app_kind kind);
+
 /* An English label for a refusal reason ("Documents are incomplete"); "?" if
  * out of range. */
 const char *qn_refusal_reason_label(qn_refusal_reason reason);
@@ -221,6 +225,27 @@ size_t qn_app_allowed_events(qn_app_kind kind, qn_app_state state, qn_actor_role
 /* The kind's table (static, never NULL for a valid kind) and its length in *n;
  * NULL and *n = 0 for an out-of-range kind. For documentation and tooling. */
 const qn_app_rule *qn_app_rules(qn_app_kind kind, size_t *n);
+
+/* --- signatures and consents --------------------------------------------- */
+
+/* Who must sign for an application of a kind to go ahead. */
+typedef struct {
+    bool applicant_signs;  /* the applicant signs the application (EDS or one-time code) */
+    bool owners_consent;   /* every owner other than the applicant consents (co_signer) */
+    bool host_confirms;    /* the host confirms (co_signer) */
+} qn_app_signatures;
+
+/* The signatures a kind needs: every kind is signed by its applicant;
+ * citizen_temporary also needs the owners' consents (seed 002);
+ * self_registration the host's confirmation (Order 923). Out of range: all false. */
+qn_app_signatures qn_app_required_signatures(qn_app_kind kind);
+
+/* How many owners' consents a citizen_temporary application needs: one from
+ * each of the n_owners registered owners of the housing except the applicant
+ * (seed 002: the owner's consent "if applicant is not the owner", co-owners'
+ * "if applicant is not the only owner"). With applicant_is_owner and
+ * n_owners == 0 (inconsistent) returns 0. */
+size_t qn_app_consents_required(size_t n_owners, bool applicant_is_owner);
 
 /* --- deadlines ------------------------------------------------------------- */
 

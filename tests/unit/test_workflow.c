@@ -803,6 +803,27 @@ START_TEST(decisions_carry_their_reasons)
 }
 END_TEST
 
+START_TEST(signatures_and_consents)
+{
+    for (int k = 0; k < QN_APP_KIND_COUNT; k++) {
+        qn_app_signatures sig = qn_app_required_signatures((qn_app_kind)k);
+        ck_assert(sig.applicant_signs);
+        ck_assert(sig.owners_consent == (k == QN_APP_CITIZEN_TEMPORARY));
+        ck_assert(sig.host_confirms == (k == QN_APP_SELF_REGISTRATION));
+        ck_assert_str_ne(qn_app_kind_title((qn_app_kind)k), "?");
+    }
+    qn_app_signatures none = qn_app_required_signatures(QN_APP_KIND_COUNT);
+    ck_assert(!none.applicant_signs && !none.owners_consent && !none.host_confirms);
+    ck_assert_str_eq(qn_app_kind_title(QN_APP_TRP), "Temporary residence permit");
+    /* seed 002: the applicant who is the only owner needs nobody's consent */
+    ck_assert_uint_eq(qn_app_consents_required(1, true), 0);
+    ck_assert_uint_eq(qn_app_consents_required(3, true), 2);
+    ck_assert_uint_eq(qn_app_consents_required(1, false), 1);
+    ck_assert_uint_eq(qn_app_consents_required(3, false), 3);
+    ck_assert_uint_eq(qn_app_consents_required(0, true), 0);
+}
+END_TEST
+
 static Suite *workflow_suite(void)
 {
     Suite *s = suite_create("workflow");
@@ -819,6 +840,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, deadlines_and_overdue);
     tcase_add_test(tc, self_registration_from_july_2026);
     tcase_add_test(tc, decisions_carry_their_reasons);
+    tcase_add_test(tc, signatures_and_consents);
     suite_add_tcase(s, tc);
     return s;
 }
