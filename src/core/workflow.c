@@ -535,6 +535,8 @@ size_t qn_app_consents_required(size_t n_owners, bool applicant_is_owner)
 
 /* ---- deadlines ------------------------------------------------------------ */
 
+#define QN_APP_INSTANT_MAX INT64_C(4133980800) /* 2101-01-01T00:00:00Z */
+
 qn_app_term qn_app_processing_term(qn_app_kind kind, qn_app_state state)
 {
     qn_app_term none = {QN_TERM_NONE, 0, NULL};
@@ -558,6 +560,9 @@ qn_code qn_app_deadline(qn_app_term term, int64_t started, qn_add_working_days_f
 {
     if (term.amount < 1)
         return qn_err_set(err, QN_E_INVALID, "a term needs an amount of at least 1");
+    /* 1970-01-01 to 2100-12-31: the range of qonaq's dates, and no overflow below. */
+    if (started < 0 || started >= QN_APP_INSTANT_MAX)
+        return qn_err_set(err, QN_E_INVALID, "the start of a term must be between 1970 and 2100");
     switch (term.unit) {
     case QN_TERM_MINUTES:
         if (term.amount > 60 * 24 * 366)

@@ -278,7 +278,8 @@ typedef qn_date_t (*qn_add_working_days_fn)(void *user, qn_date_t from, int n);
  * started (UTC epoch seconds). Minutes: started + amount*60. Working days: the
  * end (23:59:59 Kazakhstan time) of the day add_working_days(user, day of
  * started in Kazakhstan, amount). Errors: QN_E_INVALID for QN_TERM_NONE, an
- * amount below 1, or a working-day term with no callback. */
+ * amount below 1, started outside 1970-2100, a working-day term with no
+ * callback, or a callback returning QN_DATE_NONE. */
 qn_code qn_app_deadline(qn_app_term term, int64_t started, qn_add_working_days_fn add_working_days,
                         void *user, int64_t *deadline, qn_err *err);
 

@@ -681,6 +681,8 @@ START_TEST(deadlines_and_overdue)
     qn_app_term none = qn_app_processing_term(QN_APP_TRP, QN_APP_IN_REVIEW);
     ck_assert_int_eq(qn_app_deadline(none, friday_10, add_weekdays, &calls, &deadline, &err),
                      QN_E_INVALID);
+    ck_assert_int_eq(qn_app_deadline(t, -1, NULL, NULL, &deadline, &err), QN_E_INVALID);
+    ck_assert_int_eq(qn_app_deadline(t, INT64_MAX, NULL, NULL, &deadline, &err), QN_E_INVALID);
     qn_app_term zero = {QN_TERM_MINUTES, 0, "x"};
     ck_assert_int_eq(qn_app_deadline(zero, friday_10, NULL, NULL, &deadline, &err), QN_E_INVALID);
 
