@@ -131,7 +131,9 @@ qn_code qn_trp_period_compute(const qn_trp_request *req, qn_trp_period *out, qn_
         return rc;
 
     const char *by = "requested";
-    qn_date_t max_to = qn_date_add_months(from, cat->max_months) - 1;
+    /* N months from `from`: the day before the same day N months later,
+     * i.e. (from - 1) + N months, so 2024-02-29 + 12 months ends 2025-02-28. */
+    qn_date_t max_to = qn_date_add_months(from - 1, cat->max_months);
     if (max_to < to) {
         to = max_to;
         by = "max_term";

@@ -99,7 +99,7 @@ typedef struct {
 } qn_trp_period;
 
 /* The permitted period: from = requested_from, to = the earliest of
- * requested_to, from + max_months - 1 day (qn_date_add_months), the passport's
+ * requested_to, (from - 1 day) + max_months (qn_date_add_months), the passport's
  * last valid day (ekaraganda.kz, MVD order 2022: never beyond the passport)
  * and basis_end (gov.kz/services/4631: not beyond the contract). Field errors
  * (QN_E_INVALID): "category" unknown; "requested_from"/"requested_to" missing
