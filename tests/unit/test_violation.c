@@ -342,6 +342,10 @@ START_TEST(notifications_per_entry)
     ck_assert_int_eq(out[3].deadline, D("2026-04-07"));
     ck_assert_str_eq(qn_notify_status_name(out[3].status), "late");
 
+    /* On the deadline day itself it is still pending. */
+    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-22"), NULL, out, &err),
+                     QN_OK);
+    ck_assert_int_eq(out[2].status, QN_NOTIFY_PENDING);
     /* The day after the open trip's deadline, it is missing. */
     ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-23"), NULL, out, &err),
                      QN_OK);
