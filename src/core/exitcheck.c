@@ -14,8 +14,8 @@
 static const char *const basis_names[] = {"regime", "permit", "extended_visa", "exit_visa", "not"};
 static const char *const verdict_names[] = {"clear", "warn", "stop"};
 static const char *const reason_names[QN_EXR_COUNT] = {
-    "overstay",        "open_overstay_case", "notification_missing", "notification_late",
-    "open_host_case",  "earlier_breach",     "stay_limit_unknown",   "regime_unconfirmed"};
+    "overstay",       "open_overstay_case", "notification_missing", "notification_late",
+    "open_host_case", "earlier_breach",     "stay_limit_unknown",   "regime_unconfirmed"};
 
 const char *qn_lawful_basis_name(qn_lawful_basis basis)
 {
@@ -35,8 +35,8 @@ const char *qn_exit_reason_name(qn_exit_reason reason)
 #define BIT(r) (1u << (unsigned)(r))
 #define STOP_REASONS (BIT(QN_EXR_OVERSTAY) | BIT(QN_EXR_OPEN_OVERSTAY_CASE))
 
-qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_out,
-                      qn_exit_result *out, qn_err *err)
+qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_out, qn_exit_result *out,
+                      qn_err *err)
 {
     qn_err_clear(err);
     memset(out, 0, sizeof *out);
@@ -57,8 +57,7 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
         return qn_err_set(err, QN_E_TOO_LARGE, "at most %d permits, visas and exit visa in all",
                           QN_STAY_MAX_PERMITS);
     if (in->n_cases > QN_CTL_MAX_NOTIFICATIONS)
-        return qn_err_set(err, QN_E_TOO_LARGE, "at most %d cases are accepted",
-                          QN_CTL_MAX_NOTIFICATIONS);
+        return qn_err_set(err, QN_E_TOO_LARGE, "at most %d cases are accepted", QN_CTL_MAX_NOTIFICATIONS);
     for (size_t i = 0; i < in->n_visas; i++) {
         snprintf(field, sizeof field, "visas[%zu]", i);
         const qn_ctl_visa *v = &in->visas[i];
@@ -99,8 +98,8 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
         if (!entries)
             return qn_err_set(err, QN_E_NOMEM, "out of memory");
     }
-    rc = qn_ctl_check_notifications(in->trips, in->n_trips, in->notifications,
-                                    in->n_notifications, in->exit_date, NULL, entries, err);
+    rc = qn_ctl_check_notifications(in->trips, in->n_trips, in->notifications, in->n_notifications,
+                                    in->exit_date, NULL, entries, err);
     if (rc == QN_OK) {
         qn_date_t since = qn_regime_registration_exemption_start();
         for (size_t i = 0; i < in->n_trips; i++) {
@@ -133,8 +132,8 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
         if (v->kind != QN_VISA_ORDINARY)
             continue;
         if (regime.needs_visa) {
-            if (v->from <= ct->entry && ct->entry <= v->to && (visa_until == QN_DATE_NONE ||
-                                                               v->to > visa_until))
+            if (v->from <= ct->entry && ct->entry <= v->to &&
+                (visa_until == QN_DATE_NONE || v->to > visa_until))
                 visa_until = v->to;
         } else {
             periods[np++] = (qn_stay_period){v->from, v->to};
@@ -176,8 +175,8 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
 
     if (r.overstay_days > 0) {
         out->reasons |= BIT(QN_EXR_OVERSTAY);
-        qn_violation_facts facts = {QN_VIOL_OVERSTAY, r.last_lawful_day + 1, QN_HOST_INDIVIDUAL, 0,
-                                    r.overstay_days, false};
+        qn_violation_facts facts = {
+            QN_VIOL_OVERSTAY, r.last_lawful_day + 1, QN_HOST_INDIVIDUAL, 0, r.overstay_days, false};
         if (qn_violation_assess(&facts, &out->overstay_sanction, NULL) == QN_OK)
             out->has_overstay_sanction = true;
     }
@@ -199,8 +198,6 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
                                                               : BIT(QN_EXR_OPEN_HOST_CASE);
     }
 
-    out->verdict = out->reasons & STOP_REASONS ? QN_EXIT_STOP
-                   : out->reasons              ? QN_EXIT_WARN
-                                               : QN_EXIT_CLEAR;
+    out->verdict = out->reasons & STOP_REASONS ? QN_EXIT_STOP : out->reasons ? QN_EXIT_WARN : QN_EXIT_CLEAR;
     return QN_OK;
 }

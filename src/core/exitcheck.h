@@ -58,50 +58,50 @@ typedef struct {
 } qn_ctl_case;
 
 typedef struct {
-    const char *citizenship;                   /* ISO 3166-1 alpha-3; "XXA" stateless */
-    qn_date_t exit_date;                       /* the day of leaving (today at the border) */
-    const qn_trip *trips;                      /* the latest must be open or end on exit_date */
+    const char *citizenship; /* ISO 3166-1 alpha-3; "XXA" stateless */
+    qn_date_t exit_date;     /* the day of leaving (today at the border) */
+    const qn_trip *trips;    /* the latest must be open or end on exit_date */
     size_t n_trips;
     const qn_ctl_notification *notifications;
     size_t n_notifications;
-    const qn_stay_period *permits;             /* TRP periods */
+    const qn_stay_period *permits; /* TRP periods */
     size_t n_permits;
-    const qn_ctl_visa *visas;                  /* ordinary visas and extensions */
+    const qn_ctl_visa *visas; /* ordinary visas and extensions */
     size_t n_visas;
-    const qn_stay_period *exit_visa;           /* NULL when none */
+    const qn_stay_period *exit_visa; /* NULL when none */
     const qn_ctl_case *cases;
     size_t n_cases;
 } qn_exit_input;
 
 typedef enum {
-    QN_LAWFUL_REGIME = 0,     /* within the regime's limits or the ordinary visa */
-    QN_LAWFUL_PERMIT,         /* only thanks to a temporary residence permit */
-    QN_LAWFUL_EXTENDED_VISA,  /* only thanks to an extension visa */
-    QN_LAWFUL_EXIT_VISA,      /* only thanks to an exit visa (lost passport) */
-    QN_LAWFUL_NOT             /* overstayed even with every document */
+    QN_LAWFUL_REGIME = 0,    /* within the regime's limits or the ordinary visa */
+    QN_LAWFUL_PERMIT,        /* only thanks to a temporary residence permit */
+    QN_LAWFUL_EXTENDED_VISA, /* only thanks to an extension visa */
+    QN_LAWFUL_EXIT_VISA,     /* only thanks to an exit visa (lost passport) */
+    QN_LAWFUL_NOT            /* overstayed even with every document */
 } qn_lawful_basis;
 
 typedef enum { QN_EXIT_CLEAR = 0, QN_EXIT_WARN, QN_EXIT_STOP } qn_exit_verdict;
 
 /* Reasons, as bit positions of qn_exit_result.reasons. Names are stable. */
 typedef enum {
-    QN_EXR_OVERSTAY = 0,           /* "overstay" (stop) */
-    QN_EXR_OPEN_OVERSTAY_CASE,     /* "open_overstay_case" (stop) */
-    QN_EXR_NOTIFICATION_MISSING,   /* "notification_missing" (warn) */
-    QN_EXR_NOTIFICATION_LATE,      /* "notification_late" (warn) */
-    QN_EXR_OPEN_HOST_CASE,         /* "open_host_case" (warn) */
-    QN_EXR_EARLIER_BREACH,         /* "earlier_breach" (warn): an unlawful day before this entry */
-    QN_EXR_STAY_LIMIT_UNKNOWN,     /* "stay_limit_unknown" (warn): visa regime, no visa given */
-    QN_EXR_REGIME_UNCONFIRMED,     /* "regime_unconfirmed" (warn) */
+    QN_EXR_OVERSTAY = 0,         /* "overstay" (stop) */
+    QN_EXR_OPEN_OVERSTAY_CASE,   /* "open_overstay_case" (stop) */
+    QN_EXR_NOTIFICATION_MISSING, /* "notification_missing" (warn) */
+    QN_EXR_NOTIFICATION_LATE,    /* "notification_late" (warn) */
+    QN_EXR_OPEN_HOST_CASE,       /* "open_host_case" (warn) */
+    QN_EXR_EARLIER_BREACH,       /* "earlier_breach" (warn): an unlawful day before this entry */
+    QN_EXR_STAY_LIMIT_UNKNOWN,   /* "stay_limit_unknown" (warn): visa regime, no visa given */
+    QN_EXR_REGIME_UNCONFIRMED,   /* "regime_unconfirmed" (warn) */
     QN_EXR_COUNT
 } qn_exit_reason;
 
 typedef struct {
     qn_exit_verdict verdict;
-    unsigned reasons;              /* bit r set for reason r */
+    unsigned reasons; /* bit r set for reason r */
     qn_lawful_basis lawful_because;
-    int overstay_days;             /* of the current stay, with every document; 0 when lawful */
-    qn_date_t last_lawful_day;     /* with every document; QN_DATE_NONE when unknown */
+    int overstay_days;         /* of the current stay, with every document; 0 when lawful */
+    qn_date_t last_lawful_day; /* with every document; QN_DATE_NONE when unknown */
     bool has_overstay_sanction;
     qn_sanction overstay_sanction; /* Art. 517 part 3 tier when overstayed */
     size_t open_cases;             /* cases not closed */
@@ -110,7 +110,7 @@ typedef struct {
     qn_stay_result stay;           /* the stay with every document */
 } qn_exit_result;
 
-const char *qn_lawful_basis_name(qn_lawful_basis basis); /* "regime", "permit", ... , "not" */
+const char *qn_lawful_basis_name(qn_lawful_basis basis);   /* "regime", "permit", ... , "not" */
 const char *qn_exit_verdict_name(qn_exit_verdict verdict); /* "clear", "warn", "stop" */
 const char *qn_exit_reason_name(qn_exit_reason reason);    /* see the enum; "?" out of range */
 
@@ -122,7 +122,7 @@ const char *qn_exit_reason_name(qn_exit_reason reason);    /* see the enum; "?" 
  * exit_date), "visas[i]", "exit_visa", "cases[i]", and those of stay.h and
  * qn_ctl_check_notifications; QN_E_TOO_LARGE when permits + visas + the exit
  * visa exceed QN_STAY_MAX_PERMITS; QN_E_NOMEM. */
-qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_out,
-                      qn_exit_result *out, qn_err *err);
+qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_out, qn_exit_result *out,
+                      qn_err *err);
 
 #endif

@@ -34,8 +34,8 @@ const qn_mci_row *qn_mci_table(size_t *n)
 }
 
 #define S518_P1 "CAO Art. 518 part 1 (kodeksy-kz.com/…/518.htm, checked 05.12.2024; kz_rules.md §2.4)"
-#define S518_P3                                                                                    \
-    "CAO Art. 518 part 3, UNCONFIRMED: islam.kz …-15462 (30 MCI individuals, up to 100 MCI "       \
+#define S518_P3                                                                                              \
+    "CAO Art. 518 part 3, UNCONFIRMED: islam.kz …-15462 (30 MCI individuals, up to 100 MCI "               \
     "businesses); adyrna.kz/post/131541 (kz_rules.md §2.4)"
 #define S517_P3 "CAO Art. 517 part 3 (oq.gov.kz/en/news/872; kz_rules.md §1.3)"
 #define S517_P3_U "CAO Art. 517 part 3, UNCONFIRMED tier (oq.gov.kz excerpt truncated; kz_rules.md §1.3)"
@@ -47,31 +47,27 @@ const qn_mci_row *qn_mci_table(size_t *n)
 
 static const qn_fine_row fine_rows[] = {
     /* Art. 518 part 1: the host fails to inform the internal affairs bodies in time. */
-    {HOST, 518, 1, false, QN_HOST_INDIVIDUAL, 0, 0, WARN, 0, true, false, "art518_p1_individual",
+    {HOST, 518, 1, false, QN_HOST_INDIVIDUAL, 0, 0, WARN, 0, true, false, "art518_p1_individual", S518_P1},
+    {HOST, 518, 1, false, QN_HOST_OFFICIAL, 0, 0, FINE, 10, true, false, "art518_p1_official", S518_P1},
+    {HOST, 518, 1, false, QN_HOST_SMALL_BUSINESS, 0, 0, FINE, 10, true, false, "art518_p1_small_business",
      S518_P1},
-    {HOST, 518, 1, false, QN_HOST_OFFICIAL, 0, 0, FINE, 10, true, false, "art518_p1_official",
-     S518_P1},
-    {HOST, 518, 1, false, QN_HOST_SMALL_BUSINESS, 0, 0, FINE, 10, true, false,
-     "art518_p1_small_business", S518_P1},
     {HOST, 518, 1, false, QN_HOST_NPO, 0, 0, FINE, 10, true, false, "art518_p1_npo", S518_P1},
-    {HOST, 518, 1, false, QN_HOST_MEDIUM_BUSINESS, 0, 0, FINE, 15, true, false,
-     "art518_p1_medium_business", S518_P1},
-    {HOST, 518, 1, false, QN_HOST_LARGE_BUSINESS, 0, 0, FINE, 20, true, false,
-     "art518_p1_large_business", S518_P1},
+    {HOST, 518, 1, false, QN_HOST_MEDIUM_BUSINESS, 0, 0, FINE, 15, true, false, "art518_p1_medium_business",
+     S518_P1},
+    {HOST, 518, 1, false, QN_HOST_LARGE_BUSINESS, 0, 0, FINE, 20, true, false, "art518_p1_large_business",
+     S518_P1},
     /* Art. 518 part 3: repeat within a year. UNCONFIRMED model: 30 MCI for
      * individuals (the one figure reported); every legal kind at the reported
      * upper bound of 100 MCI, to be lowered when the text is found. */
-    {HOST, 518, 3, true, QN_HOST_INDIVIDUAL, 0, 0, FINE, 30, false, false, "art518_p3_individual",
+    {HOST, 518, 3, true, QN_HOST_INDIVIDUAL, 0, 0, FINE, 30, false, false, "art518_p3_individual", S518_P3},
+    {HOST, 518, 3, true, QN_HOST_OFFICIAL, 0, 0, FINE, 100, false, false, "art518_p3_official", S518_P3},
+    {HOST, 518, 3, true, QN_HOST_SMALL_BUSINESS, 0, 0, FINE, 100, false, false, "art518_p3_small_business",
      S518_P3},
-    {HOST, 518, 3, true, QN_HOST_OFFICIAL, 0, 0, FINE, 100, false, false, "art518_p3_official",
-     S518_P3},
-    {HOST, 518, 3, true, QN_HOST_SMALL_BUSINESS, 0, 0, FINE, 100, false, false,
-     "art518_p3_small_business", S518_P3},
     {HOST, 518, 3, true, QN_HOST_NPO, 0, 0, FINE, 100, false, false, "art518_p3_npo", S518_P3},
-    {HOST, 518, 3, true, QN_HOST_MEDIUM_BUSINESS, 0, 0, FINE, 100, false, false,
-     "art518_p3_medium_business", S518_P3},
-    {HOST, 518, 3, true, QN_HOST_LARGE_BUSINESS, 0, 0, FINE, 100, false, false,
-     "art518_p3_large_business", S518_P3},
+    {HOST, 518, 3, true, QN_HOST_MEDIUM_BUSINESS, 0, 0, FINE, 100, false, false, "art518_p3_medium_business",
+     S518_P3},
+    {HOST, 518, 3, true, QN_HOST_LARGE_BUSINESS, 0, 0, FINE, 100, false, false, "art518_p3_large_business",
+     S518_P3},
 
     /* Art. 517 part 3: non-departure after the permitted period. */
     {OVER, 517, 3, false, -1, 1, 3, WARN, 0, true, false, "art517_p3_upto3", S517_P3},

@@ -15,9 +15,12 @@ static qn_date_t min_date(qn_date_t a, qn_date_t b) { return a < b ? a : b; }
 const char *qn_trp_need_name(qn_trp_need need)
 {
     switch (need) {
-    case QN_TRP_NOT_NEEDED: return "not_needed";
-    case QN_TRP_NEEDED: return "needed";
-    case QN_TRP_NO_PATH: return "no_path";
+    case QN_TRP_NOT_NEEDED:
+        return "not_needed";
+    case QN_TRP_NEEDED:
+        return "needed";
+    case QN_TRP_NO_PATH:
+        return "no_path";
     }
     return "?";
 }
@@ -64,8 +67,7 @@ qn_code qn_trp_need_for(const char *citizenship, qn_date_t entry, qn_date_t plan
  * 12 months, renewable, bounded by the basis where there is one. */
 static const qn_trp_category_info categories[QN_TRP_CATEGORY_COUNT] = {
     {QN_TRP_WORK, "work", "Labour activity", 12, true, true, S4631},
-    {QN_TRP_STUDY, "study", "Full-time study", 12, true, false,
-     S61 "; smart-migration.kz: the study period"},
+    {QN_TRP_STUDY, "study", "Full-time study", 12, true, false, S61 "; smart-migration.kz: the study period"},
     {QN_TRP_FAMILY, "family", "Family reunification", 12, false, false,
      S61 "; smart-migration.kz: up to 1 year"},
     {QN_TRP_MEDICAL, "medical", "Inpatient treatment", 12, true, false,
@@ -78,8 +80,8 @@ static const qn_trp_category_info categories[QN_TRP_CATEGORY_COUNT] = {
      "toshkent24.com (secondary): up to 1 year, renewable"},
     {QN_TRP_JOURNALIST, "journalist", "Accredited journalist", 12, false, false,
      "gov.kz/services/4631 (ground); term UNCONFIRMED"},
-    {QN_TRP_TRAFFICKING_VICTIM, "trafficking_victim", "Victim of human trafficking", 12, false,
-     false, "toshkent24.com (ground); term UNCONFIRMED"},
+    {QN_TRP_TRAFFICKING_VICTIM, "trafficking_victim", "Victim of human trafficking", 12, false, false,
+     "toshkent24.com (ground); term UNCONFIRMED"},
 };
 
 const qn_trp_category_info *qn_trp_category_get(qn_trp_category category)
@@ -123,8 +125,10 @@ qn_code qn_trp_period_compute(const qn_trp_request *req, qn_trp_period *out, qn_
         rc = qn_err_field(err, "passport_expires",
                           "is before the start: a TRP never exceeds the passport's validity");
     if (cat && cat->needs_basis_end && req->basis_end == QN_DATE_NONE)
-        rc = qn_err_field(err, "basis_end", "is required for a %s TRP (end of the contract, "
-                          "study or treatment)", cat->name);
+        rc = qn_err_field(err, "basis_end",
+                          "is required for a %s TRP (end of the contract, "
+                          "study or treatment)",
+                          cat->name);
     else if (req->basis_end != QN_DATE_NONE && from != QN_DATE_NONE && req->basis_end < from)
         rc = qn_err_field(err, "basis_end", "is before the start");
     if (rc != QN_OK)
@@ -160,7 +164,7 @@ qn_code qn_ext_validate(const qn_ext_request *req, qn_ext_period *out, qn_err *e
     qn_err_clear(err);
     memset(out, 0, sizeof *out);
     qn_code rc = QN_OK;
-    qn_regime regime;
+    qn_regime regime = {0};
     bool have_regime = false;
     if (!req->citizenship || !qn_regime_code_is_valid(req->citizenship))
         rc = qn_err_field(err, "citizenship", "must be three capital letters (ISO 3166-1 alpha-3)");
@@ -285,8 +289,7 @@ qn_code qn_loss_validate(const qn_loss_statement *st, qn_loss_assessment *out, q
     return QN_OK;
 }
 
-qn_code qn_exit_visa_compute(const qn_exit_visa_request *req, qn_exit_visa_period *out,
-                             qn_err *err)
+qn_code qn_exit_visa_compute(const qn_exit_visa_request *req, qn_exit_visa_period *out, qn_err *err)
 {
     qn_err_clear(err);
     memset(out, 0, sizeof *out);

@@ -52,26 +52,26 @@ qn_code qn_trp_need_for(const char *citizenship, qn_date_t entry, qn_date_t plan
 /* Grounds of a TRP (Law on Migration Art. 6-1; gov.kz/services/4631;
  * kz_rules.md §4.1). */
 typedef enum {
-    QN_TRP_WORK = 0,            /* labour, on the employer's application */
-    QN_TRP_STUDY,               /* full-time study */
-    QN_TRP_FAMILY,              /* family reunification */
-    QN_TRP_MEDICAL,             /* inpatient treatment */
-    QN_TRP_MISSIONARY,          /* missionary activity, religious organisation */
-    QN_TRP_BUSINESS_IMMIGRANT,  /* business immigrant, local executive body */
-    QN_TRP_INTRA_CORPORATE,     /* intra-corporate transfer */
-    QN_TRP_AIFC_SPECIALIST,     /* AIFC participant's specialist */
-    QN_TRP_JOURNALIST,          /* accredited journalist */
-    QN_TRP_TRAFFICKING_VICTIM,  /* victim of human trafficking */
+    QN_TRP_WORK = 0,           /* labour, on the employer's application */
+    QN_TRP_STUDY,              /* full-time study */
+    QN_TRP_FAMILY,             /* family reunification */
+    QN_TRP_MEDICAL,            /* inpatient treatment */
+    QN_TRP_MISSIONARY,         /* missionary activity, religious organisation */
+    QN_TRP_BUSINESS_IMMIGRANT, /* business immigrant, local executive body */
+    QN_TRP_INTRA_CORPORATE,    /* intra-corporate transfer */
+    QN_TRP_AIFC_SPECIALIST,    /* AIFC participant's specialist */
+    QN_TRP_JOURNALIST,         /* accredited journalist */
+    QN_TRP_TRAFFICKING_VICTIM, /* victim of human trafficking */
     QN_TRP_CATEGORY_COUNT
 } qn_trp_category;
 
 typedef struct {
     qn_trp_category category;
-    const char *name;        /* stable machine name */
-    const char *label;       /* English */
-    int max_months;          /* longest single grant */
-    bool needs_basis_end;    /* the basis (contract, study, treatment) has an end date that bounds it */
-    bool confirmed;          /* false: the duration is UNCONFIRMED (a model) */
+    const char *name;     /* stable machine name */
+    const char *label;    /* English */
+    int max_months;       /* longest single grant */
+    bool needs_basis_end; /* the basis (contract, study, treatment) has an end date that bounds it */
+    bool confirmed;       /* false: the duration is UNCONFIRMED (a model) */
     const char *source;
 } qn_trp_category_info;
 
@@ -93,9 +93,9 @@ typedef struct {
 } qn_trp_request;
 
 typedef struct {
-    qn_date_t from, to;         /* the permitted period (inclusive) */
-    const char *limited_by;     /* "requested", "max_term", "passport", "basis_end" */
-    bool confirmed;             /* false when the category's term is UNCONFIRMED */
+    qn_date_t from, to;     /* the permitted period (inclusive) */
+    const char *limited_by; /* "requested", "max_term", "passport", "basis_end" */
+    bool confirmed;         /* false when the category's term is UNCONFIRMED */
 } qn_trp_period;
 
 /* The permitted period: from = requested_from, to = the earliest of
@@ -115,20 +115,20 @@ typedef enum {
 } qn_ext_category;
 
 typedef struct {
-    const char *citizenship;     /* ISO 3166-1 alpha-3 */
-    qn_date_t entry;             /* day of the border crossing */
-    qn_date_t applied_on;        /* day of the application */
+    const char *citizenship; /* ISO 3166-1 alpha-3 */
+    qn_date_t entry;         /* day of the border crossing */
+    qn_date_t applied_on;    /* day of the application */
     qn_ext_category category;
-    qn_date_t requested_to;      /* last day asked for */
-    qn_date_t passport_expires;  /* last day the passport is valid */
-    bool investor_confirmed;     /* the authorised investment body confirmed investor status */
+    qn_date_t requested_to;     /* last day asked for */
+    qn_date_t passport_expires; /* last day the passport is valid */
+    bool investor_confirmed;    /* the authorised investment body confirmed investor status */
 } qn_ext_request;
 
 typedef struct {
-    qn_date_t from, to;      /* the visa's period (inclusive) */
-    int max_days;            /* 30 or 90 */
-    const char *limited_by;  /* "requested", "max_term", "passport" */
-    bool confirmed;          /* false: the start rule is a choice (docs/control.md) */
+    qn_date_t from, to;     /* the visa's period (inclusive) */
+    int max_days;           /* 30 or 90 */
+    const char *limited_by; /* "requested", "max_term", "passport" */
+    bool confirmed;         /* false: the start rule is a choice (docs/control.md) */
 } qn_ext_period;
 
 /* Validates an extension and computes the visa's period. The visa-free
@@ -147,23 +147,23 @@ qn_code qn_ext_validate(const qn_ext_request *req, qn_ext_period *out, qn_err *e
 
 #define QN_LOSS_TEXT_MAX 1000
 #define QN_LOSS_PLACE_MAX 200
-#define QN_LOSS_MAX_AGE_DAYS 365   /* older losses are refused as implausible (choice) */
-#define QN_LOSS_PROMPT_DAYS 3      /* "immediately": reported later is flagged late (choice) */
-#define QN_EXIT_VISA_MAX_DAYS 30   /* exit visa validity (choice, UNCONFIRMED) */
+#define QN_LOSS_MAX_AGE_DAYS 365 /* older losses are refused as implausible (choice) */
+#define QN_LOSS_PROMPT_DAYS 3    /* "immediately": reported later is flagged late (choice) */
+#define QN_EXIT_VISA_MAX_DAYS 30 /* exit visa validity (choice, UNCONFIRMED) */
 
 typedef struct {
-    qn_date_t lost_on;          /* when */
-    const char *place;          /* where (UTF-8, 1..QN_LOSS_PLACE_MAX bytes) */
-    const char *circumstances;  /* under what circumstances (1..QN_LOSS_TEXT_MAX bytes) */
-    qn_date_t reported_on;      /* day of the statement */
-    bool is_registered;         /* registered in accordance with the rules (notified or registered) */
-    bool identity_established;  /* the police established the identity */
+    qn_date_t lost_on;         /* when */
+    const char *place;         /* where (UTF-8, 1..QN_LOSS_PLACE_MAX bytes) */
+    const char *circumstances; /* under what circumstances (1..QN_LOSS_TEXT_MAX bytes) */
+    qn_date_t reported_on;     /* day of the statement */
+    bool is_registered;        /* registered in accordance with the rules (notified or registered) */
+    bool identity_established; /* the police established the identity */
 } qn_loss_statement;
 
 typedef struct {
-    bool certificate_allowed;   /* registered and identified: the certificate of loss may be issued */
-    bool is_late_report;        /* reported more than QN_LOSS_PROMPT_DAYS days after the loss */
-    const char *refusal;        /* NULL, "not_registered" or "identity_not_established" */
+    bool certificate_allowed; /* registered and identified: the certificate of loss may be issued */
+    bool is_late_report;      /* reported more than QN_LOSS_PROMPT_DAYS days after the loss */
+    const char *refusal;      /* NULL, "not_registered" or "identity_not_established" */
 } qn_loss_assessment;
 
 /* Validates the statement (seed 001: "a detailed description of when, where
@@ -184,9 +184,9 @@ typedef struct {
 } qn_exit_visa_request;
 
 typedef struct {
-    qn_date_t from, to;        /* validity (inclusive) */
-    const char *limited_by;    /* "max_term" or "passport" */
-    bool confirmed;            /* false: QN_EXIT_VISA_MAX_DAYS is a choice */
+    qn_date_t from, to;     /* validity (inclusive) */
+    const char *limited_by; /* "max_term" or "passport" */
+    bool confirmed;         /* false: QN_EXIT_VISA_MAX_DAYS is a choice */
 } qn_exit_visa_period;
 
 /* The exit visa's validity (seed 001: issued on the basis of the certificate
@@ -195,7 +195,6 @@ typedef struct {
  * Field errors: "certificate_on" missing; "new_passport_issued" missing or
  * before the certificate; "new_passport_expires" missing or before issue_on;
  * "issue_on" missing or before the new passport. */
-qn_code qn_exit_visa_compute(const qn_exit_visa_request *req, qn_exit_visa_period *out,
-                             qn_err *err);
+qn_code qn_exit_visa_compute(const qn_exit_visa_request *req, qn_exit_visa_period *out, qn_err *err);
 
 #endif

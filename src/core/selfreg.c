@@ -9,9 +9,8 @@
 #include "core/calendar.h"
 #include "core/regime.h"
 
-qn_code qn_selfreg_obligations_for(const char *citizenship, qn_date_t entry,
-                                   const qn_deadline_rule *rule, qn_selfreg_obligations *out,
-                                   qn_err *err)
+qn_code qn_selfreg_obligations_for(const char *citizenship, qn_date_t entry, const qn_deadline_rule *rule,
+                                   qn_selfreg_obligations *out, qn_err *err)
 {
     qn_err_clear(err);
     memset(out, 0, sizeof *out);
@@ -50,10 +49,14 @@ qn_date_t qn_selfreg_readdress_deadline(qn_date_t changed_on)
 const char *qn_selfreg_outcome_name(qn_selfreg_outcome outcome)
 {
     switch (outcome) {
-    case QN_SELFREG_AWAIT_HOST: return "await_host";
-    case QN_SELFREG_REGISTER: return "register";
-    case QN_SELFREG_REFUSE: return "refuse";
-    case QN_SELFREG_DECLINED: return "declined";
+    case QN_SELFREG_AWAIT_HOST:
+        return "await_host";
+    case QN_SELFREG_REGISTER:
+        return "register";
+    case QN_SELFREG_REFUSE:
+        return "refuse";
+    case QN_SELFREG_DECLINED:
+        return "declined";
     }
     return "?";
 }
@@ -71,8 +74,7 @@ qn_code qn_selfreg_assess(const qn_selfreg_request *req, qn_selfreg_assessment *
         rc = qn_err_field(err, "entry", "is required");
     if (req->kind != QN_SELFREG_INITIAL && req->kind != QN_SELFREG_ADDRESS_CHANGE)
         rc = qn_err_field(err, "kind", "must be initial or address_change");
-    if (req->host != QN_HOST_PENDING && req->host != QN_HOST_CONFIRMED &&
-        req->host != QN_HOST_REFUSED)
+    if (req->host != QN_HOST_PENDING && req->host != QN_HOST_CONFIRMED && req->host != QN_HOST_REFUSED)
         rc = qn_err_field(err, "host", "must be pending, confirmed or refused");
     if (req->kind == QN_SELFREG_ADDRESS_CHANGE) {
         if (req->changed_on == QN_DATE_NONE)
@@ -94,8 +96,9 @@ qn_code qn_selfreg_assess(const qn_selfreg_request *req, qn_selfreg_assessment *
         return rc;
     if (!ob.self_registration) {
         if (req->entry < qn_regime_self_registration_start())
-            rc = qn_err_field(err, "entry", "is before 2026-07-01: self-registration (MVD Order "
-                                            "No. 923) does not apply; the host notifies");
+            rc = qn_err_field(err, "entry",
+                              "is before 2026-07-01: self-registration (MVD Order "
+                              "No. 923) does not apply; the host notifies");
         else
             rc = qn_err_field(err, "citizenship",
                               "has the %s regime: self-registration applies to 90-day regimes",
@@ -104,9 +107,8 @@ qn_code qn_selfreg_assess(const qn_selfreg_request *req, qn_selfreg_assessment *
         return rc;
     }
 
-    out->deadline = req->kind == QN_SELFREG_ADDRESS_CHANGE
-                        ? qn_selfreg_readdress_deadline(req->changed_on)
-                        : ob.self_deadline;
+    out->deadline = req->kind == QN_SELFREG_ADDRESS_CHANGE ? qn_selfreg_readdress_deadline(req->changed_on)
+                                                           : ob.self_deadline;
     out->is_late = req->submitted_on > out->deadline;
     out->days_late = out->is_late ? req->submitted_on - out->deadline : 0;
 

@@ -30,18 +30,18 @@
 #include "core/error.h"
 #include "core/workflow.h"
 
-#define QN_SELFREG_CALENDAR_DAYS 30   /* Order 923: no later than the 30th calendar day */
+#define QN_SELFREG_CALENDAR_DAYS 30         /* Order 923: no later than the 30th calendar day */
 #define QN_SELFREG_READDRESS_WORKING_DAYS 5 /* Order 923: within 5 working days */
 
 /* What applies to one entry. */
 typedef struct {
-    bool host_notification;         /* the host notifies within 3 working days (Decree 148 p. 9) */
-    qn_date_t host_deadline;        /* its deadline (deadline.h), QN_DATE_NONE when not required */
-    bool self_registration;         /* Order 923 applies to this entry */
-    qn_date_t self_deadline;        /* entry + 29, QN_DATE_NONE when not required */
-    bool parallel_unconfirmed;      /* both apply and keeping both is UNCONFIRMED (§2.6) */
-    bool regime_confirmed;          /* the citizenship's regime row is confirmed (regime.h) */
-    const char *regime_name;        /* regime.h's machine name (static) */
+    bool host_notification;    /* the host notifies within 3 working days (Decree 148 p. 9) */
+    qn_date_t host_deadline;   /* its deadline (deadline.h), QN_DATE_NONE when not required */
+    bool self_registration;    /* Order 923 applies to this entry */
+    qn_date_t self_deadline;   /* entry + 29, QN_DATE_NONE when not required */
+    bool parallel_unconfirmed; /* both apply and keeping both is UNCONFIRMED (§2.6) */
+    bool regime_confirmed;     /* the citizenship's regime row is confirmed (regime.h) */
+    const char *regime_name;   /* regime.h's machine name (static) */
 } qn_selfreg_obligations;
 
 /* The obligations for a citizen of `citizenship` who crossed the border on
@@ -49,9 +49,8 @@ typedef struct {
  * "at each entry"); self-registration to entries on or after 2026-07-01 under
  * a 90-day regime. rule may be NULL (statutory deadline rule). Errors:
  * QN_E_INVALID with fields "citizenship", "entry". */
-qn_code qn_selfreg_obligations_for(const char *citizenship, qn_date_t entry,
-                                   const qn_deadline_rule *rule, qn_selfreg_obligations *out,
-                                   qn_err *err);
+qn_code qn_selfreg_obligations_for(const char *citizenship, qn_date_t entry, const qn_deadline_rule *rule,
+                                   qn_selfreg_obligations *out, qn_err *err);
 
 /* The last day to register at a new address after moving on `changed_on`:
  * the 5th working day counting changed_on as day 1 if it is a working day
@@ -59,25 +58,21 @@ qn_code qn_selfreg_obligations_for(const char *citizenship, qn_date_t entry,
 qn_date_t qn_selfreg_readdress_deadline(qn_date_t changed_on);
 
 typedef enum {
-    QN_SELFREG_INITIAL = 0,    /* first registration after the border crossing */
-    QN_SELFREG_ADDRESS_CHANGE  /* registration at a new address */
+    QN_SELFREG_INITIAL = 0,   /* first registration after the border crossing */
+    QN_SELFREG_ADDRESS_CHANGE /* registration at a new address */
 } qn_selfreg_kind;
 
-typedef enum {
-    QN_HOST_PENDING = 0,
-    QN_HOST_CONFIRMED,
-    QN_HOST_REFUSED
-} qn_host_response;
+typedef enum { QN_HOST_PENDING = 0, QN_HOST_CONFIRMED, QN_HOST_REFUSED } qn_host_response;
 
 typedef struct {
     const char *citizenship;
-    qn_date_t entry;             /* border crossing of the current stay */
+    qn_date_t entry; /* border crossing of the current stay */
     qn_selfreg_kind kind;
-    qn_date_t changed_on;        /* address change: day of the move; else ignored */
-    qn_date_t submitted_on;      /* day the immigrant submitted */
-    qn_host_response host;       /* the host's answer so far */
-    bool data_false;             /* the checks found the entered data false */
-    bool stay_violated;          /* the permitted stay is violated (overstay, see violation.h) */
+    qn_date_t changed_on;   /* address change: day of the move; else ignored */
+    qn_date_t submitted_on; /* day the immigrant submitted */
+    qn_host_response host;  /* the host's answer so far */
+    bool data_false;        /* the checks found the entered data false */
+    bool stay_violated;     /* the permitted stay is violated (overstay, see violation.h) */
 } qn_selfreg_request;
 
 typedef enum {
@@ -89,14 +84,14 @@ typedef enum {
 
 typedef struct {
     qn_selfreg_outcome outcome;
-    qn_refusal_reason reason;  /* REFUSE: false_data or stay_limit_exceeded; DECLINED: host_refused */
-    qn_app_event event;        /* the workflow event that carries it out (workflow.h, kind
-                                  self_registration): host_confirm (register) or host_refuse
-                                  (declined); QN_APP_EVENT_COUNT while awaiting the host and for
-                                  refuse, which workflow.c's self_registration table has no
-                                  transition for yet (docs/control.md) */
-    qn_date_t deadline;        /* the registration's deadline */
-    bool is_late;              /* submitted after the deadline */
+    qn_refusal_reason reason; /* REFUSE: false_data or stay_limit_exceeded; DECLINED: host_refused */
+    qn_app_event event;       /* the workflow event that carries it out (workflow.h, kind
+                                 self_registration): host_confirm (register) or host_refuse
+                                 (declined); QN_APP_EVENT_COUNT while awaiting the host and for
+                                 refuse, which workflow.c's self_registration table has no
+                                 transition for yet (docs/control.md) */
+    qn_date_t deadline;       /* the registration's deadline */
+    bool is_late;             /* submitted after the deadline */
     int days_late;
 } qn_selfreg_assessment;
 

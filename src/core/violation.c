@@ -31,13 +31,12 @@ bool qn_mci_on(qn_date_t date, int64_t *kzt)
 /* ---- names ---------------------------------------------------------------- */
 
 static const char *const kind_names[QN_VIOL_KIND_COUNT] = {"host_notification", "overstay"};
-static const char *const host_names[QN_HOST_KIND_COUNT] = {
-    "individual", "official", "small_business", "npo", "medium_business", "large_business"};
+static const char *const host_names[QN_HOST_KIND_COUNT] = {"individual", "official",        "small_business",
+                                                           "npo",        "medium_business", "large_business"};
 static const char *const state_names[QN_VCASE_STATE_COUNT] = {"open", "fined", "closed"};
-static const char *const event_names[QN_VCASE_EVENT_COUNT] = {"fine", "warn", "dismiss", "pay",
-                                                              "annul"};
-static const char *const close_names[QN_VCLOSE_COUNT] = {"none", "warning_issued", "dismissed",
-                                                         "paid", "annulled"};
+static const char *const event_names[QN_VCASE_EVENT_COUNT] = {"fine", "warn", "dismiss", "pay", "annul"};
+static const char *const close_names[QN_VCLOSE_COUNT] = {"none", "warning_issued", "dismissed", "paid",
+                                                         "annulled"};
 static const char *const notify_names[] = {"on_time", "late", "missing", "pending"};
 
 static const char *name_of(const char *const *names, size_t n, int v)
@@ -133,45 +132,44 @@ const char *qn_notify_status_name(qn_notify_status status)
 
 #define MAX_DAYS 36500
 
+static bool row_matches(const qn_fine_row *r, const qn_violation_facts *facts)
+{
+    if (r->kind != facts->kind || r->is_repeat != facts->is_repeat)
+        return false;
+    if (r->kind == QN_VIOL_HOST_NOTIFICATION)
+        return r->host_kind == -1 || r->host_kind == (int)facts->host_kind;
+    return facts->overstay_days >= r->min_days && (r->max_days == 0 || facts->overstay_days <= r->max_days);
+}
+
 qn_code qn_violation_assess(const qn_violation_facts *facts, qn_sanction *out, qn_err *err)
 {
     memset(out, 0, sizeof *out);
     qn_err_clear(err);
+    qn_code rc = QN_OK;
     if ((int)facts->kind < 0 || facts->kind >= QN_VIOL_KIND_COUNT)
-        qn_err_field(err, "kind", "must be host_notification or overstay");
+        rc = qn_err_field(err, "kind", "must be host_notification or overstay");
     if (facts->offence_date == QN_DATE_NONE)
-        qn_err_field(err, "offence_date", "is required");
+        rc = qn_err_field(err, "offence_date", "is required");
     if (facts->kind == QN_VIOL_HOST_NOTIFICATION) {
         if ((int)facts->host_kind < 0 || facts->host_kind >= QN_HOST_KIND_COUNT)
-            qn_err_field(err, "host_kind", "is not a known kind of host");
+            rc = qn_err_field(err, "host_kind", "is not a known kind of host");
         if (facts->days_late < 1 || facts->days_late > MAX_DAYS)
-            qn_err_field(err, "days_late", "must be from 1 to %d", MAX_DAYS);
+            rc = qn_err_field(err, "days_late", "must be from 1 to %d", MAX_DAYS);
     } else if (facts->kind == QN_VIOL_OVERSTAY) {
         if (facts->overstay_days < 1 || facts->overstay_days > MAX_DAYS)
-            qn_err_field(err, "overstay_days", "must be from 1 to %d", MAX_DAYS);
+            rc = qn_err_field(err, "overstay_days", "must be from 1 to %d", MAX_DAYS);
     }
-    if (err && err->code != QN_OK)
-        return err->code;
-    if (!err && ((int)facts->kind < 0 || facts->kind >= QN_VIOL_KIND_COUNT ||
-                 facts->offence_date == QN_DATE_NONE))
-        return QN_E_INVALID;
+    if (rc != QN_OK)
+        return rc;
 
     size_t n;
     const qn_fine_row *rows = qn_fine_table(&n);
     const qn_fine_row *hit = NULL;
-    for (size_t i = 0; i < n && !hit; i++) {
-        const qn_fine_row *r = &rows[i];
-        if (r->kind != facts->kind || r->is_repeat != facts->is_repeat)
-            continue;
-        if (r->kind == QN_VIOL_HOST_NOTIFICATION) {
-            if (r->host_kind != -1 && r->host_kind != (int)facts->host_kind)
-                continue;
-        } else {
-            if (facts->overstay_days < r->min_days ||
-                (r->max_days != 0 && facts->overstay_days > r->max_days))
-                continue;
+    for (size_t i = 0; i < n; i++) {
+        if (row_matches(&rows[i], facts)) {
+            hit = &rows[i];
+            break;
         }
-        hit = r;
     }
     if (!hit)
         return qn_err_set(err, QN_E_INVALID, "no sanction row matches the facts");
@@ -210,18 +208,16 @@ static const vcase_rule vcase_rules[] = {
     {QN_VCASE_OPEN, QN_VCASE_EV_FINE, OFFICERS, QN_VCASE_FINED, QN_VCLOSE_NONE},
     {QN_VCASE_OPEN, QN_VCASE_EV_WARN, OFFICERS, QN_VCASE_CLOSED, QN_VCLOSE_WARNING_ISSUED},
     {QN_VCASE_OPEN, QN_VCASE_EV_DISMISS, OFFICERS, QN_VCASE_CLOSED, QN_VCLOSE_DISMISSED},
-    {QN_VCASE_FINED, QN_VCASE_EV_PAY, OFFICERS | R(QN_ROLE_SYSTEM), QN_VCASE_CLOSED,
-     QN_VCLOSE_PAID},
-    {QN_VCASE_FINED, QN_VCASE_EV_ANNUL, R(QN_ROLE_SENIOR_OFFICER), QN_VCASE_CLOSED,
-     QN_VCLOSE_ANNULLED},
+    {QN_VCASE_FINED, QN_VCASE_EV_PAY, OFFICERS | R(QN_ROLE_SYSTEM), QN_VCASE_CLOSED, QN_VCLOSE_PAID},
+    {QN_VCASE_FINED, QN_VCASE_EV_ANNUL, R(QN_ROLE_SENIOR_OFFICER), QN_VCASE_CLOSED, QN_VCLOSE_ANNULLED},
 };
 
 qn_code qn_vcase_transition(qn_vcase_state from, qn_vcase_event event, qn_actor_role role,
-                            const qn_sanction *sanction, qn_vcase_state *to,
-                            qn_vcase_close_reason *reason, qn_err *err)
+                            const qn_sanction *sanction, qn_vcase_state *to, qn_vcase_close_reason *reason,
+                            qn_err *err)
 {
-    if ((int)from < 0 || from >= QN_VCASE_STATE_COUNT || (int)event < 0 ||
-        event >= QN_VCASE_EVENT_COUNT || (int)role < 0 || role >= QN_ROLE_COUNT) {
+    if ((int)from < 0 || from >= QN_VCASE_STATE_COUNT || (int)event < 0 || event >= QN_VCASE_EVENT_COUNT ||
+        (int)role < 0 || role >= QN_ROLE_COUNT) {
         qn_err_set(err, QN_E_INVALID, "state, event or role out of range");
         qn_err_sub(err, "invalid_enum");
         return QN_E_INVALID;
@@ -232,8 +228,7 @@ qn_code qn_vcase_transition(qn_vcase_state from, qn_vcase_event event, qn_actor_
             continue;
         if (!(r->roles & R(role))) {
             qn_err_set(err, QN_E_FORBIDDEN, "a %s may not %s a violation case that is %s",
-                       qn_actor_role_name(role), qn_vcase_event_name(event),
-                       qn_vcase_state_name(from));
+                       qn_actor_role_name(role), qn_vcase_event_name(event), qn_vcase_state_name(from));
             qn_err_sub(err, "wrong_actor");
             return QN_E_FORBIDDEN;
         }
@@ -251,8 +246,8 @@ qn_code qn_vcase_transition(qn_vcase_state from, qn_vcase_event event, qn_actor_
             *reason = r->reason;
         return QN_OK;
     }
-    qn_err_set(err, QN_E_CONFLICT, "cannot %s a violation case that is %s",
-               qn_vcase_event_name(event), qn_vcase_state_name(from));
+    qn_err_set(err, QN_E_CONFLICT, "cannot %s a violation case that is %s", qn_vcase_event_name(event),
+               qn_vcase_state_name(from));
     qn_err_sub(err, "illegal_transition");
     return QN_E_CONFLICT;
 }
@@ -291,8 +286,8 @@ static int cmp_keyed(const void *a, const void *b)
 
 qn_code qn_ctl_check_notifications(const qn_trip *trips, size_t n_trips,
                                    const qn_ctl_notification *notifications, size_t n_notifications,
-                                   qn_date_t as_of, const qn_deadline_rule *rule,
-                                   qn_entry_notification *out, qn_err *err)
+                                   qn_date_t as_of, const qn_deadline_rule *rule, qn_entry_notification *out,
+                                   qn_err *err)
 {
     qn_err_clear(err);
     if (n_trips > QN_STAY_MAX_TRIPS)
@@ -389,8 +384,7 @@ qn_code qn_ctl_check_notifications(const qn_trip *trips, size_t n_trips,
     return rc;
 }
 
-qn_code qn_ctl_overstay(const qn_stay_input *in, int *days, qn_date_t *first_unlawful,
-                        qn_err *err)
+qn_code qn_ctl_overstay(const qn_stay_input *in, int *days, qn_date_t *first_unlawful, qn_err *err)
 {
     qn_stay_result r;
     qn_err_clear(err); /* qn_stay_compute reads err->code without clearing it */

@@ -46,9 +46,9 @@
 /* ---- MCI -------------------------------------------------------------------- */
 
 typedef struct {
-    qn_date_t from;     /* first day in force (inclusive) */
-    qn_date_t to;       /* last day in force (inclusive) */
-    int64_t kzt;        /* tenge per MCI */
+    qn_date_t from; /* first day in force (inclusive) */
+    qn_date_t to;   /* last day in force (inclusive) */
+    int64_t kzt;    /* tenge per MCI */
     bool confirmed;
     const char *source;
 } qn_mci_row;
@@ -90,26 +90,26 @@ typedef enum {
 /* The facts of one case. Which fields matter depends on the kind. */
 typedef struct {
     qn_violation_kind kind;
-    qn_date_t offence_date;  /* the day the offence was committed (the day after the deadline,
-                                or the first unlawful day); selects the MCI */
-    qn_host_kind host_kind;  /* host notification only */
-    int days_late;           /* host notification: days past the deadline (>= 1), for the record */
-    int overstay_days;       /* overstay only: days stayed after the last lawful day (>= 1) */
-    bool is_repeat;          /* the same offence again within one year after a sanction */
+    qn_date_t offence_date; /* the day the offence was committed (the day after the deadline,
+                               or the first unlawful day); selects the MCI */
+    qn_host_kind host_kind; /* host notification only */
+    int days_late;          /* host notification: days past the deadline (>= 1), for the record */
+    int overstay_days;      /* overstay only: days stayed after the last lawful day (>= 1) */
+    bool is_repeat;         /* the same offence again within one year after a sanction */
 } qn_violation_facts;
 
 typedef struct {
-    int article;                /* 517 or 518 */
-    int part;                   /* 1, 3, ... */
+    int article; /* 517 or 518 */
+    int part;    /* 1, 3, ... */
     qn_sanction_kind sanction;
-    int fine_mci;               /* 0 for a warning */
-    bool mci_known;             /* the MCI of offence_date is in the table */
-    int64_t mci_kzt;            /* the MCI used; 0 when unknown */
-    int64_t amount_kzt;         /* fine_mci * mci_kzt; 0 for a warning or an unknown MCI */
-    bool confirmed;             /* false: the amount is UNCONFIRMED in our sources (a model) */
-    bool expulsion_possible;    /* the tier may carry expulsion by a court (UNCONFIRMED) */
-    const char *code;           /* stable machine code of the tier: "art518_p1_small_business" */
-    const char *source;         /* citation of the row */
+    int fine_mci;            /* 0 for a warning */
+    bool mci_known;          /* the MCI of offence_date is in the table */
+    int64_t mci_kzt;         /* the MCI used; 0 when unknown */
+    int64_t amount_kzt;      /* fine_mci * mci_kzt; 0 for a warning or an unknown MCI */
+    bool confirmed;          /* false: the amount is UNCONFIRMED in our sources (a model) */
+    bool expulsion_possible; /* the tier may carry expulsion by a court (UNCONFIRMED) */
+    const char *code;        /* stable machine code of the tier: "art518_p1_small_business" */
+    const char *source;      /* citation of the row */
 } qn_sanction;
 
 /* One row of the sanction table (fines_kz.c). A row matches the facts when
@@ -121,8 +121,8 @@ typedef struct {
     int article;
     int part;
     bool is_repeat;
-    int host_kind;           /* qn_host_kind, or -1 for any */
-    int min_days, max_days;  /* overstay tiers; 0, 0 for host rows */
+    int host_kind;          /* qn_host_kind, or -1 for any */
+    int min_days, max_days; /* overstay tiers; 0, 0 for host rows */
     qn_sanction_kind sanction;
     int fine_mci;
     bool confirmed;
@@ -205,8 +205,8 @@ const char *qn_vcase_close_reason_name(qn_vcase_close_reason reason);
  * (no such transition from the state, sub "illegal_transition"),
  * QN_E_FORBIDDEN (the role may not, sub "wrong_actor"). */
 qn_code qn_vcase_transition(qn_vcase_state from, qn_vcase_event event, qn_actor_role role,
-                            const qn_sanction *sanction, qn_vcase_state *to,
-                            qn_vcase_close_reason *reason, qn_err *err);
+                            const qn_sanction *sanction, qn_vcase_state *to, qn_vcase_close_reason *reason,
+                            qn_err *err);
 
 /* ---- detection ------------------------------------------------------------- */
 
@@ -215,9 +215,9 @@ qn_code qn_vcase_transition(qn_vcase_state from, qn_vcase_event event, qn_actor_
 
 /* One arrival notification as the control layer sees it. */
 typedef struct {
-    qn_date_t arrival;   /* day of arrival at the place of stay */
-    qn_date_t deadline;  /* last day to notify; QN_DATE_NONE: computed from arrival (deadline.h) */
-    qn_date_t received;  /* day the police received it; QN_DATE_NONE: not received */
+    qn_date_t arrival;              /* day of arrival at the place of stay */
+    qn_date_t deadline;             /* last day to notify; QN_DATE_NONE: computed from arrival (deadline.h) */
+    qn_date_t received;             /* day the police received it; QN_DATE_NONE: not received */
     char region[QN_CTL_REGION_MAX]; /* address region (KATO or name); informational */
 } qn_ctl_notification;
 
@@ -234,11 +234,11 @@ const char *qn_notify_status_name(qn_notify_status status);
 /* Per entry (trip), what the notifications say. */
 typedef struct {
     qn_notify_status status;
-    qn_date_t deadline;     /* deadline of the first notification, or of the entry day when none */
-    int days_late;          /* late: received - deadline; missing: as_of - deadline; else 0 */
-    size_t n_places;        /* notifications received by as_of within the trip (places of stay) */
-    size_t n_late_places;   /* of those, received after their own deadline */
-    long first;             /* caller's index of the first notification, -1 when none */
+    qn_date_t deadline;   /* deadline of the first notification, or of the entry day when none */
+    int days_late;        /* late: received - deadline; missing: as_of - deadline; else 0 */
+    size_t n_places;      /* notifications received by as_of within the trip (places of stay) */
+    size_t n_late_places; /* of those, received after their own deadline */
+    long first;           /* caller's index of the first notification, -1 when none */
 } qn_entry_notification;
 
 /* Late when received after the deadline (deadline.h: the deadline day itself
@@ -261,14 +261,13 @@ bool qn_ctl_notification_is_late(const qn_ctl_notification *notification);
  * QN_E_NOMEM. Cost O((n + m) log(n + m)). */
 qn_code qn_ctl_check_notifications(const qn_trip *trips, size_t n_trips,
                                    const qn_ctl_notification *notifications, size_t n_notifications,
-                                   qn_date_t as_of, const qn_deadline_rule *rule,
-                                   qn_entry_notification *out, qn_err *err);
+                                   qn_date_t as_of, const qn_deadline_rule *rule, qn_entry_notification *out,
+                                   qn_err *err);
 
 /* The overstay of the latest trip as of in->on, considering permits and visas
  * as stay.h does: *days (0 when lawful) and *first_unlawful (the day after the
  * last lawful day, QN_DATE_NONE when not overstayed). Errors: those of
  * qn_stay_compute. */
-qn_code qn_ctl_overstay(const qn_stay_input *in, int *days, qn_date_t *first_unlawful,
-                        qn_err *err);
+qn_code qn_ctl_overstay(const qn_stay_input *in, int *days, qn_date_t *first_unlawful, qn_err *err);
 
 #endif

@@ -256,11 +256,9 @@ START_TEST(history_and_regime_warnings)
 {
     /* An earlier trip overstayed (36 days on a 30-day regime), an entry before
      * 2020-01-11 without notification (not judged), the current one fine. */
-    const qn_trip trips[] = {{D("2026-02-02"), NONE},
-                             {D("2025-10-01"), D("2025-11-05")},
-                             {D("2019-05-01"), D("2019-05-10")}};
-    const qn_ctl_notification notes[] = {note("2026-02-02", "2026-02-02"),
-                                         note("2025-10-01", "2025-10-01")};
+    const qn_trip trips[] = {
+        {D("2026-02-02"), NONE}, {D("2025-10-01"), D("2025-11-05")}, {D("2019-05-01"), D("2019-05-10")}};
+    const qn_ctl_notification notes[] = {note("2026-02-02", "2026-02-02"), note("2025-10-01", "2025-10-01")};
     qn_exit_input in = german("2026-02-10", trips, 3, notes, 2);
     qn_entry_notification entries[3];
     qn_exit_result r;

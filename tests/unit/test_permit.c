@@ -44,11 +44,11 @@ START_TEST(trp_need_by_regime)
     qn_trp_need need;
     int threshold = -1;
     qn_err err;
-    ck_assert_int_eq(qn_trp_need_for(need_cases[_i].citizenship, entry,
-                                     entry + need_cases[_i].days - 1, &need, &threshold, &err),
+    ck_assert_int_eq(qn_trp_need_for(need_cases[_i].citizenship, entry, entry + need_cases[_i].days - 1,
+                                     &need, &threshold, &err),
                      QN_OK);
-    ck_assert_msg(need == need_cases[_i].need, "%s %d: %s", need_cases[_i].citizenship,
-                  need_cases[_i].days, qn_trp_need_name(need));
+    ck_assert_msg(need == need_cases[_i].need, "%s %d: %s", need_cases[_i].citizenship, need_cases[_i].days,
+                  qn_trp_need_name(need));
     ck_assert_int_eq(threshold, need_cases[_i].threshold);
 }
 END_TEST
@@ -72,28 +72,24 @@ static const struct {
     bool confirmed;
 } period_cases[] = {
     /* One year at most: 2026-03-01 .. 2027-02-28. */
-    {QN_TRP_WORK, "2026-03-01", "2027-06-30", "2030-01-01", "2028-01-01", "2027-02-28", "max_term",
-     true},
+    {QN_TRP_WORK, "2026-03-01", "2027-06-30", "2030-01-01", "2028-01-01", "2027-02-28", "max_term", true},
     /* Not beyond the employment contract (gov.kz/services/4631). */
-    {QN_TRP_WORK, "2026-03-01", "2027-06-30", "2030-01-01", "2026-12-31", "2026-12-31", "basis_end",
-     true},
+    {QN_TRP_WORK, "2026-03-01", "2027-06-30", "2030-01-01", "2026-12-31", "2026-12-31", "basis_end", true},
     /* Never beyond the passport (MVD order 2022). */
     {QN_TRP_FAMILY, "2026-03-01", "2027-01-31", "2026-10-15", NULL, "2026-10-15", "passport", false},
     /* Passport expiring on the first day: a one-day permit. */
     {QN_TRP_FAMILY, "2026-03-01", "2027-01-31", "2026-03-01", NULL, "2026-03-01", "passport", false},
-    {QN_TRP_STUDY, "2026-09-01", "2027-06-30", "2030-01-01", "2030-06-30", "2027-06-30", "requested",
-     false},
+    {QN_TRP_STUDY, "2026-09-01", "2027-06-30", "2030-01-01", "2030-06-30", "2027-06-30", "requested", false},
     /* Leap day: a year from 2024-02-29 ends 2025-02-28. */
-    {QN_TRP_MISSIONARY, "2024-02-29", "2026-01-01", "2030-01-01", NULL, "2025-02-28", "max_term",
+    {QN_TRP_MISSIONARY, "2024-02-29", "2026-01-01", "2030-01-01", NULL, "2025-02-28", "max_term", false},
+    {QN_TRP_AIFC_SPECIALIST, "2026-01-31", "2028-01-01", "2030-01-01", "2029-01-01", "2027-01-30", "max_term",
      false},
-    {QN_TRP_AIFC_SPECIALIST, "2026-01-31", "2028-01-01", "2030-01-01", "2029-01-01", "2027-01-30",
-     "max_term", false},
 };
 
 START_TEST(trp_period_by_table)
 {
-    qn_trp_request req = {period_cases[_i].category, D(period_cases[_i].from),
-                          D(period_cases[_i].to), D(period_cases[_i].passport),
+    qn_trp_request req = {period_cases[_i].category, D(period_cases[_i].from), D(period_cases[_i].to),
+                          D(period_cases[_i].passport),
                           period_cases[_i].basis ? D(period_cases[_i].basis) : NONE};
     qn_trp_period p;
     qn_err err;
@@ -122,8 +118,8 @@ START_TEST(trp_period_errors)
     ck_assert(has_field(&err, "requested_from"));
     ck_assert(has_field(&err, "passport_expires"));
     /* A basis that ended before the start. */
-    req = (qn_trp_request){QN_TRP_MEDICAL, D("2026-03-01"), D("2026-05-01"), D("2030-01-01"),
-                           D("2026-02-01")};
+    req =
+        (qn_trp_request){QN_TRP_MEDICAL, D("2026-03-01"), D("2026-05-01"), D("2030-01-01"), D("2026-02-01")};
     ck_assert_int_eq(qn_trp_period_compute(&req, &p, &err), QN_E_INVALID);
     ck_assert(has_field(&err, "basis_end"));
 }
@@ -217,8 +213,11 @@ END_TEST
 
 static qn_loss_statement loss(const char *lost, const char *reported)
 {
-    qn_loss_statement st = {D(lost), "Almaty, Abay Ave 10, bus No. 32",
-                            "The bag with the passport was stolen on the bus.", D(reported), true,
+    qn_loss_statement st = {D(lost),
+                            "Almaty, Abay Ave 10, bus No. 32",
+                            "The bag with the passport was stolen on the bus.",
+                            D(reported),
+                            true,
                             true};
     return st;
 }
@@ -328,8 +327,7 @@ static Suite *permit_suite(void)
     TCase *tc = tcase_create("permit");
     tcase_add_loop_test(tc, trp_need_by_regime, 0, (int)(sizeof need_cases / sizeof need_cases[0]));
     tcase_add_test(tc, trp_need_errors);
-    tcase_add_loop_test(tc, trp_period_by_table, 0,
-                        (int)(sizeof period_cases / sizeof period_cases[0]));
+    tcase_add_loop_test(tc, trp_period_by_table, 0, (int)(sizeof period_cases / sizeof period_cases[0]));
     tcase_add_test(tc, trp_period_errors);
     tcase_add_test(tc, trp_categories_parse);
     tcase_add_test(tc, extension_periods);

@@ -102,22 +102,22 @@ typedef struct {
 #define NO_EVENT QN_APP_EVENT_COUNT
 
 static const assess_case assess_cases[] = {
-    {"RUS", "2026-07-01", IN, NULL, "2026-07-30", QN_HOST_CONFIRMED, false, false,
-     QN_SELFREG_REGISTER, 0, QN_APP_EV_HOST_CONFIRM, "2026-07-30", 0},
+    {"RUS", "2026-07-01", IN, NULL, "2026-07-30", QN_HOST_CONFIRMED, false, false, QN_SELFREG_REGISTER, 0,
+     QN_APP_EV_HOST_CONFIRM, "2026-07-30", 0},
     /* Day 31: late by one day, still registered (lateness is not a ground for refusal). */
-    {"RUS", "2026-07-01", IN, NULL, "2026-07-31", QN_HOST_CONFIRMED, false, false,
-     QN_SELFREG_REGISTER, 0, QN_APP_EV_HOST_CONFIRM, "2026-07-30", 1},
-    {"ARM", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_PENDING, false, false,
-     QN_SELFREG_AWAIT_HOST, 0, NO_EVENT, "2026-07-30", 0},
-    {"RUS", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_REFUSED, false, false,
-     QN_SELFREG_DECLINED, QN_REASON_HOST_REFUSED, QN_APP_EV_HOST_REFUSE, "2026-07-30", 0},
+    {"RUS", "2026-07-01", IN, NULL, "2026-07-31", QN_HOST_CONFIRMED, false, false, QN_SELFREG_REGISTER, 0,
+     QN_APP_EV_HOST_CONFIRM, "2026-07-30", 1},
+    {"ARM", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_PENDING, false, false, QN_SELFREG_AWAIT_HOST, 0,
+     NO_EVENT, "2026-07-30", 0},
+    {"RUS", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_REFUSED, false, false, QN_SELFREG_DECLINED,
+     QN_REASON_HOST_REFUSED, QN_APP_EV_HOST_REFUSE, "2026-07-30", 0},
     /* The host's refusal comes first. */
-    {"RUS", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_REFUSED, true, true,
-     QN_SELFREG_DECLINED, QN_REASON_HOST_REFUSED, QN_APP_EV_HOST_REFUSE, "2026-07-30", 0},
-    {"RUS", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_CONFIRMED, true, false,
-     QN_SELFREG_REFUSE, QN_REASON_FALSE_DATA, NO_EVENT, "2026-07-30", 0},
-    {"KGZ", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_CONFIRMED, false, true,
-     QN_SELFREG_REFUSE, QN_REASON_STAY_LIMIT_EXCEEDED, NO_EVENT, "2026-07-30", 0},
+    {"RUS", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_REFUSED, true, true, QN_SELFREG_DECLINED,
+     QN_REASON_HOST_REFUSED, QN_APP_EV_HOST_REFUSE, "2026-07-30", 0},
+    {"RUS", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_CONFIRMED, true, false, QN_SELFREG_REFUSE,
+     QN_REASON_FALSE_DATA, NO_EVENT, "2026-07-30", 0},
+    {"KGZ", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_CONFIRMED, false, true, QN_SELFREG_REFUSE,
+     QN_REASON_STAY_LIMIT_EXCEEDED, NO_EVENT, "2026-07-30", 0},
     /* Address change: 5 working days from the move. */
     {"RUS", "2026-07-01", MV, "2026-07-03", "2026-07-10", QN_HOST_CONFIRMED, false, false,
      QN_SELFREG_REGISTER, 0, QN_APP_EV_HOST_CONFIRM, "2026-07-10", 0},
@@ -128,8 +128,8 @@ static const assess_case assess_cases[] = {
 START_TEST(assess_by_table)
 {
     const assess_case *c = &assess_cases[_i];
-    qn_selfreg_request req = {c->citizenship, D(c->entry),   c->kind,         c->changed ? D(c->changed) : NONE,
-                              D(c->submitted), c->host,      c->data_false,   c->stay_violated};
+    qn_selfreg_request req = {c->citizenship,  D(c->entry), c->kind,       c->changed ? D(c->changed) : NONE,
+                              D(c->submitted), c->host,     c->data_false, c->stay_violated};
     qn_selfreg_assessment a;
     qn_err err;
     ck_assert_int_eq(qn_selfreg_assess(&req, &a, &err), QN_OK);
@@ -157,8 +157,8 @@ START_TEST(assess_not_applicable_and_errors)
     qn_selfreg_assessment a;
     qn_err err;
     /* Before 2026-07-01: the host notification rules only. */
-    qn_selfreg_request req = {"RUS", D("2026-06-30"), IN, NONE, D("2026-07-02"),
-                              QN_HOST_CONFIRMED, false, false};
+    qn_selfreg_request req = {"RUS",           D("2026-06-30"),   IN,    NONE,
+                              D("2026-07-02"), QN_HOST_CONFIRMED, false, false};
     ck_assert_int_eq(qn_selfreg_assess(&req, &a, &err), QN_E_INVALID);
     ck_assert_str_eq(err.sub, "not_applicable");
     ck_assert_str_eq(err.fields[0].field, "entry");
@@ -169,16 +169,16 @@ START_TEST(assess_not_applicable_and_errors)
     ck_assert_str_eq(err.sub, "not_applicable");
     ck_assert_str_eq(err.fields[0].field, "citizenship");
     /* Submitted before the entry; address change without the move's date. */
-    req = (qn_selfreg_request){"RUS", D("2026-07-05"), MV, NONE, D("2026-07-04"), QN_HOST_PENDING,
-                               false, false};
+    req = (qn_selfreg_request){"RUS",           D("2026-07-05"), MV,    NONE,
+                               D("2026-07-04"), QN_HOST_PENDING, false, false};
     ck_assert_int_eq(qn_selfreg_assess(&req, &a, &err), QN_E_INVALID);
     ck_assert_uint_eq(err.n_fields, 1);
     ck_assert_str_eq(err.fields[0].field, "changed_on");
     req.kind = IN;
     ck_assert_int_eq(qn_selfreg_assess(&req, &a, &err), QN_E_INVALID);
     ck_assert_str_eq(err.fields[0].field, "submitted_on");
-    req = (qn_selfreg_request){"RUS", D("2026-07-05"), (qn_selfreg_kind)4, NONE, D("2026-07-06"),
-                               (qn_host_response)9, false, false};
+    req = (qn_selfreg_request){
+        "RUS", D("2026-07-05"), (qn_selfreg_kind)4, NONE, D("2026-07-06"), (qn_host_response)9, false, false};
     ck_assert_int_eq(qn_selfreg_assess(&req, &a, &err), QN_E_INVALID);
     ck_assert_str_eq(err.fields[0].field, "kind");
     ck_assert_str_eq(err.fields[1].field, "host");

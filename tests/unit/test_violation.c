@@ -31,7 +31,7 @@ START_TEST(mci_table_dates_and_lookup)
         bool known;
         int64_t kzt;
     } cases[] = {
-        {"2023-12-31", false, 0}, {"2024-01-01", true, 3692}, {"2024-12-31", true, 3692},
+        {"2023-12-31", false, 0},   {"2024-01-01", true, 3692}, {"2024-12-31", true, 3692},
         {"2025-01-01", true, 3932}, {"2025-12-31", true, 3932}, {"2026-01-01", true, 4325},
         {"2026-07-01", true, 4325}, {"2026-12-31", true, 4325}, {"2027-01-01", false, 0},
         {"2019-05-05", false, 0},
@@ -39,8 +39,7 @@ START_TEST(mci_table_dates_and_lookup)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int64_t kzt = -7;
         ck_assert_msg(qn_mci_on(D(cases[i].date), &kzt) == cases[i].known, "%s", cases[i].date);
-        ck_assert_msg(kzt == (cases[i].known ? cases[i].kzt : -7), "%s: %lld", cases[i].date,
-                      (long long)kzt);
+        ck_assert_msg(kzt == (cases[i].known ? cases[i].kzt : -7), "%s: %lld", cases[i].date, (long long)kzt);
     }
 }
 END_TEST
@@ -67,10 +66,8 @@ typedef struct {
 
 static const assess_case assess_cases[] = {
     /* Art. 518 part 1 (confirmed). */
-    {HN, QN_HOST_INDIVIDUAL, 2, false, "2026-03-01", 518, 1, W, 0, 0, true, false,
-     "art518_p1_individual"},
-    {HN, QN_HOST_OFFICIAL, 1, false, "2026-03-01", 518, 1, F, 10, 43250, true, false,
-     "art518_p1_official"},
+    {HN, QN_HOST_INDIVIDUAL, 2, false, "2026-03-01", 518, 1, W, 0, 0, true, false, "art518_p1_individual"},
+    {HN, QN_HOST_OFFICIAL, 1, false, "2026-03-01", 518, 1, F, 10, 43250, true, false, "art518_p1_official"},
     {HN, QN_HOST_SMALL_BUSINESS, 5, false, "2025-06-01", 518, 1, F, 10, 39320, true, false,
      "art518_p1_small_business"},
     {HN, QN_HOST_NPO, 1, false, "2024-02-01", 518, 1, F, 10, 36920, true, false, "art518_p1_npo"},
@@ -91,18 +88,12 @@ static const assess_case assess_cases[] = {
     /* Art. 517 part 3 tiers. */
     {OV, QN_HOST_INDIVIDUAL, 1, false, "2026-03-01", 517, 3, W, 0, 0, true, false, "art517_p3_upto3"},
     {OV, QN_HOST_INDIVIDUAL, 3, false, "2026-03-01", 517, 3, W, 0, 0, true, false, "art517_p3_upto3"},
-    {OV, QN_HOST_INDIVIDUAL, 4, false, "2026-03-01", 517, 3, F, 10, 43250, true, false,
-     "art517_p3_4to5"},
-    {OV, QN_HOST_INDIVIDUAL, 5, false, "2025-03-01", 517, 3, F, 10, 39320, true, false,
-     "art517_p3_4to5"},
-    {OV, QN_HOST_INDIVIDUAL, 6, false, "2026-03-01", 517, 3, F, 15, 64875, false, false,
-     "art517_p3_6to10"},
-    {OV, QN_HOST_INDIVIDUAL, 10, false, "2026-03-01", 517, 3, F, 15, 64875, false, false,
-     "art517_p3_6to10"},
-    {OV, QN_HOST_INDIVIDUAL, 11, false, "2026-03-01", 517, 3, F, 20, 86500, false, true,
-     "art517_p3_over10"},
-    {OV, QN_HOST_INDIVIDUAL, 400, false, "2026-03-01", 517, 3, F, 20, 86500, false, true,
-     "art517_p3_over10"},
+    {OV, QN_HOST_INDIVIDUAL, 4, false, "2026-03-01", 517, 3, F, 10, 43250, true, false, "art517_p3_4to5"},
+    {OV, QN_HOST_INDIVIDUAL, 5, false, "2025-03-01", 517, 3, F, 10, 39320, true, false, "art517_p3_4to5"},
+    {OV, QN_HOST_INDIVIDUAL, 6, false, "2026-03-01", 517, 3, F, 15, 64875, false, false, "art517_p3_6to10"},
+    {OV, QN_HOST_INDIVIDUAL, 10, false, "2026-03-01", 517, 3, F, 15, 64875, false, false, "art517_p3_6to10"},
+    {OV, QN_HOST_INDIVIDUAL, 11, false, "2026-03-01", 517, 3, F, 20, 86500, false, true, "art517_p3_over10"},
+    {OV, QN_HOST_INDIVIDUAL, 400, false, "2026-03-01", 517, 3, F, 20, 86500, false, true, "art517_p3_over10"},
     {OV, QN_HOST_INDIVIDUAL, 4, true, "2026-03-01", 517, 3, F, 10, 43250, false, false,
      "art517_p3_4to5_repeat"},
     /* MCI unknown for the date: the sanction stands, no tenge amount. */
@@ -112,8 +103,8 @@ static const assess_case assess_cases[] = {
 START_TEST(assess_by_table)
 {
     const assess_case *c = &assess_cases[_i];
-    qn_violation_facts f = {c->kind, D(c->date), c->host, c->kind == HN ? c->days : 0,
-                            c->kind == OV ? c->days : 0, c->repeat};
+    qn_violation_facts f = {
+        c->kind, D(c->date), c->host, c->kind == HN ? c->days : 0, c->kind == OV ? c->days : 0, c->repeat};
     qn_sanction s;
     qn_err err;
     ck_assert_int_eq(qn_violation_assess(&f, &s, &err), QN_OK);
@@ -144,6 +135,11 @@ START_TEST(assess_rejects_bad_facts)
     ck_assert_str_eq(err.fields[1].field, "host_kind");
     ck_assert_str_eq(err.fields[2].field, "days_late");
     f = (qn_violation_facts){(qn_violation_kind)7, D("2026-03-01"), QN_HOST_INDIVIDUAL, 1, 1, false};
+    ck_assert_int_eq(qn_violation_assess(&f, &s, NULL), QN_E_INVALID);
+    /* Without an error struct, every check still applies. */
+    f = (qn_violation_facts){HN, D("2026-03-01"), (qn_host_kind)99, 1, 0, false};
+    ck_assert_int_eq(qn_violation_assess(&f, &s, NULL), QN_E_INVALID);
+    f = (qn_violation_facts){OV, D("2026-03-01"), QN_HOST_INDIVIDUAL, 0, 0, false};
     ck_assert_int_eq(qn_violation_assess(&f, &s, NULL), QN_E_INVALID);
 }
 END_TEST
@@ -210,8 +206,8 @@ START_TEST(vcase_every_state_event_role)
                 qn_vcase_state to = QN_VCASE_STATE_COUNT;
                 qn_vcase_close_reason why = QN_VCLOSE_COUNT;
                 qn_err err;
-                qn_code rc = qn_vcase_transition((qn_vcase_state)s, (qn_vcase_event)e,
-                                                 (qn_actor_role)r, NULL, &to, &why, &err);
+                qn_code rc = qn_vcase_transition((qn_vcase_state)s, (qn_vcase_event)e, (qn_actor_role)r, NULL,
+                                                 &to, &why, &err);
                 if (!row) {
                     ck_assert_int_eq(rc, QN_E_CONFLICT);
                     ck_assert_str_eq(err.sub, "illegal_transition");
@@ -235,9 +231,9 @@ START_TEST(vcase_every_state_event_role)
         }
     }
     qn_err err;
-    ck_assert_int_eq(qn_vcase_transition((qn_vcase_state)9, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, NULL,
-                                         NULL, NULL, &err),
-                     QN_E_INVALID);
+    ck_assert_int_eq(
+        qn_vcase_transition((qn_vcase_state)9, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, NULL, NULL, NULL, &err),
+        QN_E_INVALID);
     ck_assert_str_eq(err.sub, "invalid_enum");
 }
 END_TEST
@@ -249,21 +245,20 @@ START_TEST(vcase_sanction_must_agree)
     fine.sanction = QN_SANCTION_FINE;
     qn_err err;
     qn_vcase_state to;
-    ck_assert_int_eq(qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, &warning,
-                                         &to, NULL, &err),
-                     QN_E_CONFLICT);
+    ck_assert_int_eq(
+        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, &warning, &to, NULL, &err),
+        QN_E_CONFLICT);
     ck_assert_str_eq(err.sub, "sanction_mismatch");
-    ck_assert_int_eq(qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_WARN, QN_ROLE_OFFICER, &fine,
-                                         &to, NULL, &err),
-                     QN_E_CONFLICT);
-    ck_assert_int_eq(qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, &fine,
-                                         &to, NULL, &err),
-                     QN_OK);
+    ck_assert_int_eq(
+        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_WARN, QN_ROLE_OFFICER, &fine, &to, NULL, &err),
+        QN_E_CONFLICT);
+    ck_assert_int_eq(
+        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, &fine, &to, NULL, &err), QN_OK);
     ck_assert_int_eq(to, QN_VCASE_FINED);
     /* Dismissal does not depend on the sanction. */
-    ck_assert_int_eq(qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_DISMISS, QN_ROLE_OFFICER, &fine,
-                                         &to, NULL, &err),
-                     QN_OK);
+    ck_assert_int_eq(
+        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_DISMISS, QN_ROLE_OFFICER, &fine, &to, NULL, &err),
+        QN_OK);
 }
 END_TEST
 
@@ -320,8 +315,7 @@ START_TEST(notifications_per_entry)
     };
     qn_entry_notification out[4];
     qn_err err;
-    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-20"), NULL, out, &err),
-                     QN_OK);
+    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-20"), NULL, out, &err), QN_OK);
     ck_assert_int_eq(out[0].status, QN_NOTIFY_MISSING);
     ck_assert_int_eq(out[0].deadline, D("2026-06-03"));
     ck_assert_int_eq(out[0].days_late, 17);
@@ -343,17 +337,14 @@ START_TEST(notifications_per_entry)
     ck_assert_str_eq(qn_notify_status_name(out[3].status), "late");
 
     /* On the deadline day itself it is still pending. */
-    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-22"), NULL, out, &err),
-                     QN_OK);
+    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-22"), NULL, out, &err), QN_OK);
     ck_assert_int_eq(out[2].status, QN_NOTIFY_PENDING);
     /* The day after the open trip's deadline, it is missing. */
-    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-23"), NULL, out, &err),
-                     QN_OK);
+    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-23"), NULL, out, &err), QN_OK);
     ck_assert_int_eq(out[2].status, QN_NOTIFY_MISSING);
     ck_assert_int_eq(out[2].days_late, 1);
     /* Once received (late), it is late instead. */
-    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-26"), NULL, out, &err),
-                     QN_OK);
+    ck_assert_int_eq(qn_ctl_check_notifications(trips, 4, notes, 5, D("2026-06-26"), NULL, out, &err), QN_OK);
     ck_assert_int_eq(out[2].status, QN_NOTIFY_LATE);
     ck_assert_int_eq(out[2].days_late, 3);
 }
@@ -370,9 +361,9 @@ START_TEST(notifications_reject_bad_input)
     ck_assert_uint_eq(err.n_fields, 2);
     ck_assert_str_eq(err.fields[0].field, "trips[0]");
     ck_assert_str_eq(err.fields[1].field, "notifications[0]");
-    ck_assert_int_eq(qn_ctl_check_notifications(trips, QN_STAY_MAX_TRIPS + 1, notes, 1,
-                                                D("2026-03-01"), NULL, out, &err),
-                     QN_E_TOO_LARGE);
+    ck_assert_int_eq(
+        qn_ctl_check_notifications(trips, QN_STAY_MAX_TRIPS + 1, notes, 1, D("2026-03-01"), NULL, out, &err),
+        QN_E_TOO_LARGE);
 }
 END_TEST
 
