@@ -58,6 +58,12 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
                           QN_STAY_MAX_PERMITS);
     if (in->n_cases > QN_CTL_MAX_NOTIFICATIONS)
         return qn_err_set(err, QN_E_TOO_LARGE, "at most %d cases are accepted", QN_CTL_MAX_NOTIFICATIONS);
+    for (size_t i = 0; i < in->n_permits; i++) {
+        snprintf(field, sizeof field, "permits[%zu]", i);
+        const qn_stay_period *p = &in->permits[i];
+        if (p->from == QN_DATE_NONE || p->to == QN_DATE_NONE || p->to < p->from)
+            rc = qn_err_field(err, field, "needs a period with from <= to");
+    }
     for (size_t i = 0; i < in->n_visas; i++) {
         snprintf(field, sizeof field, "visas[%zu]", i);
         const qn_ctl_visa *v = &in->visas[i];
@@ -78,6 +84,9 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
     }
     if (rc != QN_OK)
         return rc;
+
+    if (!in->trips || in->n_trips == 0) /* reported above; restated for the analyser */
+        return QN_E_INVALID;
 
     /* The current trip is the latest; it must be open or end on the exit day. */
     size_t cur = 0;

@@ -119,7 +119,7 @@ const char *qn_exit_reason_name(qn_exit_reason reason);    /* see the enum; "?" 
  * before 2020-01-11 (host notification introduced, seed 001) are reported
  * but never give a reason. Errors: QN_E_INVALID with fields "citizenship",
  * "exit_date", "trips" (none, or the latest neither open nor ending on
- * exit_date), "visas[i]", "exit_visa", "cases[i]", and those of stay.h and
+ * exit_date), "permits[i]", "visas[i]", "exit_visa", "cases[i]", and those of stay.h and
  * qn_ctl_check_notifications; QN_E_TOO_LARGE when permits + visas + the exit
  * visa exceed QN_STAY_MAX_PERMITS; QN_E_NOMEM. */
 qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_out, qn_exit_result *out,

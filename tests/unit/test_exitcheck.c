@@ -301,6 +301,12 @@ START_TEST(bad_input)
     ck_assert_str_eq(err.fields[1].field, "trips");
     ck_assert_str_eq(err.fields[2].field, "visas[0]");
     ck_assert_str_eq(err.fields[3].field, "exit_visa");
+    const qn_stay_period bad_permit = {D("2026-03-01"), D("2026-02-01")};
+    in = german("2026-02-20", trips, 1, NULL, 0);
+    in.permits = &bad_permit;
+    in.n_permits = 1;
+    ck_assert_int_eq(qn_exit_check(&in, NULL, &r, &err), QN_E_INVALID);
+    ck_assert_str_eq(err.fields[0].field, "permits[0]");
     static qn_stay_period many[QN_STAY_MAX_PERMITS];
     in = german("2026-02-20", trips, 1, NULL, 0);
     in.permits = many;
