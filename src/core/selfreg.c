@@ -29,10 +29,14 @@ qn_code qn_selfreg_obligations_for(const char *citizenship, qn_date_t entry, con
     out->regime_confirmed = regime.confirmed;
     out->regime_name = regime.name;
     /* Seed 001, seed 004: the host notifies "within 3 working days" "at each
-     * entry", regardless of the regime; kept after 2026-07-01 (UNCONFIRMED). */
-    out->host_notification = true;
-    if ((rc = qn_deadline_compute(entry, rule, &out->host_deadline, err)) != QN_OK)
-        return rc;
+     * entry", regardless of the regime, since 2020-01-11 (before it the
+     * passport registration rules applied, which qonaq does not model); kept
+     * after 2026-07-01 (UNCONFIRMED, kz_rules.md §2.6). */
+    if (entry >= qn_regime_registration_exemption_start()) {
+        out->host_notification = true;
+        if ((rc = qn_deadline_compute(entry, rule, &out->host_deadline, err)) != QN_OK)
+            return rc;
+    }
     if (qn_regime_needs_self_registration(&regime, entry)) {
         out->self_registration = true;
         out->self_deadline = entry + QN_SELFREG_CALENDAR_DAYS - 1; /* crossing day = day 1 */

@@ -45,8 +45,9 @@ typedef struct {
 } qn_selfreg_obligations;
 
 /* The obligations for a citizen of `citizenship` who crossed the border on
- * `entry`. The host notification applies to every entry (seed 001, seed 004:
- * "at each entry"); self-registration to entries on or after 2026-07-01 under
+ * `entry`. The host notification applies to every entry from 2020-01-11 (seed
+ * 001, seed 004: "at each entry"; earlier entries fell under the passport
+ * registration rules, not modelled); self-registration to entries on or after 2026-07-01 under
  * a 90-day regime. rule may be NULL (statutory deadline rule). Errors:
  * QN_E_INVALID with fields "citizenship", "entry". */
 qn_code qn_selfreg_obligations_for(const char *citizenship, qn_date_t entry, const qn_deadline_rule *rule,
