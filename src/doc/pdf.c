@@ -3,9 +3,9 @@
  * How it works. qn_doc_validate checks the input field by field. The
  * renderer then creates a libharu document, enables its UTF-8 encoder and
  * loads DejaVu Sans regular and bold as embedded TrueType (CID, Identity-H)
- * fonts: libharu 2.3 (Debian 12) writes a subset of the glyphs used plus a
- * ToUnicode map, so the page stays small (~90 KB) and text extraction
- * gives back the same UTF-8. The page is laid out top-down in points
+ * fonts (about 95 KB each in the file), with a ToUnicode map of our own
+ * (see set_identity_to_unicode) so that text extraction, search and copy
+ * give back the same UTF-8. The page is laid out top-down in points
  * (1/72 inch): header, title, number, statement, the field table (each cell
  * word-wrapped by measuring text with the font's metrics), and at the bottom
  * the verification block. The QR symbol (error correction level M, 8-bit
@@ -463,6 +463,62 @@ static qn_code draw_qr(render_ctx *ctx, const char *url, float x, float y, float
 
 /* ---- the page ------------------------------------------------------------- */
 
+static qn_code hpdf_failed(const render_ctx *ctx, qn_err *err, const char *stage)
+{
+    if (ctx->status == HPDF_FAILD_TO_ALLOC_MEM)
+        return qn_err_set(err, QN_E_NOMEM, "out of memory while %s", stage);
+    return qn_err_set(err, QN_E_INTERNAL, "libharu failed while %s (error 0x%04X, detail %u)", stage,
+                      (unsigned)ctx->status, (unsigned)ctx->detail);
+}
+
+/* libharu 2.3 (Debian 12) gives its UTF-8 TrueType fonts a /ToUnicode entry
+ * that is not a ToUnicode map at all: it writes the encoding CMap there
+ * ("begincidrange <0000> <FFFF> 0"). Poppler recovers through the font's own
+ * cmap table, but other readers may copy, search or read aloud garbage.
+ * Under the UTF-8 encoder the two-byte codes in the content stream are the
+ * Unicode code points themselves (U+04D8 is written <04D8>), so the correct
+ * map is the identity over the Basic Multilingual Plane. We build it as a
+ * stream of our own (bfrange entries may not cross a first-byte boundary and
+ * a block holds at most 100 entries: Adobe technical note 5411) and point
+ * the font's /ToUnicode at it; the old stream stays as an unreferenced
+ * object. This uses libharu's object layer (hpdf_objects.h), which the
+ * library installs and exports. */
+static bool set_identity_to_unicode(render_ctx *ctx, HPDF_Font font)
+{
+    HPDF_Dict map = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
+    if (map == NULL)
+        return false;
+    static const char head[] = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                               "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+    static const char tail[] = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+    HPDF_STATUS st = HPDF_Stream_WriteStr(map->stream, head);
+    /* Every first byte except the surrogates D8..DF: 248 ranges. */
+    unsigned ranges[256], n = 0;
+    for (unsigned hi = 0; hi < 256; hi++)
+        if (hi < 0xD8 || hi > 0xDF)
+            ranges[n++] = hi;
+    for (unsigned i = 0; i < n && st == HPDF_OK; i += 100) {
+        unsigned block = n - i < 100 ? n - i : 100;
+        char line[48];
+        snprintf(line, sizeof line, "%u beginbfrange\n", block);
+        st = HPDF_Stream_WriteStr(map->stream, line);
+        for (unsigned k = i; k < i + block && st == HPDF_OK; k++) {
+            snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", ranges[k], ranges[k], ranges[k]);
+            st = HPDF_Stream_WriteStr(map->stream, line);
+        }
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(map->stream, "endbfrange\n");
+    }
+    if (st == HPDF_OK)
+        st = HPDF_Stream_WriteStr(map->stream, tail);
+    map->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(font, "ToUnicode", map);
+    return st == HPDF_OK && ctx->status == HPDF_OK;
+}
+
 static qn_code load_font(render_ctx *ctx, const char *path, HPDF_Font *out, qn_err *err)
 {
     FILE *f = fopen(path, "rb");
@@ -478,16 +534,10 @@ static qn_code load_font(render_ctx *ctx, const char *path, HPDF_Font *out, qn_e
         return qn_err_set(err, QN_E_UNAVAILABLE,
                           "font file %s is not a TrueType font libharu can embed (error 0x%04X)", path,
                           (unsigned)ctx->status);
+    if (!set_identity_to_unicode(ctx, font))
+        return hpdf_failed(ctx, err, "writing the font's Unicode map");
     *out = font;
     return QN_OK;
-}
-
-static qn_code hpdf_failed(const render_ctx *ctx, qn_err *err, const char *stage)
-{
-    if (ctx->status == HPDF_FAILD_TO_ALLOC_MEM)
-        return qn_err_set(err, QN_E_NOMEM, "out of memory while %s", stage);
-    return qn_err_set(err, QN_E_INTERNAL, "libharu failed while %s (error 0x%04X, detail %u)", stage,
-                      (unsigned)ctx->status, (unsigned)ctx->detail);
 }
 
 static qn_code draw_page(render_ctx *ctx, const qn_doc *doc, qn_err *err)
