@@ -495,7 +495,7 @@ static bool set_identity_to_unicode(render_ctx *ctx, HPDF_Font font)
     static const char tail[] = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
     HPDF_STATUS st = HPDF_Stream_WriteStr(map->stream, head);
     /* Every first byte except the surrogates D8..DF: 248 ranges. */
-    unsigned ranges[256], n = 0;
+    unsigned ranges[256] = {0}, n = 0;
     for (unsigned hi = 0; hi < 256; hi++)
         if (hi < 0xD8 || hi > 0xDF)
             ranges[n++] = hi;

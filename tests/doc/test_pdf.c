@@ -97,8 +97,9 @@ static char *run(const char *cmd)
         len += n;
         if (cap - len < 2) {
             cap *= 2;
-            out = realloc(out, cap);
-            ck_assert_ptr_nonnull(out);
+            char *grown = realloc(out, cap);
+            ck_assert_ptr_nonnull(grown);
+            out = grown;
         }
     }
     out[len] = '\0';
@@ -258,9 +259,14 @@ START_TEST(longest_fields_still_fit_and_scan)
     qn_doc doc = make_doc(QN_DOC_ARRIVAL_NOTIFICATION, QN_DOC_LANG_KK, url, code);
     doc.number = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
     ck_assert_int_eq(qn_doc_verify_code(secret, sizeof secret - 1, doc.number, code, NULL), QN_OK);
-    ck_assert_int_eq(qn_doc_verify_url("https://migration-registration.qonaq.example.kz", doc.number, code, url,
-                                       sizeof url, NULL),
-                     QN_OK);
+    /* And the longest URL: a base with a path prefix that brings it to QN_DOC_URL_MAX bytes,
+     * the densest QR code the renderer draws. */
+    char base[QN_DOC_URL_MAX] = "https://migration-registration.qonaq.example.kz/";
+    size_t base_len = QN_DOC_URL_MAX - strlen("/verify/?c=") - strlen(doc.number) - QN_DOC_CODE_LEN;
+    memset(base + strlen(base), 'p', base_len - strlen(base));
+    base[base_len] = '\0';
+    ck_assert_int_eq(qn_doc_verify_url(base, doc.number, code, url, sizeof url, NULL), QN_OK);
+    ck_assert_uint_eq(strlen(url), QN_DOC_URL_MAX);
     doc.person = (qn_doc_person){name, citizenship, document, qn_test_date("1991-04-07")};
     doc.address = address;
     doc.host = host;
