@@ -17,8 +17,9 @@
  *
  * Thread-safety: every call creates and frees its own libharu document and
  * libqrencode symbol; nothing is shared between calls, so qn_doc_pdf_render
- * may run concurrently on any number of threads (libqrencode is built
- * thread-safe in Debian; libharu keeps no global state).
+ * may run concurrently on any number of threads. (Debian's libqrencode
+ * guards its shared tables with a mutex; libharu's one global,
+ * HPDF_CCITT_Data, serves CCITT fax images, which this code never loads.)
  */
 #ifndef QN_DOC_PDF_H
 #define QN_DOC_PDF_H
