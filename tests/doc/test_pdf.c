@@ -229,6 +229,15 @@ START_TEST(kazakh_letters_round_trip)
     assert_contains(text, "ӘҒҚҢӨҰҮҺІ әғқңөұүһі", "letters");
     assert_contains(text, "Шымкент қ., Төле би даңғылы, 1", "address");
     free(text);
+
+    /* One A4 page, titled in ASCII for file managers. */
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "pdfinfo %s", pdf_path);
+    char *info = squeeze_space(run(cmd));
+    assert_contains(info, "Pages: 1 ", "page count");
+    assert_contains(info, "Page size: 595.276 x 841.89 pts (A4)", "page size");
+    assert_contains(info, "Title: registration_notice KZ-REG-2026-000123", "title");
+    free(info);
 }
 END_TEST
 
