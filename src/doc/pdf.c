@@ -205,6 +205,7 @@ typedef struct {
     HPDF_Doc pdf;
     HPDF_Page page;
     HPDF_Font regular, bold;
+    HPDF_FontDef bold_def; /* glyph lookup for the caller's text, which is set in bold */
     HPDF_STATUS status; /* first libharu error, 0 if none */
     HPDF_STATUS detail;
 } render_ctx;
@@ -519,7 +520,7 @@ static bool set_identity_to_unicode(render_ctx *ctx, HPDF_Font font)
     return st == HPDF_OK && ctx->status == HPDF_OK;
 }
 
-static qn_code load_font(render_ctx *ctx, const char *path, HPDF_Font *out, qn_err *err)
+static qn_code load_font(render_ctx *ctx, const char *path, HPDF_Font *out, HPDF_FontDef *def, qn_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -536,8 +537,51 @@ static qn_code load_font(render_ctx *ctx, const char *path, HPDF_Font *out, qn_e
                           (unsigned)ctx->status);
     if (!set_identity_to_unicode(ctx, font))
         return hpdf_failed(ctx, err, "writing the font's Unicode map");
+    if (def) {
+        *def = HPDF_GetFontDef(ctx->pdf, name);
+        if (*def == NULL)
+            return hpdf_failed(ctx, err, "looking up the font's glyphs");
+    }
     *out = font;
     return QN_OK;
+}
+
+/* Reports a field holding a character the font has no glyph for (it would
+ * print as an empty box) or one outside the Basic Multilingual Plane (which
+ * libharu's two-byte UTF-8 encoding cannot address). DejaVu Sans covers
+ * Latin, Cyrillic with Kazakh, Greek, Armenian, Georgian and more, but not
+ * Chinese, for instance: names are then given as the passport's Latin line. */
+static void check_field_glyphs(const render_ctx *ctx, qn_err *err, const char *field, const char *text)
+{
+    if (text == NULL)
+        return;
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        size_t len = utf8_char_len((const char *)p);
+        unsigned cp = len == 1 ? p[0] : len == 2 ? p[0] & 0x1Fu : len == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
+        for (size_t i = 1; i < len; i++)
+            cp = (cp << 6) | (p[i] & 0x3Fu);
+        if (cp > 0xFFFF || (cp != ' ' && HPDF_TTFontDef_GetGlyphid(ctx->bold_def, (HPDF_UINT16)cp) == 0)) {
+            qn_err_field(err, field, "contains a character the document font cannot print (U+%04X)", cp);
+            return;
+        }
+        p += len;
+    }
+}
+
+static qn_code check_glyphs(const render_ctx *ctx, const qn_doc *doc, qn_err *err)
+{
+    qn_err local;
+    qn_err_clear(&local);
+    qn_err *e = err ? err : &local;
+    size_t before = e->n_fields + e->n_fields_dropped;
+    check_field_glyphs(ctx, e, "person.name", doc->person.name);
+    check_field_glyphs(ctx, e, "person.citizenship", doc->person.citizenship);
+    check_field_glyphs(ctx, e, "person.document", doc->person.document);
+    check_field_glyphs(ctx, e, "address", doc->address);
+    check_field_glyphs(ctx, e, "host", doc->host);
+    check_field_glyphs(ctx, e, "office", doc->office);
+    return e->n_fields + e->n_fields_dropped > before ? QN_E_INVALID : QN_OK;
 }
 
 static qn_code draw_page(render_ctx *ctx, const qn_doc *doc, qn_err *err)
@@ -695,8 +739,9 @@ qn_code qn_doc_pdf_render(const qn_doc *doc, const qn_doc_fonts *fonts, unsigned
         rc = hpdf_failed(&ctx, err, "setting up the document");
         goto done;
     }
-    if ((rc = load_font(&ctx, regular_path, &ctx.regular, err)) != QN_OK ||
-        (rc = load_font(&ctx, bold_path, &ctx.bold, err)) != QN_OK)
+    if ((rc = load_font(&ctx, regular_path, &ctx.regular, NULL, err)) != QN_OK ||
+        (rc = load_font(&ctx, bold_path, &ctx.bold, &ctx.bold_def, err)) != QN_OK ||
+        (rc = check_glyphs(&ctx, doc, err)) != QN_OK)
         goto done;
 
     ctx.page = HPDF_AddPage(ctx.pdf);

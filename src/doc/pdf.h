@@ -84,7 +84,9 @@ qn_code qn_doc_validate(const qn_doc *doc, qn_err *err);
 
 /* Renders doc to a one-page A4 PDF. On success *pdf points at *pdf_len bytes
  * owned by the caller, to be released with qn_doc_pdf_free.
- * Errors: QN_E_INVALID (as qn_doc_validate); QN_E_UNAVAILABLE when a font
+ * Errors: QN_E_INVALID (as qn_doc_validate, and for a text field holding a
+ * character the font cannot print — e.g. Chinese in DejaVu Sans — or one
+ * beyond U+FFFF, the reason naming the code point); QN_E_UNAVAILABLE when a font
  * file cannot be read (the message names the path and the package
  * fonts-dejavu-core); QN_E_TOO_LARGE if the fields do not fit the page;
  * QN_E_NOMEM; QN_E_INTERNAL for a libharu or libqrencode failure (the

@@ -402,6 +402,36 @@ START_TEST(invalid_input_names_the_field)
 }
 END_TEST
 
+START_TEST(unprintable_characters_name_the_field)
+{
+    char url[QN_DOC_URL_MAX + 1], code[QN_DOC_CODE_LEN + 1];
+    qn_doc doc = make_doc(QN_DOC_REGISTRATION_NOTICE, QN_DOC_LANG_EN, url, code);
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    qn_err err;
+
+    doc.person.name = "WANG Wei 王伟"; /* DejaVu Sans has no Han characters */
+    qn_err_clear(&err);
+    ck_assert_int_eq(qn_doc_pdf_render(&doc, NULL, &pdf, &len, &err), QN_E_INVALID);
+    ck_assert_ptr_null(pdf);
+    ck_assert_str_eq(err.fields[0].field, "person.name");
+    ck_assert_msg(strstr(err.fields[0].reason, "U+738B") != NULL, "%s", err.fields[0].reason);
+
+    doc.person.name = "WANG Wei";
+    doc.address = "Almaty \xF0\x9F\x8F\xA0 Abai 1"; /* U+1F3E0, beyond two-byte codes */
+    qn_err_clear(&err);
+    ck_assert_int_eq(qn_doc_pdf_render(&doc, NULL, &pdf, &len, &err), QN_E_INVALID);
+    ck_assert_str_eq(err.fields[0].field, "address");
+    ck_assert_msg(strstr(err.fields[0].reason, "U+1F3E0") != NULL, "%s", err.fields[0].reason);
+
+    /* Greek, Armenian and Georgian names are in the font and pass. */
+    doc.address = "Almaty, Abai 1";
+    doc.person.name = "ΠΑΠΑΔΟΠΟΥΛΟΣ Γιώργος · ՊԵՏՐՈՍՅԱՆ · ბერიძე";
+    ck_assert_int_eq(qn_doc_pdf_render(&doc, NULL, &pdf, &len, NULL), QN_OK);
+    qn_doc_pdf_free(pdf);
+}
+END_TEST
+
 START_TEST(missing_or_bad_font_is_a_clear_error)
 {
     char url[QN_DOC_URL_MAX + 1], code[QN_DOC_CODE_LEN + 1];
@@ -533,6 +563,7 @@ static Suite *pdf_suite(void)
     tcase_add_test(tc, longest_fields_still_fit_and_scan);
     tcase_add_test(tc, widest_ascii_fields_shrink_to_fit);
     tcase_add_test(tc, invalid_input_names_the_field);
+    tcase_add_test(tc, unprintable_characters_name_the_field);
     tcase_add_test(tc, missing_or_bad_font_is_a_clear_error);
     tcase_add_test(tc, rendering_is_deterministic);
     tcase_add_test(tc, concurrent_renders_are_independent);
