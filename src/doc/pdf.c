@@ -5,7 +5,8 @@
  * loads DejaVu Sans regular and bold as embedded TrueType (CID, Identity-H)
  * fonts (about 95 KB each in the file), with a ToUnicode map of our own
  * (see set_identity_to_unicode) so that text extraction, search and copy
- * give back the same UTF-8. The page is laid out top-down in points
+ * give back the same UTF-8. The caller's text is then checked against the
+ * bold font's glyphs, so nothing prints as an empty box. The page is laid out top-down in points
  * (1/72 inch): header, title, number, statement, the field table (each cell
  * word-wrapped by measuring text with the font's metrics), and at the bottom
  * the verification block. The QR symbol (error correction level M, 8-bit
