@@ -3,7 +3,9 @@
  * A printed document carries its number and a verification code; its QR code
  * holds the URL of the public verification page:
  *
- *     <base>/verify/<number>?c=<code>        e.g. https://qonaq.example.kz/verify/KZ-REG-2026-000123?c=K7QM2XW4PA
+ *     <base>/verify/<number>?c=<code>        e.g. https://qonaq.example.kz/verify/KZ-REG-2026-000123?c=PQYABTRIPH
+ *
+ * (that code is for the secret "test-secret-0123456789abcdef", a vector of tests/doc/test_verify.c)
  *
  * The code is the first QN_DOC_CODE_LEN characters of the RFC 4648 base32
  * encoding (alphabet A-Z 2-7, no padding) of
