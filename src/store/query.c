@@ -183,3 +183,35 @@ qn_code qs_limit(int64_t *limit, int64_t *offset, qn_err *err)
     }
     return QN_OK;
 }
+
+qn_code qs_collect(qs_q *q, size_t cap, size_t item_size, qs_reader read, void **items,
+                   size_t *count, qn_err *err)
+{
+    *items = NULL;
+    *count = 0;
+    size_t have = 0;
+    unsigned char *buf = NULL;
+    int r;
+    qn_code rc = QN_OK;
+    while (rc == QN_OK && *count < cap && (r = qs_step(q, err)) == 1) {
+        if (*count == have) {
+            size_t want = have == 0 ? 16 : have * 2;
+            if (want > cap)
+                want = cap;
+            unsigned char *grown = realloc(buf, want * item_size);
+            if (grown == NULL) {
+                rc = qn_err_set(err, QN_E_NOMEM, "out of memory");
+                break;
+            }
+            memset(grown + have * item_size, 0, (want - have) * item_size);
+            buf = grown;
+            have = want;
+        }
+        rc = read(q, buf + *count * item_size);
+        (*count)++;
+    }
+    if (rc == QN_OK && q->failed)
+        rc = err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
+    *items = buf;
+    return rc;
+}

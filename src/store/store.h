@@ -472,7 +472,7 @@ void qn_store_notification_list_free(qn_store_notification_list *l);
 /* Result of one row of a bulk insert. */
 typedef struct {
     qn_code code;                        /* QN_OK or the row's error */
-    char message[160];                   /* the row's error sentence */
+    char message[256];                   /* the row's error sentence */
     int64_t id;                          /* on QN_OK */
     char number[QN_STORE_NUMBER_MAX + 1];
 } qn_store_row_result;

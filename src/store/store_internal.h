@@ -121,6 +121,12 @@ void qs_get_str(qs_q *q, int col, char *dst, size_t cap);
 /* A malloc'd copy of a text column (NULL for SQL NULL); QN_E_NOMEM. */
 qn_code qs_get_strdup(qs_q *q, int col, char **out, qn_err *err);
 qn_code qs_get_blob(qs_q *q, int col, unsigned char **out, size_t *len, qn_err *err);
+/* Reads rows (at most cap) into a growing array of item_size records, each
+ * filled by read; *items is malloc'd (free it even on error, with the
+ * records' own cleanup). */
+typedef qn_code (*qs_reader)(qs_q *q, void *item);
+qn_code qs_collect(qs_q *q, size_t cap, size_t item_size, qs_reader read, void **items,
+                   size_t *count, qn_err *err);
 #define QS_STR(q, col, dst) qs_get_str((q), (col), (dst), sizeof(dst))
 
 /* ---- transactions around one operation (conn.c) */
