@@ -67,6 +67,8 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRC))
 
 .PHONY: all deps run test tests check bench fuzz format lint clean
+# Keep object files of tests and benchmarks (they are otherwise intermediate).
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(OUT)/qonaq

@@ -1,0 +1,69 @@
+/* calendar.h — the working-day calendar of Kazakhstan (five-day week).
+ *
+ * A day is a working day unless it is a Saturday or Sunday, a public holiday
+ * that is a day off, a religious day off, a day off moved from a holiday that
+ * fell on a weekend, or a day off by a yearly transfer order; a transfer order
+ * can also make a Saturday or Sunday a working day. The rules and the yearly
+ * data (Kurban Ait dates, transfer orders) live in calendar_kz.c as tables with
+ * effective years and sources; docs/rules.md explains them.
+ *
+ * Coverage: the Kurban Ait table runs 2020..2030 (2027..2030 projected) and
+ * transfer orders are known for 2023..2025 only. Outside 2020..2030 the
+ * calendar applies weekends, the fixed holidays valid in that year and the
+ * weekend-move rule, without Kurban Ait and without transfer orders;
+ * qn_calendar_coverage says how far a year is backed by data.
+ *
+ * Pure: no I/O, no allocation, no shared state; thread-safe. Each query
+ * builds the year's day map on the stack (a few hundred operations).
+ */
+#ifndef QN_CALENDAR_H
+#define QN_CALENDAR_H
+
+#include <stdbool.h>
+
+#include "core/date.h"
+
+typedef enum {
+    QN_DAY_WORKING = 0,        /* ordinary Monday..Friday */
+    QN_DAY_WEEKEND,            /* ordinary Saturday or Sunday */
+    QN_DAY_HOLIDAY,            /* public holiday, day off (Law on holidays, Art. 5) */
+    QN_DAY_RELIGIOUS,          /* religious day off, never moved (Labour Code Art. 84) */
+    QN_DAY_MOVED_OFF,          /* day off moved from a holiday on a weekend */
+    QN_DAY_TRANSFER_OFF,       /* day off by a yearly transfer order */
+    QN_DAY_TRANSFER_WORKING    /* Saturday/Sunday made a working day by a transfer order */
+} qn_day_kind;
+
+typedef enum {
+    QN_CAL_CONFIRMED = 0, /* every datum of the year has a source */
+    QN_CAL_PARTIAL,       /* some data projected or unknown (Kurban Ait projected, transfers unknown) */
+    QN_CAL_RULES_ONLY     /* outside the data: weekends and fixed holidays only */
+} qn_calendar_coverage_t;
+
+/* True when `date` is a working day in Kazakhstan (five-day week). */
+bool qn_is_working_day(qn_date_t date);
+
+/* What kind of day `date` is; when name is not NULL it receives a static
+ * English name of the holiday or reason ("Nauryz meiramy", "transfer order
+ * 2024-04-17", ...) or "" for ordinary days. */
+qn_day_kind qn_calendar_day_kind(qn_date_t date, const char **name);
+
+/* A stable machine word for a day kind: "working", "weekend", "holiday", ... */
+const char *qn_day_kind_name(qn_day_kind kind);
+
+/* The n-th working day (n >= 1) counting `start` itself as a candidate:
+ * n = 1 gives `start` if it is a working day, else the next working day.
+ * n < 1 is treated as 1. Always terminates (every year has working days). */
+qn_date_t qn_calendar_nth_working_day(qn_date_t start, int n);
+
+/* The date n working days after `date` (the date itself not counted);
+ * n = 0 returns `date`; negative n counts backwards. */
+qn_date_t qn_calendar_add_working_days(qn_date_t date, int n);
+
+/* Working days in the closed interval [from, to]; 0 when to < from.
+ * Cost: one year map per calendar year in the interval. */
+int qn_calendar_count_working_days(qn_date_t from, qn_date_t to);
+
+/* How well the data backs `year` (see the file comment). */
+qn_calendar_coverage_t qn_calendar_coverage(int year);
+
+#endif

@@ -1,0 +1,368 @@
+/* audit.c — the append-only, hash-chained audit trail.
+ *
+ * Each change made through the store appends one row to audit_events in the
+ * same transaction as the change: seq (1, 2, 3, ... without gaps), time,
+ * actor, action, entity, entity id, and the SHA-256 digests of the changed
+ * row before and after (a canonical rendering: "column=value" lines, NULL
+ * marked apart from ""). The event's hash is
+ *     SHA-256(previous event's hash (32 bytes; zeros for the first) ||
+ *             "seq\nat\nactor_id\nactor\naction\nentity\nentity_id\nbefore\nafter")
+ * and the single row audit_head holds the last seq and hash. Appending
+ * updates audit_head first, which takes its row lock (PostgreSQL) or the
+ * write lock (SQLite), so concurrent writers chain one after another.
+ *
+ * Verification walks the events in seq order and recomputes every hash: an
+ * edited event no longer matches its hash, a deleted one leaves a gap in
+ * seq, a deleted tail leaves audit_head pointing past the last event; the
+ * first event where any of this shows is named.
+ */
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/store_internal.h"
+
+void qs_sha256(const void *data, size_t len, unsigned char out[QN_STORE_DIGEST_LEN])
+{
+    unsigned int n = 0;
+    EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+}
+
+void qs_hex(const unsigned char *bin, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = digits[bin[i] >> 4];
+        out[2 * i + 1] = digits[bin[i] & 15];
+    }
+    out[2 * len] = '\0';
+}
+
+static bool unhex(const char *hex, unsigned char out[QN_STORE_DIGEST_LEN])
+{
+    if (strlen(hex) != 2 * QN_STORE_DIGEST_LEN)
+        return false;
+    for (size_t i = 0; i < QN_STORE_DIGEST_LEN; i++) {
+        unsigned v = 0;
+        for (int k = 0; k < 2; k++) {
+            char ch = hex[2 * i + (size_t)k];
+            unsigned d;
+            if (ch >= '0' && ch <= '9')
+                d = (unsigned)(ch - '0');
+            else if (ch >= 'a' && ch <= 'f')
+                d = (unsigned)(ch - 'a' + 10);
+            else
+                return false;
+            v = v * 16 + d;
+        }
+        out[i] = (unsigned char)v;
+    }
+    return true;
+}
+
+qn_code qs_row_digest(qn_store_conn *c, const char *sql, int64_t id, const char *id_text,
+                      unsigned char out[QN_STORE_DIGEST_LEN], bool *found, qn_err *err)
+{
+    *found = false;
+    qs_q q;
+    qs_init(&q, c, sql);
+    if (id_text != NULL)
+        qs_text(&q, 1, id_text);
+    else
+        qs_int(&q, 1, id);
+    int rc = qs_step(&q, err);
+    if (rc < 0) {
+        qs_done(&q);
+        return err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
+    }
+    if (rc == 1) {
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        if (md == NULL) {
+            qs_done(&q);
+            return qn_err_set(err, QN_E_NOMEM, "out of memory");
+        }
+        EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+        int n = c->drv->col_count(&q);
+        for (int i = 0; i < n; i++) {
+            const char *name = c->drv->col_name(&q, i);
+            EVP_DigestUpdate(md, name, strlen(name));
+            if (qs_get_null(&q, i)) {
+                EVP_DigestUpdate(md, "\x01", 1);
+            } else {
+                const char *v = qs_get_text(&q, i);
+                EVP_DigestUpdate(md, "=", 1);
+                EVP_DigestUpdate(md, v, strlen(v));
+            }
+            EVP_DigestUpdate(md, "\n", 1);
+        }
+        unsigned int len = 0;
+        EVP_DigestFinal_ex(md, out, &len);
+        EVP_MD_CTX_free(md);
+        *found = true;
+    }
+    qs_done(&q);
+    return QN_OK;
+}
+
+/* The event's hash from the previous hash and its canonical fields. */
+static void event_hash(const unsigned char prev[QN_STORE_DIGEST_LEN], int64_t seq, int64_t at,
+                       int64_t actor_id, const char *actor, const char *action,
+                       const char *entity, const char *entity_id, const char *before_hex,
+                       const char *after_hex, unsigned char out[QN_STORE_DIGEST_LEN])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    char nums[96];
+    int n = snprintf(nums, sizeof nums, "%" PRId64 "\n%" PRId64 "\n%" PRId64 "\n", seq, at,
+                     actor_id);
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    EVP_DigestUpdate(md, prev, QN_STORE_DIGEST_LEN);
+    EVP_DigestUpdate(md, nums, (size_t)n);
+    const char *parts[] = {actor, action, entity, entity_id, before_hex, after_hex};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        EVP_DigestUpdate(md, parts[i], strlen(parts[i]));
+        EVP_DigestUpdate(md, "\n", 1);
+    }
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(md, out, &len);
+    EVP_MD_CTX_free(md);
+}
+
+qn_code qs_audit(qn_store_conn *c, const char *action, const char *entity, const char *entity_id,
+                 const unsigned char *before, const unsigned char *after, qn_err *err)
+{
+    static const char *const bump =
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash";
+    static const char *const ins =
+        "INSERT INTO audit_events (seq, at, actor_id, actor, action, entity, entity_id, "
+        "before_digest, after_digest, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    static const char *const head = "UPDATE audit_head SET hash = $1 WHERE id = 1";
+
+    char before_hex[65] = "", after_hex[65] = "";
+    if (before != NULL)
+        qs_hex(before, QN_STORE_DIGEST_LEN, before_hex);
+    if (after != NULL)
+        qs_hex(after, QN_STORE_DIGEST_LEN, after_hex);
+
+    qs_q q;
+    qs_init(&q, c, bump);
+    qn_code rc = qs_one(&q, "audit head", err);
+    int64_t seq = 0;
+    unsigned char prev[QN_STORE_DIGEST_LEN];
+    if (rc == QN_OK) {
+        seq = qs_get_int(&q, 0);
+        if (!unhex(qs_get_text(&q, 1), prev))
+            rc = qn_err_set(err, QN_E_INTERNAL, "audit head holds a malformed hash");
+    }
+    qs_done(&q);
+    if (rc != QN_OK)
+        return rc;
+
+    int64_t at = qs_now();
+    unsigned char hash[QN_STORE_DIGEST_LEN];
+    event_hash(prev, seq, at, c->actor_id, c->actor, action, entity, entity_id, before_hex,
+               after_hex, hash);
+    char hash_hex[65];
+    qs_hex(hash, sizeof hash, hash_hex);
+
+    qs_init(&q, c, ins);
+    qs_int(&q, 1, seq);
+    qs_int(&q, 2, at);
+    qs_int_opt(&q, 3, c->actor_id);
+    qs_text(&q, 4, c->actor);
+    qs_text(&q, 5, action);
+    qs_text(&q, 6, entity);
+    qs_text(&q, 7, entity_id);
+    qs_text_opt(&q, 8, before_hex);
+    qs_text_opt(&q, 9, after_hex);
+    qs_text(&q, 10, hash_hex);
+    rc = qs_run(&q, err);
+    qs_done(&q);
+    if (rc != QN_OK)
+        return rc;
+    qs_init(&q, c, head);
+    qs_text(&q, 1, hash_hex);
+    rc = qs_run(&q, err);
+    qs_done(&q);
+    return rc;
+}
+
+qn_code qs_audit_row(qn_store_conn *c, const char *action, const char *entity,
+                     const char *digest_sql, int64_t id, const char *id_text,
+                     const unsigned char *before, qn_err *err)
+{
+    unsigned char after[QN_STORE_DIGEST_LEN];
+    bool found = false;
+    qn_code rc = qs_row_digest(c, digest_sql, id, id_text, after, &found, err);
+    if (rc != QN_OK)
+        return rc;
+    char idbuf[32];
+    if (id_text == NULL) {
+        snprintf(idbuf, sizeof idbuf, "%" PRId64, id);
+        id_text = idbuf;
+    }
+    return qs_audit(c, action, entity, id_text, before, found ? after : NULL, err);
+}
+
+qn_code qn_store_audit_append(qn_store_conn *c, const char *action, const char *entity,
+                              const char *entity_id, const unsigned char *before,
+                              const unsigned char *after, qn_err *err)
+{
+    qn_code rc = qs_check_str(err, "action", action, QN_STORE_CODE_MAX, true);
+    if (rc == QN_OK)
+        rc = qs_check_str(err, "entity", entity, QN_STORE_CODE_MAX, true);
+    if (rc == QN_OK)
+        rc = qs_check_str(err, "entity_id", entity_id, QN_STORE_NUMBER_MAX, true);
+    if (rc != QN_OK)
+        return rc;
+    bool own;
+    rc = qs_wbegin(c, &own, err);
+    if (rc != QN_OK)
+        return rc;
+    rc = qs_audit(c, action, entity, entity_id, before, after, err);
+    return qs_wend(c, own, rc, err);
+}
+
+static void read_event(qs_q *q, qn_store_audit_event *e)
+{
+    e->seq = qs_get_int(q, 0);
+    e->at = qs_get_int(q, 1);
+    e->actor_id = qs_get_int(q, 2);
+    QS_STR(q, 3, e->actor);
+    QS_STR(q, 4, e->action);
+    QS_STR(q, 5, e->entity);
+    QS_STR(q, 6, e->entity_id);
+    QS_STR(q, 7, e->before_hex);
+    QS_STR(q, 8, e->after_hex);
+    QS_STR(q, 9, e->hash_hex);
+}
+
+qn_code qn_store_audit_list_entity(qn_store_conn *c, const char *entity, const char *entity_id,
+                                   int64_t offset, int64_t limit, qn_store_audit_list *out,
+                                   qn_err *err)
+{
+    static const char *const sql_one =
+        "SELECT seq, at, COALESCE(actor_id, 0), actor, action, entity, entity_id, "
+        "COALESCE(before_digest, ''), COALESCE(after_digest, ''), hash FROM audit_events "
+        "WHERE entity = $1 AND ($2 = '' OR entity_id = $2) ORDER BY seq LIMIT $3 OFFSET $4";
+    out->items = NULL;
+    out->count = 0;
+    qn_code rc = qs_check_str(err, "entity", entity, QN_STORE_CODE_MAX, true);
+    if (rc == QN_OK)
+        rc = qs_limit(&limit, &offset, err);
+    if (rc != QN_OK)
+        return rc;
+    out->items = calloc((size_t)limit, sizeof *out->items);
+    if (out->items == NULL)
+        return qn_err_set(err, QN_E_NOMEM, "out of memory");
+    qs_q q;
+    qs_init(&q, c, sql_one);
+    qs_text(&q, 1, entity);
+    qs_text(&q, 2, entity_id != NULL ? entity_id : "");
+    qs_int(&q, 3, limit);
+    qs_int(&q, 4, offset);
+    int r;
+    while ((r = qs_step(&q, err)) == 1)
+        read_event(&q, &out->items[out->count++]);
+    qs_done(&q);
+    if (r < 0) {
+        qn_store_audit_list_free(out);
+        return err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
+    }
+    return QN_OK;
+}
+
+void qn_store_audit_list_free(qn_store_audit_list *l)
+{
+    if (l == NULL)
+        return;
+    free(l->items);
+    l->items = NULL;
+    l->count = 0;
+}
+
+/* Marks the chain broken at seq; the caller writes r->reason. */
+static void broken(qn_store_audit_report *r, int64_t seq)
+{
+    r->ok = false;
+    r->first_broken = seq;
+}
+
+qn_code qn_store_audit_verify(qn_store_conn *c, qn_store_audit_report *r, qn_err *err)
+{
+    static const char *const all_sql =
+        "SELECT seq, at, COALESCE(actor_id, 0), actor, action, entity, entity_id, "
+        "COALESCE(before_digest, ''), COALESCE(after_digest, ''), hash FROM audit_events "
+        "ORDER BY seq";
+    static const char *const head_sql = "SELECT seq, hash FROM audit_head WHERE id = 1";
+    memset(r, 0, sizeof *r);
+    r->ok = true;
+
+    /* Read the head first: events appended after it are not judged. */
+    qs_q q;
+    qs_init(&q, c, head_sql);
+    qn_code rc = qs_one(&q, "audit head", err);
+    int64_t head_seq = 0;
+    char head_hash[65] = "";
+    if (rc == QN_OK) {
+        head_seq = qs_get_int(&q, 0);
+        QS_STR(&q, 1, head_hash);
+    }
+    qs_done(&q);
+    if (rc != QN_OK)
+        return rc;
+
+    unsigned char prev[QN_STORE_DIGEST_LEN] = {0};
+    int64_t expect = 1;
+    qs_init(&q, c, all_sql);
+    int step;
+    qn_store_audit_event e;
+    while ((step = qs_step(&q, err)) == 1) {
+        read_event(&q, &e);
+        if (e.seq > head_seq)
+            break;
+        r->events++;
+        if (e.seq != expect) {
+            broken(r, expect);
+            snprintf(r->reason, sizeof r->reason,
+                     "event %" PRId64 " is missing (deleted); the next present is %" PRId64,
+                     expect, e.seq);
+            break;
+        }
+        unsigned char h[QN_STORE_DIGEST_LEN];
+        event_hash(prev, e.seq, e.at, e.actor_id, e.actor, e.action, e.entity, e.entity_id,
+                   e.before_hex, e.after_hex, h);
+        char hex[65];
+        qs_hex(h, sizeof h, hex);
+        if (strcmp(hex, e.hash_hex) != 0) {
+            broken(r, e.seq);
+            snprintf(r->reason, sizeof r->reason,
+                     "event %" PRId64 " does not match its hash: it was edited (or forged)",
+                     e.seq);
+            break;
+        }
+        memcpy(prev, h, sizeof prev);
+        expect++;
+    }
+    qs_done(&q);
+    if (step < 0)
+        return err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
+    if (r->ok && expect - 1 != head_seq) {
+        broken(r, expect);
+        snprintf(r->reason, sizeof r->reason,
+                 "event %" PRId64 " is missing (deleted): the chain ends early, the head records %"
+                 PRId64 " events",
+                 expect, head_seq);
+    }
+    if (r->ok && head_seq > 0) {
+        char hex[65];
+        qs_hex(prev, sizeof prev, hex);
+        if (strcmp(hex, head_hash) != 0) {
+            broken(r, head_seq);
+            snprintf(r->reason, sizeof r->reason,
+                     "event %" PRId64 " does not match the hash recorded in the audit head",
+                     head_seq);
+        }
+    }
+    return QN_OK;
+}

@@ -1,0 +1,253 @@
+/* sqlite.c — the SQLite driver of the store.
+ *
+ * One sqlite3 handle per pool slot, opened without SQLite's own mutexes (a
+ * connection is used by one thread at a time). Every connection sets
+ * journal_mode=WAL (readers never block the writer), synchronous=FULL (a
+ * commit is on disk when it returns, also across power loss), foreign_keys=ON
+ * and a busy timeout. Writers start with BEGIN IMMEDIATE so two writers
+ * queue on the lock instead of failing on upgrade. The shared SQL uses $N
+ * parameters; they are rewritten to ?N once, when the statement is first
+ * prepared and cached on the connection (keyed by the SQL text's address).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/store_internal.h"
+
+static qn_code map_error(sqlite3 *db, int rc, qn_err *err)
+{
+    const char *msg = db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    int ext = db != NULL ? sqlite3_extended_errcode(db) : rc;
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            qn_err_sub(err, "duplicate");
+            return qn_err_set(err, QN_E_CONFLICT, "already exists (%s)", msg);
+        }
+        if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
+            qn_err_sub(err, "reference");
+            return qn_err_set(err, QN_E_INVALID, "refers to a record that does not exist (%s)",
+                              msg);
+        }
+        qn_err_sub(err, "constraint");
+        return qn_err_set(err, QN_E_INVALID, "violates a rule of the database (%s)", msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return qn_err_set(err, QN_E_UNAVAILABLE, "database is busy: %s", msg);
+    case SQLITE_NOMEM:
+        return qn_err_set(err, QN_E_NOMEM, "out of memory in SQLite");
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+        return qn_err_set(err, QN_E_UNAVAILABLE, "database unavailable: %s", msg);
+    case SQLITE_TOOBIG:
+        return qn_err_set(err, QN_E_TOO_LARGE, "value too large for the database: %s", msg);
+    default:
+        return qn_err_set(err, QN_E_INTERNAL, "SQLite: %s", msg);
+    }
+}
+
+static qn_code sl_connect(qn_store_conn *c, qn_err *err)
+{
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(c->store->target, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        qn_err_set(err, QN_E_UNAVAILABLE, "cannot open SQLite database %s: %s", c->store->target,
+                   db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return QN_E_UNAVAILABLE;
+    }
+    sqlite3_busy_timeout(db, c->store->opt.busy_timeout_ms);
+    sqlite3_extended_result_codes(db, 1);
+    c->db = db;
+    c->ncache = 0;
+    static const char *const pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                       "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+    char *msg = NULL;
+    rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        qn_err_set(err, QN_E_UNAVAILABLE, "cannot configure SQLite database %s: %s",
+                   c->store->target, msg != NULL ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        sqlite3_close(db);
+        c->db = NULL;
+        return QN_E_UNAVAILABLE;
+    }
+    return QN_OK;
+}
+
+static void sl_disconnect(qn_store_conn *c)
+{
+    for (int i = 0; i < c->ncache; i++)
+        sqlite3_finalize(c->cache[i].handle);
+    c->ncache = 0;
+    sqlite3_close(c->db);
+    c->db = NULL;
+}
+
+static bool sl_alive(qn_store_conn *c) { return c->db != NULL; }
+
+static qn_code sl_script(qn_store_conn *c, const char *sql, qn_err *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    sqlite3_free(msg);
+    if (rc != SQLITE_OK)
+        return map_error(c->db, rc, err);
+    return QN_OK;
+}
+
+/* Rewrites $N to ?N outside quoted text. out has room for strlen(sql)+1. */
+static void rewrite_params(const char *sql, char *out)
+{
+    char quote = 0;
+    for (; *sql != '\0'; sql++) {
+        char ch = *sql;
+        if (quote != 0) {
+            if (ch == quote)
+                quote = 0;
+        } else if (ch == '\'' || ch == '"') {
+            quote = ch;
+        } else if (ch == '$' && sql[1] >= '0' && sql[1] <= '9') {
+            ch = '?';
+        }
+        *out++ = ch;
+    }
+    *out = '\0';
+}
+
+static sqlite3_stmt *prepared(qs_q *q, qn_err *err)
+{
+    qn_store_conn *c = q->c;
+    for (int i = 0; i < c->ncache; i++)
+        if (c->cache[i].sql == q->sql)
+            return c->cache[i].handle;
+    size_t len = strlen(q->sql);
+    char *text = malloc(len + 1);
+    if (text == NULL) {
+        qn_err_set(err, QN_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    rewrite_params(q->sql, text);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(c->db, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    free(text);
+    if (rc != SQLITE_OK) {
+        map_error(c->db, rc, err);
+        return NULL;
+    }
+    if (c->ncache < QS_CACHE_MAX) {
+        c->cache[c->ncache].sql = q->sql;
+        c->cache[c->ncache].handle = st;
+        c->ncache++;
+    } else {
+        /* Cache full: evict the oldest entry (never expected with a fixed set of queries). */
+        sqlite3_finalize(c->cache[0].handle);
+        memmove(&c->cache[0], &c->cache[1], sizeof c->cache[0] * (QS_CACHE_MAX - 1));
+        c->cache[QS_CACHE_MAX - 1].sql = q->sql;
+        c->cache[QS_CACHE_MAX - 1].handle = st;
+    }
+    return st;
+}
+
+static int sl_step(qs_q *q, qn_err *err)
+{
+    sqlite3 *db = q->c->db;
+    if (!q->started) {
+        sqlite3_stmt *st = prepared(q, err);
+        if (st == NULL)
+            return -1;
+        q->st = st;
+        q->started = true;
+        for (int i = 0; i < q->nparams; i++) {
+            const qs_param *p = &q->p[i];
+            int rc = SQLITE_OK;
+            switch (p->type) {
+            case QS_NULL:
+                rc = sqlite3_bind_null(st, i + 1);
+                break;
+            case QS_INT:
+                rc = sqlite3_bind_int64(st, i + 1, p->i);
+                break;
+            case QS_TEXT:
+                rc = sqlite3_bind_text(st, i + 1, p->s, -1, SQLITE_STATIC);
+                break;
+            case QS_BLOB:
+                rc = sqlite3_bind_blob64(st, i + 1, p->b, p->len, SQLITE_STATIC);
+                break;
+            }
+            if (rc != SQLITE_OK) {
+                map_error(db, rc, err);
+                return -1;
+            }
+        }
+    }
+    int rc = sqlite3_step(q->st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE) {
+        q->changes = sqlite3_changes64(db);
+        return 0;
+    }
+    map_error(db, rc, err);
+    sqlite3_reset(q->st);
+    return -1;
+}
+
+static void sl_finish(qs_q *q)
+{
+    if (q->st != NULL) {
+        sqlite3_reset(q->st);
+        sqlite3_clear_bindings(q->st);
+    }
+}
+
+static bool sl_col_null(qs_q *q, int col) { return sqlite3_column_type(q->st, col) == SQLITE_NULL; }
+
+static int64_t sl_col_int(qs_q *q, int col) { return sqlite3_column_int64(q->st, col); }
+
+static const char *sl_col_text(qs_q *q, int col)
+{
+    const unsigned char *t = sqlite3_column_text(q->st, col);
+    return t != NULL ? (const char *)t : "";
+}
+
+static qn_code sl_col_blob(qs_q *q, int col, unsigned char **out, size_t *len, qn_err *err)
+{
+    const void *b = sqlite3_column_blob(q->st, col);
+    int n = sqlite3_column_bytes(q->st, col);
+    *out = malloc(n > 0 ? (size_t)n : 1);
+    if (*out == NULL)
+        return qn_err_set(err, QN_E_NOMEM, "out of memory");
+    if (n > 0)
+        memcpy(*out, b, (size_t)n);
+    *len = (size_t)n;
+    return QN_OK;
+}
+
+static int sl_col_count(qs_q *q) { return sqlite3_column_count(q->st); }
+
+static const char *sl_col_name(qs_q *q, int col) { return sqlite3_column_name(q->st, col); }
+
+const qs_driver qs_sqlite_driver = {
+    .name = "sqlite",
+    .connect = sl_connect,
+    .disconnect = sl_disconnect,
+    .alive = sl_alive,
+    .script = sl_script,
+    .step = sl_step,
+    .finish = sl_finish,
+    .col_null = sl_col_null,
+    .col_int = sl_col_int,
+    .col_text = sl_col_text,
+    .col_blob = sl_col_blob,
+    .col_count = sl_col_count,
+    .col_name = sl_col_name,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .migrate_lock_sql = NULL,
+    .has_schema_sql = "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                   "AND name = 'schema_version') THEN 1 ELSE 0 END",
+};

@@ -1,0 +1,190 @@
+/* store_internal.h — what the files of src/store share; not for other layers.
+ *
+ * The store is split into three strata:
+ *   1. the query layer (query.c): a qs_q holds one SQL text (with $1-style
+ *      parameters, the same for both backends), its bound parameters and the
+ *      current result row; qs_step runs it through the connection's driver;
+ *   2. the drivers (sqlite.c, pg.c): a qs_driver table of functions that
+ *      connect, run scripts, prepare (cached per connection), step and read
+ *      columns, and map backend errors to qn_code;
+ *   3. the operations (accounts.c, people.c, notifications.c, ...): plain
+ *      functions that validate, bind, step, and audit, written once.
+ * Pool and transactions live in conn.c, migrations in migrate.c, the audit
+ * chain in audit.c, idempotency in idem.c.
+ */
+#ifndef QN_STORE_INTERNAL_H
+#define QN_STORE_INTERNAL_H
+
+#include <pthread.h>
+#include <string.h>
+
+#include "store/store.h"
+
+#define QS_MAX_PARAMS 24
+#define QS_CACHE_MAX 160
+
+typedef enum { QS_NULL, QS_INT, QS_TEXT, QS_BLOB } qs_ptype;
+
+typedef struct {
+    qs_ptype type;
+    int64_t i;
+    const char *s;
+    const unsigned char *b;
+    size_t len;
+} qs_param;
+
+typedef struct qs_q {
+    qn_store_conn *c;
+    const char *sql; /* a static string: its address is the cache key */
+    int nparams;
+    qs_param p[QS_MAX_PARAMS];
+    void *st;       /* sqlite3_stmt * or PGresult * */
+    int row, nrows; /* PostgreSQL: the current row of the result */
+    bool started;
+    bool failed;
+    int64_t changes;
+} qs_q;
+
+typedef struct qs_driver {
+    const char *name;
+    qn_code (*connect)(qn_store_conn *c, qn_err *err);
+    void (*disconnect)(qn_store_conn *c);
+    bool (*alive)(qn_store_conn *c);
+    /* Runs a script of several statements without parameters. */
+    qn_code (*script)(qn_store_conn *c, const char *sql, qn_err *err);
+    int (*step)(qs_q *q, qn_err *err); /* 1 row, 0 done, -1 error */
+    void (*finish)(qs_q *q);
+    bool (*col_null)(qs_q *q, int col);
+    int64_t (*col_int)(qs_q *q, int col);
+    const char *(*col_text)(qs_q *q, int col); /* "" for NULL */
+    qn_code (*col_blob)(qs_q *q, int col, unsigned char **out, size_t *len, qn_err *err);
+    int (*col_count)(qs_q *q);
+    const char *(*col_name)(qs_q *q, int col);
+    const char *begin_sql;   /* "BEGIN IMMEDIATE" / "BEGIN" */
+    const char *has_schema_sql; /* one row, one column: 1 if schema_version exists, else 0 */
+    const char *migrate_lock_sql; /* taken inside a migration transaction, or NULL */
+} qs_driver;
+
+extern const qs_driver qs_sqlite_driver;
+extern const qs_driver qs_pg_driver;
+
+typedef struct {
+    const char *sql;
+    void *handle;
+} qs_cached;
+
+struct qn_store_conn {
+    qn_store *store;
+    const qs_driver *drv;
+    void *db; /* sqlite3 * or PGconn * */
+    qs_cached cache[QS_CACHE_MAX];
+    int ncache;
+    int pg_next_name;
+    bool in_tx, tx_failed;
+    bool broken;
+    bool in_use;
+    int64_t actor_id;
+    char actor[QN_STORE_NAME_MAX + 1];
+};
+
+struct qn_store {
+    char url[QN_STORE_URL_MAX + 1];
+    char target[QN_STORE_URL_MAX + 1]; /* path for SQLite, conninfo for PostgreSQL */
+    const qs_driver *drv;
+    qn_store_options opt;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int nconns;
+    qn_store_conn *conns; /* opt.pool_size of them; db NULL until first used */
+    int schema_from, schema_to; /* versions before and after the migrations at open */
+};
+
+/* ---- query layer (query.c) */
+void qs_init(qs_q *q, qn_store_conn *c, const char *sql);
+void qs_int(qs_q *q, int idx, int64_t v);
+void qs_text(qs_q *q, int idx, const char *s);       /* NULL binds NULL */
+void qs_text_opt(qs_q *q, int idx, const char *s);   /* NULL or "" binds NULL */
+void qs_int_opt(qs_q *q, int idx, int64_t v);        /* 0 binds NULL */
+void qs_date(qs_q *q, int idx, qn_date_t d);         /* QN_DATE_NONE binds NULL */
+void qs_blob(qs_q *q, int idx, const unsigned char *b, size_t len);
+int qs_step(qs_q *q, qn_err *err);
+void qs_done(qs_q *q);
+/* Steps to the end; returns the code (rows are ignored). */
+qn_code qs_run(qs_q *q, qn_err *err);
+/* Steps once expecting a row: QN_E_NOT_FOUND (with what) when none. */
+qn_code qs_one(qs_q *q, const char *what, qn_err *err);
+int64_t qs_get_int(qs_q *q, int col);
+qn_date_t qs_get_date(qs_q *q, int col);
+const char *qs_get_text(qs_q *q, int col);
+bool qs_get_null(qs_q *q, int col);
+void qs_get_str(qs_q *q, int col, char *dst, size_t cap);
+/* A malloc'd copy of a text column (NULL for SQL NULL); QN_E_NOMEM. */
+qn_code qs_get_strdup(qs_q *q, int col, char **out, qn_err *err);
+qn_code qs_get_blob(qs_q *q, int col, unsigned char **out, size_t *len, qn_err *err);
+/* Reads rows (at most cap) into a growing array of item_size records, each
+ * filled by read; *items is malloc'd (free it even on error, with the
+ * records' own cleanup). */
+typedef qn_code (*qs_reader)(qs_q *q, void *item);
+qn_code qs_collect(qs_q *q, size_t cap, size_t item_size, qs_reader read, void **items,
+                   size_t *count, qn_err *err);
+#define QS_STR(q, col, dst) qs_get_str((q), (col), (dst), sizeof(dst))
+
+/* ---- transactions around one operation (conn.c) */
+/* Opens a transaction unless one is open; *own says whether it did. */
+qn_code qs_wbegin(qn_store_conn *c, bool *own, qn_err *err);
+/* Ends what qs_wbegin began: commit on rc == QN_OK, rollback otherwise; a
+ * failure inside the caller's transaction marks it failed. Returns the final code. */
+qn_code qs_wend(qn_store_conn *c, bool own, qn_code rc, qn_err *err);
+/* Makes sure conn is connected (reconnects a broken one). */
+qn_code qs_ready(qn_store_conn *c, qn_err *err);
+qn_code qs_script(qn_store_conn *c, const char *sql, qn_err *err);
+int64_t qs_now(void);
+/* Kazakhstan calendar year of an instant. */
+int qs_year_kz(int64_t at);
+
+/* ---- validation helpers (query.c) */
+/* A fixed text field must be NUL-terminated within its array. */
+#define QS_FIELD(err, rec, field, name)                                                            \
+    do {                                                                                           \
+        if (memchr((rec)->field, 0, sizeof((rec)->field)) == NULL)                                 \
+            return qs_too_large((err), (name), sizeof((rec)->field) - 1);                         \
+    } while (0)
+qn_code qs_too_large(qn_err *err, const char *field, size_t max);
+qn_code qs_check_str(qn_err *err, const char *field, const char *s, size_t max, bool required);
+qn_code qs_limit(int64_t *limit, int64_t *offset, qn_err *err);
+
+/* ---- audit (audit.c) */
+/* SHA-256 of the row returned by sql (one $1 parameter: id or id_text),
+ * canonical over column names and text values; *found false if no row. */
+qn_code qs_row_digest(qn_store_conn *c, const char *sql, int64_t id, const char *id_text,
+                      unsigned char out[QN_STORE_DIGEST_LEN], bool *found, qn_err *err);
+/* Appends an event in the open transaction. */
+qn_code qs_audit(qn_store_conn *c, const char *action, const char *entity, const char *entity_id,
+                 const unsigned char *before, const unsigned char *after, qn_err *err);
+/* Digest the row after a change and append the event (before may be NULL). */
+qn_code qs_audit_row(qn_store_conn *c, const char *action, const char *entity,
+                     const char *digest_sql, int64_t id, const char *id_text,
+                     const unsigned char *before, qn_err *err);
+void qs_sha256(const void *data, size_t len, unsigned char out[QN_STORE_DIGEST_LEN]);
+void qs_hex(const unsigned char *bin, size_t len, char *out);
+
+/* ---- numbers (conn.c): next value of a yearly counter, formatted "P-YYYY-NNNNNN" */
+qn_code qs_next_number(qn_store_conn *c, const char *prefix, int64_t at, char *out, size_t cap,
+                       qn_err *err);
+
+/* ---- PostgreSQL helper for qn_store_fresh_url (pg.c) */
+qn_code qs_pg_fresh_url(const char *base, char *out, size_t cap, qn_err *err);
+
+/* ---- migrations (migrate.c, schema_sql.c) */
+typedef struct {
+    int version;
+    const char *name;
+    const char *sql;
+} qs_migration;
+extern const qs_migration qs_sqlite_migrations[];
+extern const size_t qs_sqlite_migrations_count;
+extern const qs_migration qs_pg_migrations[];
+extern const size_t qs_pg_migrations_count;
+qn_code qs_migrate_conn(qn_store_conn *c, bool apply, int *from, int *to, qn_err *err);
+
+#endif
