@@ -348,11 +348,22 @@ OFFICER_GRANT_TABLE(lost_passport_rules, S001_LOST);
 OFFICER_GRANT_TABLE(exit_visa_rules, S001_EXIT);
 
 /* Order 923: the foreigner applies; the host (a co-signer) confirms or refuses.
- * No officer decides, so there is nothing to appeal. */
+ * An authority refusal (false data, a stay violation: the automatic check)
+ * can be appealed; an overturned refusal goes to an officer. */
 static const qn_app_rule self_registration_rules[] = {
     ROW(DRAFT, SUBMIT, APPLICANT, AWAITING_HOST, ACTION_REQUIRED, "awaiting_host", S923),
     ROW(AWAITING_HOST, HOST_CONFIRM, CO_SIGNER, REGISTERED, APPROVED, "registered", S923),
     ROW(AWAITING_HOST, HOST_REFUSE, CO_SIGNER, DECLINED, CLOSED, "host_refused", S923),
+    /* Order 923's other grounds for refusal (false data, a violation of the
+     * permitted stay) are found by the automatic check, before or after the
+     * host answers; the refusal is the authority's, so it can be appealed. */
+    ROW(DRAFT, AUTO_FAIL, SYSTEM, REFUSED, REFUSAL, "refused", S923),
+    ROW(AWAITING_HOST, AUTO_FAIL, SYSTEM, REFUSED, REFUSAL, "refused", S923),
+    ROW(REFUSED, APPEAL, APPLICANT, APPEALED, APPEAL_RECEIVED, "appeal_received", S003_APPEAL),
+    ROW(APPEALED, UPHOLD, SENIOR, UPHELD, APPEAL_UPHELD, "appeal_upheld", S003_APPEAL),
+    ROW(APPEALED, OVERTURN, SENIOR, IN_REVIEW, APPEAL_OVERTURNED, "appeal_overturned", S003_APPEAL),
+    ROW(IN_REVIEW, REGISTER, OFFICERS, REGISTERED, APPROVED, "registered", S923),
+    ROW(IN_REVIEW, REFUSE, OFFICERS, REFUSED, REFUSAL, "refused", S923),
     ROW(DRAFT, WITHDRAW, APPLICANT, WITHDRAWN, CLOSED, "withdrawn", SDESIGN),
     ROW(AWAITING_HOST, WITHDRAW, APPLICANT, WITHDRAWN, CLOSED, "withdrawn", SDESIGN),
     ROW(DRAFT, EXPIRE, SYSTEM, EXPIRED, CLOSED, "expired", SDESIGN),
