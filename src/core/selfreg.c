@@ -123,9 +123,11 @@ qn_code qn_selfreg_assess(const qn_selfreg_request *req, qn_selfreg_assessment *
     } else if (req->data_false) {
         out->outcome = QN_SELFREG_REFUSE;
         out->reason = QN_REASON_FALSE_DATA;
+        out->event = QN_APP_EV_AUTO_FAIL;
     } else if (req->stay_violated) {
         out->outcome = QN_SELFREG_REFUSE;
         out->reason = QN_REASON_STAY_LIMIT_EXCEEDED;
+        out->event = QN_APP_EV_AUTO_FAIL;
     } else if (req->host == QN_HOST_CONFIRMED) {
         out->outcome = QN_SELFREG_REGISTER;
         out->event = QN_APP_EV_HOST_CONFIRM;

@@ -87,10 +87,9 @@ typedef struct {
     qn_selfreg_outcome outcome;
     qn_refusal_reason reason; /* REFUSE: false_data or stay_limit_exceeded; DECLINED: host_refused */
     qn_app_event event;       /* the workflow event that carries it out (workflow.h, kind
-                                 self_registration): host_confirm (register) or host_refuse
-                                 (declined); QN_APP_EVENT_COUNT while awaiting the host and for
-                                 refuse, which workflow.c's self_registration table has no
-                                 transition for yet (docs/control.md) */
+                                 self_registration): host_confirm (register), host_refuse
+                                 (declined), auto_fail by the system (refuse);
+                                 QN_APP_EVENT_COUNT while awaiting the host */
     qn_date_t deadline;       /* the registration's deadline */
     bool is_late;             /* submitted after the deadline */
     int days_late;

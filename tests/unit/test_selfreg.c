@@ -123,9 +123,9 @@ static const assess_case assess_cases[] = {
     {"RUS", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_REFUSED, true, true, QN_SELFREG_DECLINED,
      QN_REASON_HOST_REFUSED, QN_APP_EV_HOST_REFUSE, "2026-07-30", 0},
     {"RUS", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_CONFIRMED, true, false, QN_SELFREG_REFUSE,
-     QN_REASON_FALSE_DATA, NO_EVENT, "2026-07-30", 0},
+     QN_REASON_FALSE_DATA, QN_APP_EV_AUTO_FAIL, "2026-07-30", 0},
     {"KGZ", "2026-07-01", IN, NULL, "2026-07-02", QN_HOST_CONFIRMED, false, true, QN_SELFREG_REFUSE,
-     QN_REASON_STAY_LIMIT_EXCEEDED, NO_EVENT, "2026-07-30", 0},
+     QN_REASON_STAY_LIMIT_EXCEEDED, QN_APP_EV_AUTO_FAIL, "2026-07-30", 0},
     /* Address change: 5 working days from the move. */
     {"RUS", "2026-07-01", MV, "2026-07-03", "2026-07-10", QN_HOST_CONFIRMED, false, false,
      QN_SELFREG_REGISTER, 0, QN_APP_EV_HOST_CONFIRM, "2026-07-10", 0},
@@ -149,13 +149,18 @@ START_TEST(assess_by_table)
     ck_assert_str_eq(qn_date_format(a.deadline, buf), c->deadline);
     ck_assert_int_eq(a.is_late, c->days_late > 0);
     ck_assert_int_eq(a.days_late, c->days_late);
-    /* The event is one the self_registration workflow accepts from the host. */
+    /* The event is one the self_registration workflow accepts while awaiting the host:
+     * from the host for its answer, from the system for the authority's refusal. */
     if (a.event != NO_EVENT) {
         qn_app_state to;
-        ck_assert_int_eq(qn_app_transition(QN_APP_SELF_REGISTRATION, QN_APP_AWAITING_HOST, a.event,
-                                           QN_ROLE_CO_SIGNER, &to, NULL, &err),
+        qn_actor_role by = a.outcome == QN_SELFREG_REFUSE ? QN_ROLE_SYSTEM : QN_ROLE_CO_SIGNER;
+        ck_assert_int_eq(qn_app_transition(QN_APP_SELF_REGISTRATION, QN_APP_AWAITING_HOST, a.event, by, &to,
+                                           NULL, &err),
                          QN_OK);
-        ck_assert_int_eq(to, a.outcome == QN_SELFREG_REGISTER ? QN_APP_REGISTERED : QN_APP_DECLINED);
+        qn_app_state want = a.outcome == QN_SELFREG_REGISTER ? QN_APP_REGISTERED
+                            : a.outcome == QN_SELFREG_REFUSE ? QN_APP_REFUSED
+                                                             : QN_APP_DECLINED;
+        ck_assert_int_eq(to, want);
     }
 }
 END_TEST
