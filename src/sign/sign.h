@@ -118,6 +118,7 @@ typedef struct {
     int require_crl;        /* refuse ("crl_missing") when no CRL covers an issuer of the chain */
     const char *expected_iin; /* if non-NULL: the signer's IIN must equal it (12 digits) */
     const char *expected_bin; /* if non-NULL: the signer's BIN (OU) must equal it (12 digits) */
+    const char *expected_id;  /* if non-NULL: the signer's IIN or BIN must equal it */
 } qn_sign_opts;
 
 /* The outcome of a verification, to be stored beside the document. Fields are

@@ -647,6 +647,12 @@ qn_code qn_sign_verify(const qn_sign_trust *trust, const unsigned char *doc, siz
                     out->bin[0] ? "BIN " : "no legal entity", out->bin, opts->expected_bin);
         goto done;
     }
+    if (opts->expected_id && strcmp(opts->expected_id, out->iin) != 0 &&
+        strcmp(opts->expected_id, out->bin) != 0) {
+        rc = refuse(out, err, QN_SIGN_WRONG_SIGNER, "signed by IIN %s%s%s, but %s must sign", out->iin,
+                    out->bin[0] ? " for BIN " : "", out->bin, opts->expected_id);
+        goto done;
+    }
     out->code = QN_SIGN_OK;
     snprintf(out->detail, sizeof out->detail, "signed by IIN %s%s%s", out->iin,
              out->bin[0] ? " for BIN " : "", out->bin);
