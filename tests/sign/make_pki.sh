@@ -4,7 +4,7 @@
 # signatures made by an independent implementation.
 #
 # DIR gets: root.pem/.key (trusted), other.pem (an untrusted root), fake.pem
-# (same name as root, other key), signer certificates NAME.pem/NAME.key, CRLs
+# (same name as root, other key), sub.pem (an intermediate under root), signer certificates NAME.pem/NAME.key, CRLs
 # crl.pem (current, lists revoked), crl_expired.pem, crl_fake.pem (bad
 # signature), doc.json and detached signatures of it.
 set -eu
@@ -93,6 +93,17 @@ issue root weak rsa:1024 "/C=KZ/CN=WEAK TESTOV/serialNumber=IIN000101300009" ext
 issue root noiin ec "/C=KZ/CN=NOBODY" ext_sign
 issue root badiin ec "/C=KZ/CN=BAD CHECK/serialNumber=IIN000101300008" ext_sign
 
+# An intermediate CA under root, a signer under it, and its (empty) CRL.
+issue root sub rsa:2048 "/C=KZ/O=Qonaq Test/CN=Qonaq Test Sub CA" v3_ca
+mkdir -p sub.d/newcerts; : > sub.d/index.txt; echo 2000 > sub.d/serial; echo 2000 > sub.d/crlnumber
+issue sub subleaf ec "/C=KZ/CN=SUB LEAF/serialNumber=IIN200229699997" ext_sign
+(cd sub.d && $O ca -config ../ca.cnf -cert ../sub.pem -keyfile ../sub.key -gencrl -out ../crl_sub.pem 2>/dev/null)
+# A certificate "issued" by alice, who is no CA.
+$O req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout byalice.key -out byalice.csr \
+  -subj "/C=KZ/CN=BY ALICE/serialNumber=IIN851231412342" -config ca.cnf 2>/dev/null
+$O x509 -req -in byalice.csr -CA alice.pem -CAkey alice.key -CAcreateserial -days 30 \
+  -extfile ca.cnf -extensions ext_sign -out byalice.pem 2>/dev/null
+
 (cd root.d && $O ca -config ../ca.cnf -cert ../root.pem -keyfile ../root.key -revoke ../revoked.pem 2>/dev/null)
 (cd root.d && $O ca -config ../ca.cnf -cert ../root.pem -keyfile ../root.key -gencrl -out ../crl.pem 2>/dev/null)
 $O crl -in crl.pem -outform DER -out crl.der
@@ -115,5 +126,8 @@ sign alice alice_sha1.p7s -md sha1
 sign alice alice_noattr.p7s -noattr
 sign alice alice_embedded.p7s -nodetach
 $O cms -sign -binary -in doc.json -signer alice.pem -inkey alice.key -outform PEM -out alice_p7s.pem
+sign subleaf subleaf.p7s -certfile sub.pem
+sign subleaf subleaf_nochain.p7s
+sign byalice byalice.p7s -certfile alice.pem
 $O base64 -in alice.p7s -out alice.b64
 echo ok > done

@@ -9,6 +9,7 @@
  */
 #include "support/qn_test.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -133,6 +134,12 @@ static const struct {
     {"badiin.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_NO_IDENTITY},
     {"doc.json", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_MALFORMED},
     {"root.pem", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_MALFORMED},
+    /* An intermediate CA: carried in the CMS it chains to the root; without it, no path. */
+    {"subleaf.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, "200229699997", NULL, 0, QN_SIGN_OK},
+    {"subleaf_nochain.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0,
+     QN_SIGN_UNTRUSTED_ISSUER},
+    {"subleaf.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 1, QN_SIGN_CRL_MISSING},
+    {"byalice.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_CHAIN_INVALID},
     /* Login policy on a document-shaped input: sign keys (NR) refused, auth key accepted. */
     {"alice.p7s", "crl.pem", QN_SIGN_PURPOSE_LOGIN, NULL, NULL, 0, QN_SIGN_WRONG_KEY_USAGE},
     {"nrep.p7s", "crl.pem", QN_SIGN_PURPOSE_LOGIN, NULL, NULL, 0, QN_SIGN_WRONG_KEY_USAGE},
@@ -483,6 +490,78 @@ START_TEST(test_kz_ids)
 }
 END_TEST
 
+START_TEST(test_intermediate_crl)
+{
+    /* With the CRLs of the root and of the intermediate, require_crl is met. */
+    qn_sign_trust *t = trust_with("root.pem", "crl.pem");
+    size_t n;
+    qn_err err;
+    unsigned char *b = slurp("crl_sub.pem", &n);
+    ck_assert_int_eq(qn_sign_trust_add_crl(t, b, n, &err), QN_OK);
+    free(b);
+    ck_assert_uint_eq(qn_sign_trust_crl_count(t), 2);
+    qn_sign_opts opts = {.now = (int64_t)time(NULL), .require_crl = 1};
+    qn_sign_result r;
+    qn_sign_result_init(&r);
+    ck_assert_int_eq(verify_file(t, "doc.json", "subleaf.p7s", &opts, &r, &err), QN_SIGN_OK);
+    ck_assert_str_eq(r.iin, "200229699997");
+    ck_assert_ptr_nonnull(strstr(r.issuer, "CN=Qonaq Test Sub CA"));
+    qn_sign_result_free(&r);
+    qn_sign_trust_free(t);
+}
+END_TEST
+
+/* One trust set shared by threads, as in the server's pool. */
+typedef struct {
+    const qn_sign_trust *trust;
+    unsigned char *doc, *good, *revoked;
+    size_t doc_len, good_len, revoked_len;
+    int failures;
+} shared_job;
+
+static void *verify_many(void *arg)
+{
+    shared_job *job = arg;
+    qn_sign_opts opts = {.now = (int64_t)time(NULL)};
+    qn_sign_result r;
+    qn_sign_result_init(&r);
+    for (int i = 0; i < 25; i++) {
+        qn_code a = qn_sign_verify(job->trust, job->doc, job->doc_len, job->good, job->good_len,
+                                   &opts, &r, NULL);
+        if (a != QN_OK || strcmp(r.iin, "851231412342") != 0)
+            job->failures++;
+        qn_code b = qn_sign_verify(job->trust, job->doc, job->doc_len, job->revoked,
+                                   job->revoked_len, &opts, &r, NULL);
+        if (b != QN_E_SIGNATURE || r.code != QN_SIGN_REVOKED)
+            job->failures++;
+    }
+    qn_sign_result_free(&r);
+    return NULL;
+}
+
+START_TEST(test_threads_share_trust)
+{
+    qn_sign_trust *t = trust_with("root.pem", "crl.pem");
+    shared_job jobs[4];
+    pthread_t th[4];
+    size_t dn, gn, rn;
+    unsigned char *doc = slurp("doc.json", &dn), *good = slurp("bob.p7s", &gn),
+                  *rev = slurp("revoked.p7s", &rn);
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (shared_job){t, doc, good, rev, dn, gn, rn, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, verify_many, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].failures, 0);
+    }
+    free(doc);
+    free(good);
+    free(rev);
+    qn_sign_trust_free(t);
+}
+END_TEST
+
 static Suite *sign_suite(void)
 {
     Suite *s = suite_create("sign_verify");
@@ -496,6 +575,8 @@ static Suite *sign_suite(void)
     tcase_add_test(tc, test_clock);
     tcase_add_test(tc, test_login);
     tcase_add_test(tc, test_trust_set);
+    tcase_add_test(tc, test_intermediate_crl);
+    tcase_add_test(tc, test_threads_share_trust);
     tcase_add_test(tc, test_code_names);
     tcase_add_test(tc, test_kz_ids);
     suite_add_tcase(s, tc);
