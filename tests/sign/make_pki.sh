@@ -130,4 +130,6 @@ sign subleaf subleaf.p7s -certfile sub.pem
 sign subleaf subleaf_nochain.p7s
 sign byalice byalice.p7s -certfile alice.pem
 $O base64 -in alice.p7s -out alice.b64
+sed 's/ CMS-----/ PKCS7-----/' alice_p7s.pem > alice_pkcs7.pem
+sign alice alice_bob.p7s -signer bob.pem -inkey bob.key
 echo ok > done

@@ -104,6 +104,8 @@ static const struct {
     {"bob.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},        /* ECDSA P-256 */
     {"alice.b64", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},      /* base64 */
     {"alice_p7s.pem", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},  /* PEM */
+    {"alice_pkcs7.pem", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK}, /* PKCS7 PEM */
+    {"alice_bob.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_MALFORMED}, /* 2 signers */
     {"alice_auth.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK}, /* DS only */
     {"nrep.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},       /* NR only */
     {"alice.p7s", "crl.der", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 1, QN_SIGN_OK},      /* DER CRL */
@@ -455,6 +457,12 @@ START_TEST(test_trust_set)
     qn_sign_trust_free(t2);
     qn_sign_trust_free(t);
     qn_sign_trust_free(NULL);
+    /* bad arguments are not refusals */
+    qn_sign_result_init(&r);
+    ck_assert_int_eq(qn_sign_verify(NULL, (const unsigned char *)"{}", 2, (const unsigned char *)"x", 1,
+                                    &opts, &r, &err),
+                     QN_E_INVALID);
+    ck_assert_int_eq(qn_sign_verify(NULL, NULL, 0, NULL, 0, NULL, NULL, &err), QN_E_INVALID);
 }
 END_TEST
 
