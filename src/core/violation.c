@@ -190,8 +190,8 @@ qn_code qn_violation_assess(const qn_violation_facts *facts, qn_sanction *out, q
 
 /* ---- the case ------------------------------------------------------------- */
 
-#define R(role) QN_ROLE_BIT(role)
-#define OFFICERS (R(QN_ROLE_OFFICER) | R(QN_ROLE_SENIOR_OFFICER))
+#define R(role) QN_ACTOR_BIT(role)
+#define OFFICERS (R(QN_ACTOR_OFFICER) | R(QN_ACTOR_SENIOR_OFFICER))
 
 typedef struct {
     qn_vcase_state from;
@@ -208,8 +208,8 @@ static const vcase_rule vcase_rules[] = {
     {QN_VCASE_OPEN, QN_VCASE_EV_FINE, OFFICERS, QN_VCASE_FINED, QN_VCLOSE_NONE},
     {QN_VCASE_OPEN, QN_VCASE_EV_WARN, OFFICERS, QN_VCASE_CLOSED, QN_VCLOSE_WARNING_ISSUED},
     {QN_VCASE_OPEN, QN_VCASE_EV_DISMISS, OFFICERS, QN_VCASE_CLOSED, QN_VCLOSE_DISMISSED},
-    {QN_VCASE_FINED, QN_VCASE_EV_PAY, OFFICERS | R(QN_ROLE_SYSTEM), QN_VCASE_CLOSED, QN_VCLOSE_PAID},
-    {QN_VCASE_FINED, QN_VCASE_EV_ANNUL, R(QN_ROLE_SENIOR_OFFICER), QN_VCASE_CLOSED, QN_VCLOSE_ANNULLED},
+    {QN_VCASE_FINED, QN_VCASE_EV_PAY, OFFICERS | R(QN_ACTOR_SYSTEM), QN_VCASE_CLOSED, QN_VCLOSE_PAID},
+    {QN_VCASE_FINED, QN_VCASE_EV_ANNUL, R(QN_ACTOR_SENIOR_OFFICER), QN_VCASE_CLOSED, QN_VCLOSE_ANNULLED},
 };
 
 qn_code qn_vcase_transition(qn_vcase_state from, qn_vcase_event event, qn_actor_role role,
@@ -217,7 +217,7 @@ qn_code qn_vcase_transition(qn_vcase_state from, qn_vcase_event event, qn_actor_
                             qn_err *err)
 {
     if ((int)from < 0 || from >= QN_VCASE_STATE_COUNT || (int)event < 0 || event >= QN_VCASE_EVENT_COUNT ||
-        (int)role < 0 || role >= QN_ROLE_COUNT) {
+        (int)role < 0 || role >= QN_ACTOR_COUNT) {
         qn_err_set(err, QN_E_INVALID, "state, event or role out of range");
         qn_err_sub(err, "invalid_enum");
         return QN_E_INVALID;

@@ -153,7 +153,7 @@ START_TEST(assess_by_table)
      * from the host for its answer, from the system for the authority's refusal. */
     if (a.event != NO_EVENT) {
         qn_app_state to;
-        qn_actor_role by = a.outcome == QN_SELFREG_REFUSE ? QN_ROLE_SYSTEM : QN_ROLE_CO_SIGNER;
+        qn_actor_role by = a.outcome == QN_SELFREG_REFUSE ? QN_ACTOR_SYSTEM : QN_ACTOR_CO_SIGNER;
         ck_assert_int_eq(qn_app_transition(QN_APP_SELF_REGISTRATION, QN_APP_AWAITING_HOST, a.event, by, &to,
                                            NULL, &err),
                          QN_OK);

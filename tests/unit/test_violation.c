@@ -202,7 +202,7 @@ START_TEST(vcase_every_state_event_role)
     for (int s = 0; s < QN_VCASE_STATE_COUNT; s++) {
         for (int e = 0; e < QN_VCASE_EVENT_COUNT; e++) {
             const char *row = spec_find((qn_vcase_state)s, (qn_vcase_event)e);
-            for (int r = 0; r < QN_ROLE_COUNT; r++) {
+            for (int r = 0; r < QN_ACTOR_COUNT; r++) {
                 qn_vcase_state to = QN_VCASE_STATE_COUNT;
                 qn_vcase_close_reason why = QN_VCLOSE_COUNT;
                 qn_err err;
@@ -232,7 +232,7 @@ START_TEST(vcase_every_state_event_role)
     }
     qn_err err;
     ck_assert_int_eq(
-        qn_vcase_transition((qn_vcase_state)9, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, NULL, NULL, NULL, &err),
+        qn_vcase_transition((qn_vcase_state)9, QN_VCASE_EV_FINE, QN_ACTOR_OFFICER, NULL, NULL, NULL, &err),
         QN_E_INVALID);
     ck_assert_str_eq(err.sub, "invalid_enum");
 }
@@ -246,18 +246,18 @@ START_TEST(vcase_sanction_must_agree)
     qn_err err;
     qn_vcase_state to;
     ck_assert_int_eq(
-        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, &warning, &to, NULL, &err),
+        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_FINE, QN_ACTOR_OFFICER, &warning, &to, NULL, &err),
         QN_E_CONFLICT);
     ck_assert_str_eq(err.sub, "sanction_mismatch");
     ck_assert_int_eq(
-        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_WARN, QN_ROLE_OFFICER, &fine, &to, NULL, &err),
+        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_WARN, QN_ACTOR_OFFICER, &fine, &to, NULL, &err),
         QN_E_CONFLICT);
     ck_assert_int_eq(
-        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_FINE, QN_ROLE_OFFICER, &fine, &to, NULL, &err), QN_OK);
+        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_FINE, QN_ACTOR_OFFICER, &fine, &to, NULL, &err), QN_OK);
     ck_assert_int_eq(to, QN_VCASE_FINED);
     /* Dismissal does not depend on the sanction. */
     ck_assert_int_eq(
-        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_DISMISS, QN_ROLE_OFFICER, &fine, &to, NULL, &err),
+        qn_vcase_transition(QN_VCASE_OPEN, QN_VCASE_EV_DISMISS, QN_ACTOR_OFFICER, &fine, &to, NULL, &err),
         QN_OK);
 }
 END_TEST
