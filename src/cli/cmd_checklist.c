@@ -87,7 +87,7 @@ int qn_cmd_checklist(int argc, char **argv)
     if (category) {
         if (strlen(category) >= sizeof cat_buf)
             return qn_cli_usage_error(CMD, "--category", "is too long");
-        strcpy(cat_buf, category);
+        snprintf(cat_buf, sizeof cat_buf, "%s", category);
         int n = split(cat_buf, parts, MAX_HAVE);
         if (n < 0)
             return qn_cli_usage_error(CMD, "--category", "has too many items");
@@ -104,7 +104,7 @@ int qn_cmd_checklist(int argc, char **argv)
     if (have_arg) {
         if (strlen(have_arg) >= sizeof have_buf)
             return qn_cli_usage_error(CMD, "--have", "is too long");
-        strcpy(have_buf, have_arg);
+        snprintf(have_buf, sizeof have_buf, "%s", have_arg);
         n_have = split(have_buf, parts, MAX_HAVE);
         if (n_have < 0)
             return qn_cli_usage_error(CMD, "--have", "has more than %d documents", MAX_HAVE);

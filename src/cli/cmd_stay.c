@@ -238,8 +238,9 @@ int qn_cmd_stay(int argc, char **argv)
             /* Name the trips in the reason as the user wrote them, too. */
             char reason[256];
             const char *p = err.fields[f].reason, *t = strstr(p, "trips[");
-            if (t && sscanf(t, "trips[%zu]", &idx) == 1 && idx < n_trips)
-                snprintf(reason, sizeof reason, "%.*sTRIP %zu%s", (int)(t - p), p, idx + 1, strchr(t, ']') + 1);
+            const char *close = t ? strchr(t, ']') : NULL;
+            if (close && sscanf(t, "trips[%zu]", &idx) == 1 && idx < n_trips)
+                snprintf(reason, sizeof reason, "%.*sTRIP %zu%s", (int)(t - p), p, idx + 1, close + 1);
             else
                 snprintf(reason, sizeof reason, "%s", p);
             qn_cli_usage_error(CMD, name, "%s", reason);
