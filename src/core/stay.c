@@ -197,6 +197,7 @@ qn_code qn_stay_compute(const qn_stay_input *in, qn_stay_result *out, qn_err *er
     qn_err local;
     qn_err_clear(&local);
     qn_err *e = err ? err : &local;
+    qn_err_clear(e); /* validate() accumulates field errors: start from none */
     qn_code rc = validate(in, e);
     if (rc != QN_OK)
         return rc;
