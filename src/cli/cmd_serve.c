@@ -9,11 +9,13 @@
  * accepting, lets requests in flight finish, and exits 0. The only state
  * outside the server context is the signal flag.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/commands.h"
@@ -90,8 +92,10 @@ int qn_cmd_serve(int argc, char **argv)
             return 2;
         }
     }
-    if (strncmp(db, "sqlite:var/", 11) == 0)
-        (void)system("mkdir -p var");
+    if (strncmp(db, "sqlite:var/", 11) == 0 && mkdir("var", 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "qonaq serve: cannot create the directory var: %s\n", strerror(errno));
+        return 1;
+    }
 
     const char *pw = getenv("QONAQ_PWHASH");
     qn_service_config scfg = {.db_url = db, .pool_size = (int)cfg.threads + 2,
