@@ -167,6 +167,18 @@ START_TEST(submit_get_list_history)
     ck_assert_int_ge(json_integer_value(json_object_get(r.json, "total")), 1);
     qn_api_resp_free(&r);
 
+    /* The officer of region 75 lists it; every item listed is of region 75. */
+    char officer[65];
+    login("officer", officer);
+    r = get_as(officer, "/api/v1/notifications?per_page=200");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "SUB0001"));
+    size_t k;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), k, it)
+        ck_assert_str_eq(qn_api_str(it, "address.region"), "75");
+    qn_api_resp_free(&r);
+
     /* Another host does not see it, and is not told it exists. */
     login("hotel", other);
     r = get_as(other, want);
@@ -585,8 +597,9 @@ START_TEST(stay_routes)
 }
 END_TEST
 
-/* Malformed HTTP on a raw socket: the server answers or closes, and lives. */
-static void raw_send(const char *data, size_t len)
+/* Malformed HTTP on a raw socket: the server answers or closes, and lives.
+ * Returns the first bytes of the answer (empty when closed without one). */
+static void raw_send(const char *data, size_t len, char *answer, size_t cap)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a;
@@ -597,26 +610,29 @@ static void raw_send(const char *data, size_t len)
     ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
     ssize_t w = write(fd, data, len);
     (void)w;
-    char buf[512];
     struct timeval tv = {2, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ssize_t n = read(fd, buf, sizeof buf);
-    (void)n;
+    ssize_t n = read(fd, answer, cap - 1);
+    answer[n > 0 ? n : 0] = '\0';
     close(fd);
 }
 
 START_TEST(malformed_http)
 {
-    raw_send("GARBAGE\r\n\r\n", 11);
-    raw_send("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 47);
-    raw_send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n", 79);
+    char answer[512];
+    raw_send("GARBAGE\r\n\r\n", 11, answer, sizeof answer);
+    raw_send("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 47, answer, sizeof answer);
+    raw_send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n", 79,
+             answer, sizeof answer);
     size_t big = 64 * 1024;
     char *hdr = malloc(big + 64);
     int off = snprintf(hdr, 64, "GET /healthz HTTP/1.1\r\nX-Big: ");
     memset(hdr + off, 'a', big);
     memcpy(hdr + off + big, "\r\n\r\n", 4);
-    raw_send(hdr, (size_t)off + big + 4);
+    raw_send(hdr, (size_t)off + big + 4, answer, sizeof answer);
     free(hdr);
+    /* Headers over the per-connection memory limit: refused with a 4xx. */
+    ck_assert_msg(strncmp(answer, "HTTP/1.1 4", 10) == 0, "oversized headers answered: %.40s", answer);
     qn_api_resp r;
     ck_assert(qn_api_call(&server, "GET", "/healthz", NULL, NULL, 0, &r));
     ck_assert_int_eq(r.status, 200);
