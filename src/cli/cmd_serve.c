@@ -1,12 +1,150 @@
-/* cmd_serve.c — PLACEHOLDER until its issue lands; replaced by the real command. */
+/* cmd_serve.c — `qonaq serve`: the HTTP API on libmicrohttpd.
+ *
+ *   qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]
+ *
+ * Defaults: 127.0.0.1:8080 and $QONAQ_DB or sqlite:var/qonaq.db. --demo seeds
+ * one account per role (password "demo") and prints them; it is refused on a
+ * database holding real accounts. QONAQ_PWHASH=min selects the cheapest
+ * argon2id cost (tests and benchmarks only). SIGTERM or SIGINT stops
+ * accepting, lets requests in flight finish, and exits 0. The only state
+ * outside the server context is the signal flag.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cli/commands.h"
+#include "http/server.h"
+#include "service/demo.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]\n"
+                 "  --listen   address and port (default 127.0.0.1:8080)\n"
+                 "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
+                 "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
+                 "  --threads  request threads (default 4)\n"
+                 "  --quiet    no per-request log lines\n");
+}
+
+static int parse_listen(const char *s, qn_server_config *cfg)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || (size_t)(colon - s) >= sizeof cfg->host)
+        return -1;
+    char *end = NULL;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || port < 0 || port > 65535 || end == colon + 1)
+        return -1;
+    memcpy(cfg->host, s, (size_t)(colon - s));
+    cfg->host[colon - s] = '\0';
+    cfg->port = (uint16_t)port;
+    return 0;
+}
 
 int qn_cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "qonaq serve: not built yet\n");
-    return 2;
+    qn_server_config cfg;
+    qn_server_config_default(&cfg);
+    const char *db = getenv("QONAQ_DB");
+    if (!db || !db[0])
+        db = "sqlite:var/qonaq.db";
+    bool demo = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--demo") == 0) {
+            demo = true;
+        } else if (strcmp(a, "--quiet") == 0) {
+            cfg.log_requests = false;
+        } else if (strcmp(a, "--listen") == 0 && i + 1 < argc) {
+            if (parse_listen(argv[++i], &cfg) != 0) {
+                fprintf(stderr, "qonaq serve: --listen: expected ADDR:PORT, got '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
+            db = argv[++i];
+        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
+            long n = strtol(argv[++i], NULL, 10);
+            if (n < 1 || n > 256) {
+                fprintf(stderr, "qonaq serve: --threads: expected 1..256\n");
+                return 2;
+            }
+            cfg.threads = (unsigned)n;
+        } else {
+            fprintf(stderr, "qonaq serve: unknown or incomplete option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (strncmp(db, "sqlite:var/", 11) == 0 && mkdir("var", 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "qonaq serve: cannot create the directory var: %s\n", strerror(errno));
+        return 1;
+    }
+
+    const char *pw = getenv("QONAQ_PWHASH");
+    qn_service_config scfg = {.db_url = db, .pool_size = (int)cfg.threads + 2,
+                              .cheap_pwhash = pw && strcmp(pw, "min") == 0};
+    qn_err e;
+    qn_err_clear(&e);
+    qn_service *svc = NULL;
+    if (qn_service_new(&scfg, &svc, &e) != QN_OK) {
+        fprintf(stderr, "qonaq serve: cannot open the database %s: %s\n", db, e.message);
+        return 1;
+    }
+    if (demo && qn_svc_demo_seed(svc, &e) != QN_OK) {
+        fprintf(stderr, "qonaq serve: %s\n", e.message);
+        qn_service_free(svc);
+        return 1;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    qn_server *server = qn_server_start(&cfg, svc, &e);
+    if (!server) {
+        fprintf(stderr, "qonaq serve: %s\n", e.message);
+        qn_service_free(svc);
+        return 1;
+    }
+    printf("qonaq: serving the API at http://%s:%u/api/v1/ (portal: http://%s:%u/), database %s (%s)\n",
+           cfg.host, (unsigned)qn_server_port(server), cfg.host, (unsigned)qn_server_port(server), db,
+           qn_service_backend(svc));
+    if (demo) {
+        size_t n = 0;
+        const qn_demo_account *acc = qn_demo_accounts(&n);
+        printf("qonaq: demo accounts (password '%s'):\n", QN_DEMO_PASSWORD);
+        for (size_t i = 0; i < n; i++)
+            printf("  %-10s %-18s %s\n", acc[i].username, acc[i].role, acc[i].binding);
+    }
+    fflush(stdout);
+    while (!stop_requested) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping: draining requests in flight\"}\n");
+    qn_server_stop(server);
+    qn_service_free(svc);
+    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
+    return 0;
 }

@@ -1,0 +1,60 @@
+/* handlers.h — the route handlers, one file per route group, and the small
+ * encoders they share. Each handler decodes, calls one service function and
+ * answers (see http.h). */
+#ifndef QN_HTTP_HANDLERS_H
+#define QN_HTTP_HANDLERS_H
+
+#include "http/http.h"
+#include "http/json_in.h"
+#include "service/notification.h"
+
+/* http_meta.c */
+void qn_h_healthz(qn_http_req *req);
+void qn_h_metrics(qn_http_req *req);
+void qn_h_ping(qn_http_req *req);
+void qn_h_openapi(qn_http_req *req);
+void qn_h_regions(qn_http_req *req);
+
+/* http_auth.c */
+void qn_h_login(qn_http_req *req);
+void qn_h_logout(qn_http_req *req);
+void qn_h_me(qn_http_req *req);
+void qn_h_apikey_create(qn_http_req *req);
+
+/* http_notifications.c */
+void qn_h_notification_submit(qn_http_req *req);
+void qn_h_notification_get(qn_http_req *req);
+void qn_h_notification_list(qn_http_req *req);
+
+/* http_batch.c */
+void qn_h_notification_batch(qn_http_req *req);
+
+/* http_stay.c */
+void qn_h_stay(qn_http_req *req);
+
+/* http_history.c */
+void qn_h_history(qn_http_req *req);
+
+/* http_admin.c */
+void qn_h_account_create(qn_http_req *req);
+void qn_h_account_list(qn_http_req *req);
+void qn_h_account_disable(qn_http_req *req);
+void qn_h_account_enable(qn_http_req *req);
+
+/* Shared encoders (http_notifications.c). */
+json_t *qn_h_date_json(qn_date_t d);
+/* RFC 3339 UTC time ("2026-11-23T14:30:00Z"). */
+json_t *qn_h_time_json(int64_t epoch);
+/* Decodes the JSON object of one notification at path into in (strings
+ * point into obj). Records errors in d. */
+void qn_h_decode_notification(qn_jin *d, const json_t *obj, const char *path, qn_notification_in *in);
+/* The 201 answer of a submission. */
+json_t *qn_h_notification_created(const qn_notification_out *out);
+/* The read view of a notification. */
+json_t *qn_h_notification_view(const qn_notification_out *out);
+/* Parses a positive id path parameter; answers 404 and returns false if bad. */
+bool qn_h_path_id(qn_http_req *req, const char *name, int64_t *id);
+/* Parses page/per_page; answers 400 and returns false if bad. */
+bool qn_h_paging(qn_http_req *req, int64_t *page, int64_t *per_page);
+
+#endif

@@ -1,0 +1,32 @@
+/* routes.c — the route table of qonaq's HTTP API.
+ *
+ * Every route is here and in docs/openapi.json; tests/api/test_openapi.c
+ * fails when the two disagree. Routes without QN_ROUTE_PUBLIC need
+ * credentials; what each role may do is decided by the service layer.
+ */
+#include "http/handlers.h"
+#include "http/router.h"
+
+const qn_http_route qn_http_routes[] = {
+    {"GET", "/healthz", qn_h_healthz, QN_ROUTE_PUBLIC},
+    {"GET", "/metrics", qn_h_metrics, QN_ROUTE_PUBLIC},
+    {"GET", "/api/v1/ping", qn_h_ping, QN_ROUTE_PUBLIC},
+    {"GET", "/api/v1/openapi.json", qn_h_openapi, QN_ROUTE_PUBLIC},
+    {"GET", "/api/v1/regions", qn_h_regions, QN_ROUTE_PUBLIC},
+    {"POST", "/api/v1/auth/login", qn_h_login, QN_ROUTE_PUBLIC},
+    {"POST", "/api/v1/auth/logout", qn_h_logout, 0},
+    {"GET", "/api/v1/me", qn_h_me, 0},
+    {"GET", "/api/v1/me/history", qn_h_history, 0},
+    {"POST", "/api/v1/api-keys", qn_h_apikey_create, 0},
+    {"POST", "/api/v1/notifications", qn_h_notification_submit, 0},
+    {"GET", "/api/v1/notifications", qn_h_notification_list, 0},
+    {"POST", "/api/v1/notifications/batch", qn_h_notification_batch, QN_ROUTE_BATCH},
+    {"GET", "/api/v1/notifications/{id}", qn_h_notification_get, 0},
+    {"GET", "/api/v1/stay", qn_h_stay, 0},
+    {"POST", "/api/v1/admin/accounts", qn_h_account_create, 0},
+    {"GET", "/api/v1/admin/accounts", qn_h_account_list, 0},
+    {"POST", "/api/v1/admin/accounts/{id}/disable", qn_h_account_disable, 0},
+    {"POST", "/api/v1/admin/accounts/{id}/enable", qn_h_account_enable, 0},
+};
+
+const size_t qn_http_route_count = sizeof qn_http_routes / sizeof qn_http_routes[0];

@@ -1,0 +1,628 @@
+/* notification.c — notification of arrival use cases (see notification.h).
+ *
+ * Submit = check (rules, no I/O) + record (one transaction: the person and
+ * document found or created, the address, the notification, an art. 518
+ * violation when late, a notice in the host's History of Services, and the
+ * idempotency key with the answer). A batch does the same for many rows in
+ * one transaction, using the store's bulk insert so that one bad row does
+ * not undo the others.
+ *
+ * Fields shown in lists and reads (names, document, region) are taken from
+ * the payload stored with the notification, as submitted, so a list costs
+ * one query.
+ */
+#include "service/notification.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/deadline.h"
+#include "service/regions.h"
+#include "service/service_internal.h"
+
+static bool is_alpha3(const char *s)
+{
+    return s && strlen(s) == 3 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
+           isupper((unsigned char)s[2]);
+}
+
+static void add_warning(qn_notification_out *out, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_warning(qn_notification_out *out, const char *code, const char *fmt, ...)
+{
+    if (out->n_warnings >= QN_NOTIF_MAX_WARNINGS)
+        return;
+    qn_warning *w = &out->warnings[out->n_warnings++];
+    snprintf(w->code, sizeof w->code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->message, sizeof w->message, fmt, ap);
+    va_end(ap);
+}
+
+/* Copies src (NULL: "") into dst of n bytes, truncating (inputs were
+ * bounded by the decoder to fit). */
+static void copy(char *dst, size_t n, const char *src)
+{
+    size_t len = src ? strnlen(src, n - 1) : 0;
+    if (len)
+        memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
+                                  qn_notification_out *out, qn_err *e)
+{
+    memset(out, 0, sizeof *out);
+    qn_date_t today = qn_svc_today(ctx);
+    char d1[QN_DATE_STRLEN], d2[QN_DATE_STRLEN];
+    if (!in->surname)
+        qn_err_field(e, "foreigner.surname", "is required");
+    if (!in->given_names)
+        qn_err_field(e, "foreigner.given_names", "is required");
+    if (!is_alpha3(in->citizenship))
+        qn_err_field(e, "foreigner.citizenship", "must be an ISO 3166-1 alpha-3 code such as DEU");
+    else if (strcmp(in->citizenship, "KAZ") == 0)
+        qn_err_field(e, "foreigner.citizenship", "is KAZ: citizens of Kazakhstan are not notified as foreigners");
+    if (!in->sex || (strcmp(in->sex, "M") && strcmp(in->sex, "F") && strcmp(in->sex, "X")))
+        qn_err_field(e, "foreigner.sex", "must be M, F or X");
+    if (in->birth_date == QN_DATE_NONE)
+        qn_err_field(e, "foreigner.birth_date", "is required");
+    else if (in->birth_date > today)
+        qn_err_field(e, "foreigner.birth_date", "is in the future");
+    if (!in->doc_number)
+        qn_err_field(e, "foreigner.document.number", "is required");
+    if (!is_alpha3(in->doc_country))
+        qn_err_field(e, "foreigner.document.country", "must be an ISO 3166-1 alpha-3 code");
+    if (in->doc_expires == QN_DATE_NONE)
+        qn_err_field(e, "foreigner.document.expires", "is required");
+    if (in->entry_date == QN_DATE_NONE)
+        qn_err_field(e, "entry.date", "is required");
+    if (in->arrival_date == QN_DATE_NONE)
+        qn_err_field(e, "arrival_date", "is required");
+    if (in->stay_from == QN_DATE_NONE)
+        qn_err_field(e, "stay.from", "is required");
+    if (in->stay_to == QN_DATE_NONE)
+        qn_err_field(e, "stay.to", "is required");
+    if (!in->address_region || !qn_region_find(in->address_region))
+        qn_err_field(e, "address.region", "must be one of the 20 region codes (GET /api/v1/regions)");
+    if (!in->address_text)
+        qn_err_field(e, "address.text", "is required");
+    if (!in->purpose)
+        qn_err_field(e, "purpose", "is required");
+    if (in->visa_number && in->visa_valid_until == QN_DATE_NONE)
+        qn_err_field(e, "visa.valid_until", "is required with a visa");
+    if (e && e->code != QN_OK)
+        return e->code;
+
+    /* Dates in order: birth <= entry <= arrival <= stay.from <= stay.to. */
+    if (in->entry_date < in->birth_date)
+        qn_err_field(e, "entry.date", "is before the birth date");
+    if (in->entry_date > today)
+        qn_err_field(e, "entry.date", "is in the future (%s)", qn_date_format(in->entry_date, d1));
+    if (in->arrival_date < in->entry_date)
+        qn_err_field(e, "arrival_date", "is before the entry date (%s)", qn_date_format(in->entry_date, d1));
+    if (in->arrival_date > today)
+        qn_err_field(e, "arrival_date", "is in the future: notify on or after the arrival");
+    if (in->stay_from < in->arrival_date)
+        qn_err_field(e, "stay.from", "is before the arrival date (%s)", qn_date_format(in->arrival_date, d1));
+    if (in->stay_to < in->stay_from)
+        qn_err_field(e, "stay.to", "is before stay.from (%s)", qn_date_format(in->stay_from, d1));
+    /* A stay cannot be lawful on a document that expires before it ends. */
+    if (in->doc_expires < in->stay_to)
+        qn_err_field(e, "foreigner.document.expires",
+                     "the document expires on %s, before the planned departure (stay.to %s)",
+                     qn_date_format(in->doc_expires, d1), qn_date_format(in->stay_to, d2));
+    if (e && e->code != QN_OK)
+        return e->code;
+
+    /* Decree 148 para. 9: 3 working days from arrival; late is accepted
+     * and becomes an art. 518 matter. */
+    out->deadline = qn_deadline_notification(in->arrival_date);
+    out->on_time = !qn_deadline_is_late_at(out->deadline, ctx->now);
+    if (!out->on_time)
+        add_warning(out, "late", "the deadline to notify was %s; the host is liable under art. 518 of the Administrative Code",
+                    qn_date_format(out->deadline, d1));
+    if (in->visa_number && in->visa_valid_until < in->stay_to)
+        add_warning(out, "visa_expires", "the visa is valid until %s, before stay.to (%s)",
+                    qn_date_format(in->visa_valid_until, d1), qn_date_format(in->stay_to, d2));
+    qn_svc_stay_warnings(in, out);
+
+    out->arrival_date = in->arrival_date;
+    out->entry_date = in->entry_date;
+    out->stay_from = in->stay_from;
+    out->stay_to = in->stay_to;
+    copy(out->citizenship, sizeof out->citizenship, in->citizenship);
+    copy(out->surname, sizeof out->surname, in->surname);
+    copy(out->given_names, sizeof out->given_names, in->given_names);
+    copy(out->doc_number, sizeof out->doc_number, in->doc_number);
+    copy(out->doc_country, sizeof out->doc_country, in->doc_country);
+    copy(out->address_code, sizeof out->address_code, in->address_code);
+    copy(out->region, sizeof out->region, in->address_region);
+    copy(out->purpose, sizeof out->purpose, in->purpose);
+    copy(out->status, sizeof out->status, "submitted");
+    return QN_OK;
+}
+
+/* The account under which the caller's notifications are filed: the host
+ * record of its IIN/BIN (shared by a hotel's operators), else itself. */
+static int64_t owner_account(qn_store_conn *conn, const qn_principal *who)
+{
+    qn_store_host h;
+    qn_err ignore;
+    if (who->party_id[0] && qn_store_host_by_iin_bin(conn, who->party_id, &h, &ignore) == QN_OK &&
+        h.account_id > 0)
+        return h.account_id;
+    return who->account_id;
+}
+
+/* Finds the foreigner by document or records person and document. */
+static qn_code resolve_person(qn_store_conn *conn, const qn_notification_in *in, int64_t *person_id,
+                              qn_err *e)
+{
+    qn_store_document d;
+    qn_err miss;
+    qn_err_clear(&miss);
+    qn_code rc = qn_store_document_find(conn, in->doc_country, in->doc_number, &d, &miss);
+    if (rc == QN_OK) {
+        *person_id = d.person_id;
+        return QN_OK;
+    }
+    if (rc != QN_E_NOT_FOUND) {
+        if (e)
+            *e = miss;
+        return rc;
+    }
+    qn_store_person p;
+    memset(&p, 0, sizeof p);
+    copy(p.kind, sizeof p.kind, strcmp(in->citizenship, "XXA") == 0 ? "stateless" : "foreigner");
+    copy(p.surname, sizeof p.surname, in->surname);
+    copy(p.given_names, sizeof p.given_names, in->given_names);
+    copy(p.citizenship, sizeof p.citizenship, in->citizenship);
+    p.birth_date = in->birth_date;
+    copy(p.sex, sizeof p.sex, in->sex);
+    rc = qn_store_person_create(conn, &p, e);
+    if (rc != QN_OK)
+        return rc;
+    memset(&d, 0, sizeof d);
+    d.person_id = p.id;
+    copy(d.kind, sizeof d.kind, strcmp(in->citizenship, "XXA") == 0 ? "stateless_travel" : "passport");
+    copy(d.number, sizeof d.number, in->doc_number);
+    copy(d.country, sizeof d.country, in->doc_country);
+    d.issued = QN_DATE_NONE;
+    d.expires = in->doc_expires;
+    rc = qn_store_document_create(conn, &d, e);
+    if (rc == QN_OK)
+        *person_id = p.id;
+    return rc;
+}
+
+/* Records the address when it has a code; a known code must agree on the region. */
+static qn_code resolve_address(qn_store_conn *conn, const qn_notification_in *in, qn_err *e)
+{
+    if (!in->address_code)
+        return QN_OK;
+    qn_store_address a;
+    qn_err miss;
+    qn_err_clear(&miss);
+    qn_code rc = qn_store_address_get(conn, in->address_code, &a, &miss);
+    if (rc == QN_OK) {
+        if (strcmp(a.region, in->address_region) != 0)
+            return qn_err_field(e, "address.region",
+                                "is %s but the address register has this code in region %s",
+                                in->address_region, a.region);
+        return QN_OK;
+    }
+    if (rc != QN_E_NOT_FOUND) {
+        if (e)
+            *e = miss;
+        return rc;
+    }
+    memset(&a, 0, sizeof a);
+    copy(a.code, sizeof a.code, in->address_code);
+    copy(a.region, sizeof a.region, in->address_region);
+    copy(a.text, sizeof a.text, in->address_text);
+    return qn_store_address_put(conn, &a, e);
+}
+
+static void fill_store_row(const qn_notification_in *in, const qn_notification_out *chk,
+                           int64_t owner, int64_t person_id, qn_store_notification *n)
+{
+    memset(n, 0, sizeof *n);
+    n->host_account_id = owner;
+    n->person_id = person_id;
+    n->entry_date = in->entry_date;
+    copy(n->checkpoint, sizeof n->checkpoint, in->checkpoint);
+    n->arrival_date = in->arrival_date;
+    copy(n->address_code, sizeof n->address_code, in->address_code);
+    n->stay_from = in->stay_from;
+    n->stay_to = in->stay_to;
+    copy(n->purpose, sizeof n->purpose, in->purpose);
+    n->deadline = chk->deadline;
+    n->on_time = chk->on_time;
+    copy(n->status, sizeof n->status, "submitted");
+    n->payload = (char *)(in->payload_json ? in->payload_json : "{}");
+}
+
+/* The art. 518 record of a late notification and the host's notice. */
+static qn_code record_consequences(qn_svc_ctx *ctx, qn_store_conn *conn,
+                                   const qn_store_notification *n, qn_notification_out *out,
+                                   qn_err *e)
+{
+    char arrival[QN_DATE_STRLEN], deadline[QN_DATE_STRLEN], today[QN_DATE_STRLEN];
+    qn_date_format(n->arrival_date, arrival);
+    qn_date_format(n->deadline, deadline);
+    qn_date_format(qn_svc_today(ctx), today);
+    qn_code rc = QN_OK;
+    if (!n->on_time) {
+        qn_store_violation v;
+        memset(&v, 0, sizeof v);
+        copy(v.kind, sizeof v.kind, "art518");
+        v.subject_account_id = n->host_account_id;
+        copy(v.subject_iin_bin, sizeof v.subject_iin_bin, ctx->who->party_id);
+        char facts[512];
+        snprintf(facts, sizeof facts,
+                 "{\"notification\":\"%s\",\"arrival_date\":\"%s\",\"deadline\":\"%s\",\"notified_on\":\"%s\"}",
+                 n->number, arrival, deadline, today);
+        v.facts = facts;
+        copy(v.article, sizeof v.article, "518.1");
+        copy(v.state, sizeof v.state, "open");
+        copy(v.region, sizeof v.region, out->region);
+        v.notification_id = n->id;
+        rc = qn_store_violation_create(conn, &v, e);
+        if (rc != QN_OK)
+            return rc;
+        out->violation_id = v.id;
+    }
+    qn_store_notice note;
+    memset(&note, 0, sizeof note);
+    note.account_id = ctx->who->account_id;
+    copy(note.kind, sizeof note.kind, "notification");
+    copy(note.ref, sizeof note.ref, n->number);
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "text",
+                             "Notification of arrival received", "number", n->number,
+                             "arrival_date", arrival, "deadline", deadline, "on_time", n->on_time,
+                             "foreigner", out->surname);
+    note.body = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!note.body)
+        return qn_err_set(e, QN_E_NOMEM, "out of memory");
+    note.created_at = ctx->now;
+    rc = qn_store_notice_add(conn, &note, e);
+    free(note.body);
+    return rc;
+}
+
+static qn_code must_be_host(const qn_svc_ctx *ctx, qn_err *e)
+{
+    if (!qn_role_is_host(ctx->who->role))
+        return qn_err_set(e, QN_E_FORBIDDEN, "only a host (individual, legal entity or hotel) notifies arrivals; you are %s",
+                          qn_role_name(ctx->who->role));
+    return QN_OK;
+}
+
+qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in,
+                                   const char *idem_key, const unsigned char body_digest[32],
+                                   qn_notification_render render, void *render_user,
+                                   qn_notification_out *out, qn_idem_replay *replay, qn_err *e)
+{
+    if (replay)
+        memset(replay, 0, sizeof *replay);
+    qn_code rc = must_be_host(ctx, e);
+    if (rc != QN_OK)
+        return rc;
+    qn_svc_conn c = {0};
+    rc = qn_svc_acquire(ctx, &c, e);
+    if (rc != QN_OK)
+        return rc;
+    rc = qn_store_begin(c.conn, e);
+    if (rc != QN_OK)
+        goto done;
+    if (idem_key) {
+        qn_store_idem idem = {0};
+        rc = qn_store_idem_claim(c.conn, ctx->who->account_id, idem_key, body_digest, &idem, e);
+        if (rc != QN_OK)
+            goto done;
+        if (idem.replay) {
+            replay->replay = true;
+            replay->status = idem.status;
+            replay->body = idem.body;
+            idem.body = NULL;
+            qn_store_idem_clear(&idem);
+            qn_store_rollback(c.conn);
+            goto done;
+        }
+        qn_store_idem_clear(&idem);
+    }
+    rc = qn_svc_notification_check(ctx, in, out, e);
+    if (rc != QN_OK)
+        goto done;
+    int64_t person_id = 0;
+    rc = resolve_address(c.conn, in, e);
+    if (rc == QN_OK)
+        rc = resolve_person(c.conn, in, &person_id, e);
+    if (rc != QN_OK)
+        goto done;
+    qn_store_notification n;
+    fill_store_row(in, out, owner_account(c.conn, ctx->who), person_id, &n);
+    n.created_at = ctx->now;
+    rc = qn_store_notification_create(c.conn, &n, e);
+    if (rc != QN_OK)
+        goto done;
+    out->id = n.id;
+    copy(out->number, sizeof out->number, n.number);
+    out->created_at = n.created_at;
+    rc = record_consequences(ctx, c.conn, &n, out, e);
+    if (rc == QN_OK && idem_key) {
+        char *body = render(out, render_user);
+        if (!body)
+            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+        else
+            rc = qn_store_idem_finish(c.conn, ctx->who->account_id, idem_key, 201, body, e);
+        free(body);
+    }
+    if (rc == QN_OK)
+        rc = qn_store_commit(c.conn, e);
+done:
+    qn_svc_release(ctx, &c);
+    return rc;
+}
+
+/* Keeps a copy of a row's errors. False when out of memory. */
+static bool row_fail(qn_batch_row *row, const qn_err *err)
+{
+    if (!row->err)
+        row->err = malloc(sizeof *row->err);
+    if (!row->err)
+        return false;
+    *row->err = *err;
+    row->ok = false;
+    return true;
+}
+
+qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, size_t *n_ok,
+                                  qn_err *e)
+{
+    *n_ok = 0;
+    qn_code rc = must_be_host(ctx, e);
+    if (rc != QN_OK)
+        return rc;
+    if (n > QN_BATCH_MAX_ROWS)
+        return qn_err_set(e, QN_E_TOO_LARGE, "a batch holds at most %d rows (got %zu)", QN_BATCH_MAX_ROWS, n);
+    size_t n_valid = 0;
+    qn_err scratch;
+    for (size_t i = 0; i < n; i++) {
+        rows[i].ok = false;
+        if (!rows[i].in)
+            continue;
+        qn_err_clear(&scratch);
+        if (qn_svc_notification_check(ctx, rows[i].in, &rows[i].out, &scratch) == QN_OK)
+            n_valid++;
+        else if (!row_fail(&rows[i], &scratch))
+            return qn_err_set(e, QN_E_NOMEM, "out of memory");
+    }
+    if (n_valid == 0)
+        return QN_OK;
+    qn_store_notification *srows = calloc(n_valid, sizeof *srows);
+    qn_store_row_result *results = calloc(n_valid, sizeof *results);
+    size_t *index = calloc(n_valid, sizeof *index);
+    if (!srows || !results || !index) {
+        free(srows);
+        free(results);
+        free(index);
+        return qn_err_set(e, QN_E_NOMEM, "out of memory");
+    }
+    qn_svc_conn c = {0};
+    rc = qn_svc_acquire(ctx, &c, e);
+    if (rc != QN_OK)
+        goto out;
+    rc = qn_store_begin(c.conn, e);
+    if (rc != QN_OK)
+        goto out;
+    int64_t owner = owner_account(c.conn, ctx->who);
+    size_t k = 0;
+    for (size_t i = 0; i < n && rc == QN_OK; i++) {
+        if (!rows[i].in || rows[i].err)
+            continue;
+        int64_t person_id = 0;
+        qn_err row_err;
+        qn_err_clear(&row_err);
+        /* A region mismatch with the address register is the row's fault:
+         * it is checked before anything of the row is written. */
+        if (resolve_address(c.conn, rows[i].in, &row_err) != QN_OK) {
+            if (row_err.code == QN_E_INVALID) {
+                if (!row_fail(&rows[i], &row_err))
+                    rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+                continue;
+            }
+            rc = row_err.code;
+            if (e)
+                *e = row_err;
+            break;
+        }
+        rc = resolve_person(c.conn, rows[i].in, &person_id, e);
+        if (rc != QN_OK)
+            break;
+        fill_store_row(rows[i].in, &rows[i].out, owner, person_id, &srows[k]);
+        srows[k].created_at = ctx->now;
+        index[k++] = i;
+    }
+    if (rc != QN_OK)
+        goto out;
+    size_t inserted = 0;
+    rc = qn_store_notifications_bulk(c.conn, srows, k, false, results, &inserted, e);
+    for (size_t j = 0; j < k && rc == QN_OK; j++) {
+        qn_batch_row *row = &rows[index[j]];
+        if (results[j].code != QN_OK) {
+            qn_err_set(&scratch, results[j].code, "%s", results[j].message);
+            if (!row_fail(row, &scratch))
+                rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+            continue;
+        }
+        row->out.id = srows[j].id;
+        copy(row->out.number, sizeof row->out.number, srows[j].number);
+        row->out.created_at = srows[j].created_at;
+        rc = record_consequences(ctx, c.conn, &srows[j], &row->out, e);
+        row->ok = rc == QN_OK;
+    }
+    if (rc == QN_OK)
+        rc = qn_store_commit(c.conn, e);
+    if (rc == QN_OK)
+        *n_ok = inserted;
+    else
+        for (size_t i = 0; i < n; i++)
+            rows[i].ok = false;
+out:
+    qn_svc_release(ctx, &c);
+    free(srows);
+    free(results);
+    free(index);
+    return rc;
+}
+
+/* Fills the read view of a stored notification from the record and its payload. */
+static void view_from(const qn_store_notification *n, qn_notification_out *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = n->id;
+    copy(out->number, sizeof out->number, n->number);
+    out->arrival_date = n->arrival_date;
+    out->entry_date = n->entry_date;
+    out->stay_from = n->stay_from;
+    out->stay_to = n->stay_to;
+    out->deadline = n->deadline;
+    out->on_time = n->on_time;
+    copy(out->status, sizeof out->status, n->status);
+    copy(out->address_code, sizeof out->address_code, n->address_code);
+    copy(out->purpose, sizeof out->purpose, n->purpose);
+    out->created_at = n->created_at;
+    json_t *p = n->payload ? json_loads(n->payload, 0, NULL) : NULL;
+    const char *sur = NULL, *giv = NULL, *cit = NULL, *dn = NULL, *dc = NULL, *reg = NULL;
+    json_unpack(p, "{s?{s?s, s?s, s?s, s?{s?s, s?s}}, s?{s?s}}", "foreigner", "surname", &sur,
+                "given_names", &giv, "citizenship", &cit, "document", "number", &dn, "country",
+                &dc, "address", "region", &reg);
+    copy(out->surname, sizeof out->surname, sur);
+    copy(out->given_names, sizeof out->given_names, giv);
+    copy(out->citizenship, sizeof out->citizenship, cit);
+    copy(out->doc_number, sizeof out->doc_number, dn);
+    copy(out->doc_country, sizeof out->doc_country, dc);
+    copy(out->region, sizeof out->region, reg);
+    json_decref(p);
+}
+
+/* May the caller see this notification? */
+static bool visible(const qn_svc_ctx *ctx, qn_store_conn *conn, const qn_notification_out *v,
+                    int64_t host_account_id)
+{
+    const qn_principal *who = ctx->who;
+    if (qn_role_is_host(who->role))
+        return host_account_id == owner_account(conn, who);
+    if (who->role == QN_ROLE_OFFICER)
+        return who->region[0] && strcmp(who->region, v->region) == 0;
+    return who->role == QN_ROLE_BORDER;
+}
+
+qn_code qn_svc_notification_get(qn_svc_ctx *ctx, int64_t id, qn_notification_out *out, qn_err *e)
+{
+    qn_role r = ctx->who->role;
+    if (!qn_role_is_host(r) && r != QN_ROLE_OFFICER && r != QN_ROLE_BORDER)
+        return qn_err_set(e, QN_E_FORBIDDEN, "a %s does not read notifications", qn_role_name(r));
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    if (rc != QN_OK)
+        return rc;
+    qn_store_notification n;
+    memset(&n, 0, sizeof n);
+    qn_err miss;
+    qn_err_clear(&miss);
+    rc = qn_store_notification_get(c.conn, id, &n, &miss);
+    if (rc == QN_OK) {
+        view_from(&n, out);
+        if (!visible(ctx, c.conn, out, n.host_account_id))
+            rc = QN_E_NOT_FOUND;
+    }
+    qn_store_notification_clear(&n);
+    qn_svc_release(ctx, &c);
+    if (rc == QN_E_NOT_FOUND)
+        return qn_err_set(e, QN_E_NOT_FOUND, "no notification %lld that you may see", (long long)id);
+    if (rc != QN_OK && e)
+        *e = miss;
+    return rc;
+}
+
+qn_code qn_svc_notification_list(qn_svc_ctx *ctx, const qn_notification_query *q,
+                                 qn_notification_list *out, qn_err *e)
+{
+    memset(out, 0, sizeof *out);
+    qn_role r = ctx->who->role;
+    if (!qn_role_is_host(r) && r != QN_ROLE_OFFICER)
+        return qn_err_set(e, QN_E_FORBIDDEN, "only hosts and officers list notifications");
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    if (rc != QN_OK)
+        return rc;
+    qn_store_notification_filter f;
+    memset(&f, 0, sizeof f);
+    if (q->from != QN_DATE_NONE || q->to != QN_DATE_NONE) {
+        f.has_range = true;
+        f.arrival_from = q->from != QN_DATE_NONE ? q->from : -100000;
+        f.arrival_to = q->to != QN_DATE_NONE ? q->to : 100000;
+    }
+    copy(f.status, sizeof f.status, q->status);
+    out->items = calloc((size_t)q->per_page, sizeof *out->items);
+    if (!out->items) {
+        qn_svc_release(ctx, &c);
+        return qn_err_set(e, QN_E_NOMEM, "out of memory");
+    }
+    if (qn_role_is_host(r)) {
+        f.host_account_id = owner_account(c.conn, ctx->who);
+        f.offset = (q->page - 1) * q->per_page;
+        f.limit = q->per_page;
+        qn_store_notification_list l = {0};
+        rc = qn_store_notification_search(c.conn, &f, &l, e);
+        for (size_t i = 0; rc == QN_OK && i < l.count && out->count < (size_t)q->per_page; i++)
+            view_from(&l.items[i], &out->items[out->count++]);
+        out->total = l.total;
+        qn_store_notification_list_free(&l);
+    } else {
+        /* The store filters by host, not by region: scan in windows and keep
+         * the officer's region (bounded scan, see the report on the store). */
+        int64_t skip = (q->page - 1) * q->per_page, seen = 0;
+        f.limit = 1000;
+        for (int64_t offset = 0; rc == QN_OK && offset < 50000; offset += f.limit) {
+            f.offset = offset;
+            qn_store_notification_list l = {0};
+            rc = qn_store_notification_search(c.conn, &f, &l, e);
+            for (size_t i = 0; rc == QN_OK && i < l.count; i++) {
+                qn_notification_out v;
+                view_from(&l.items[i], &v);
+                if (strcmp(v.region, ctx->who->region) != 0)
+                    continue;
+                if (seen >= skip && out->count < (size_t)q->per_page)
+                    out->items[out->count++] = v;
+                seen++;
+            }
+            size_t got = l.count;
+            qn_store_notification_list_free(&l);
+            if (got < (size_t)f.limit)
+                break;
+        }
+        out->total = seen;
+    }
+    qn_svc_release(ctx, &c);
+    if (rc != QN_OK)
+        qn_notification_list_free(out);
+    return rc;
+}
+
+void qn_notification_list_free(qn_notification_list *l)
+{
+    if (!l)
+        return;
+    free(l->items);
+    l->items = NULL;
+    l->count = 0;
+}

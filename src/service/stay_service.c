@@ -1,0 +1,135 @@
+/* stay_service.c — stay computations for the API (see stay_service.h).
+ *
+ * A person's trips come from border crossings (entry/exit pairs in date
+ * order). Entries known only from notifications of arrival (no crossing on
+ * record) are added as trips too: they end at the next known entry's eve or
+ * stay open when latest — a notification proves presence, not departure.
+ */
+#include "service/stay_service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/service_internal.h"
+
+qn_code qn_svc_stay_calc(qn_svc_ctx *ctx, const char *citizenship, const qn_trip *trips, size_t n,
+                         qn_date_t on, qn_date_t visa_until, qn_stay_answer *out, qn_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (ctx->who->account_id <= 0)
+        return qn_err_set(e, QN_E_UNAUTHORIZED, "log in to use the stay calculator");
+    if (n > QN_STAY_QUERY_MAX_TRIPS)
+        return qn_err_field(e, "trips", "at most %d trips", QN_STAY_QUERY_MAX_TRIPS);
+    qn_stay_input in;
+    qn_stay_input_init(&in);
+    in.citizenship = citizenship;
+    in.on = on != QN_DATE_NONE ? on : qn_svc_today(ctx);
+    in.trips = trips;
+    in.n_trips = n;
+    in.visa_until = visa_until;
+    qn_code rc = qn_stay_compute(&in, &out->result, e);
+    if (rc != QN_OK)
+        return rc;
+    memcpy(out->trips, trips, n * sizeof *trips);
+    out->n_trips = n;
+    snprintf(out->source, sizeof out->source, "input");
+    return QN_OK;
+}
+
+static int cmp_trip(const void *a, const void *b)
+{
+    const qn_trip *x = a, *y = b;
+    return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char *doc_number,
+                           qn_date_t on, qn_stay_answer *out, qn_err *e)
+{
+    memset(out, 0, sizeof *out);
+    qn_role r = ctx->who->role;
+    if (r != QN_ROLE_FOREIGNER && r != QN_ROLE_OFFICER && r != QN_ROLE_BORDER)
+        return qn_err_set(e, QN_E_FORBIDDEN, "a %s does not look up a person's stay", qn_role_name(r));
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    if (rc != QN_OK)
+        return rc;
+    qn_store_document doc;
+    qn_store_person person;
+    memset(&doc, 0, sizeof doc);
+    memset(&person, 0, sizeof person);
+    qn_store_crossing_list xs = {0};
+    qn_store_notification_list ns = {0};
+    qn_err miss;
+    qn_err_clear(&miss);
+    rc = qn_store_document_find(c.conn, doc_country, doc_number, &doc, &miss);
+    if (rc == QN_E_NOT_FOUND) {
+        qn_svc_release(ctx, &c);
+        return qn_err_set(e, QN_E_NOT_FOUND, "no person on record with document %s %s", doc_country,
+                          doc_number);
+    }
+    if (rc != QN_OK && e)
+        *e = miss;
+    if (rc == QN_OK)
+        rc = qn_store_person_get(c.conn, doc.person_id, &person, e);
+    if (rc == QN_OK)
+        rc = qn_store_crossing_list_person(c.conn, doc.person_id, &xs, e);
+    qn_store_notification_filter f;
+    memset(&f, 0, sizeof f);
+    f.person_id = doc.person_id;
+    f.limit = QN_STAY_QUERY_MAX_TRIPS;
+    if (rc == QN_OK)
+        rc = qn_store_notification_search(c.conn, &f, &ns, e);
+    qn_svc_release(ctx, &c);
+    if (rc != QN_OK)
+        goto done;
+
+    size_t n = 0;
+    bool from_crossings = false, from_notifications = false;
+    for (size_t i = 0; i < xs.count && n < QN_STAY_QUERY_MAX_TRIPS; i++) {
+        if (strcmp(xs.items[i].kind, "entry") == 0) {
+            out->trips[n].entry = xs.items[i].date;
+            out->trips[n].exit = QN_DATE_NONE;
+            n++;
+            from_crossings = true;
+        } else if (n > 0 && out->trips[n - 1].exit == QN_DATE_NONE) {
+            out->trips[n - 1].exit = xs.items[i].date;
+        }
+    }
+    for (size_t i = 0; i < ns.count && n < QN_STAY_QUERY_MAX_TRIPS; i++) {
+        qn_date_t entry = ns.items[i].entry_date;
+        bool covered = false;
+        for (size_t k = 0; k < n; k++)
+            if (entry >= out->trips[k].entry &&
+                (out->trips[k].exit == QN_DATE_NONE || entry <= out->trips[k].exit))
+                covered = true;
+        if (covered)
+            continue;
+        out->trips[n].entry = entry;
+        out->trips[n].exit = QN_DATE_NONE;
+        n++;
+        from_notifications = true;
+    }
+    qsort(out->trips, n, sizeof out->trips[0], cmp_trip);
+    for (size_t k = 0; k + 1 < n; k++)
+        if (out->trips[k].exit == QN_DATE_NONE || out->trips[k].exit >= out->trips[k + 1].entry)
+            out->trips[k].exit = out->trips[k + 1].entry - 1;
+    out->n_trips = n;
+    out->person_id = doc.person_id;
+    snprintf(out->source, sizeof out->source, "%s",
+             from_crossings && from_notifications ? "crossings+notifications"
+             : from_crossings                     ? "crossings"
+             : from_notifications                 ? "notifications"
+                                                  : "none");
+    qn_stay_input in;
+    qn_stay_input_init(&in);
+    in.citizenship = person.citizenship;
+    in.on = on != QN_DATE_NONE ? on : qn_svc_today(ctx);
+    in.trips = out->trips;
+    in.n_trips = n;
+    rc = qn_stay_compute(&in, &out->result, e);
+done:
+    qn_store_crossing_list_free(&xs);
+    qn_store_notification_list_free(&ns);
+    return rc;
+}
