@@ -161,6 +161,18 @@ START_TEST(notifications_bulk)
     ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM audit_events "
                                       "WHERE entity = 'notification'"),
                      N - 2);
+    /* The chain kept in memory during the batch was written back intact. */
+    qn_store_audit_report r;
+    OK(&t, qn_store_audit_verify(t.c, &r, &t.err));
+    ck_assert_msg(r.ok, "%s", r.reason);
+    ck_assert_int_eq(r.events, 2 + N - 2);
+    /* A later single insert continues the chain and the numbering. */
+    qn_store_notification after;
+    fill_notification(&after, host, pid, "2026-05-03");
+    OK(&t, qn_store_notification_create(t.c, &after, &t.err));
+    ck_assert_str_gt(after.number, rows[N - 1].number);
+    OK(&t, qn_store_audit_verify(t.c, &r, &t.err));
+    ck_assert_msg(r.ok, "%s", r.reason);
 
     /* all_or_nothing: one bad row, nothing recorded. */
     for (int i = 0; i < 10; i++)
@@ -170,7 +182,9 @@ START_TEST(notifications_bulk)
     ck_assert_int_eq(res[9].code, QN_E_INVALID);
     ck_assert_int_ne(res[0].code, QN_OK);
     ck_assert_int_eq(rows[0].id, 0);
-    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM notifications"), N - 2);
+    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM notifications"), N - 1);
+    OK(&t, qn_store_audit_verify(t.c, &r, &t.err));
+    ck_assert_msg(r.ok, "%s", r.reason);
     free(rows);
     free(res);
     conf_close(&t);
