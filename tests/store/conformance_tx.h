@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "conformance.h"
@@ -443,5 +444,106 @@ START_TEST(crash_keeps_acknowledged_writes)
     }
 }
 END_TEST
+
+typedef struct {
+    qn_store *s;
+    int index;
+    int failures;
+} pool_job;
+
+static void *pool_worker(void *arg)
+{
+    pool_job *job = arg;
+    for (int i = 0; i < 15; i++) {
+        qn_err err;
+        qn_err_clear(&err);
+        qn_store_conn *c = NULL;
+        if (qn_store_acquire(job->s, &c, &err) != QN_OK) {
+            job->failures++;
+            continue;
+        }
+        qn_store_account a;
+        memset(&a, 0, sizeof a);
+        snprintf(a.username, sizeof a.username, "t%d-%d", job->index, i);
+        snprintf(a.password_hash, sizeof a.password_hash, "x");
+        snprintf(a.role, sizeof a.role, "host");
+        if (qn_store_account_create(c, &a, &err) != QN_OK) {
+            fprintf(stderr, "pool worker: %s\n", err.message);
+            job->failures++;
+        }
+        qn_store_release(c);
+    }
+    return NULL;
+}
+
+START_TEST(pool_threads)
+{
+    conf_t t;
+    conf_open(&t);
+    conf_close(&t);
+    qn_store_options opt = {.pool_size = 2, .busy_timeout_ms = 1000};
+    OK(&t, qn_store_open(t.url, &opt, &t.s, &t.err));
+    enum { THREADS = 4 };
+    pthread_t th[THREADS];
+    pool_job jobs[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        jobs[i] = (pool_job){.s = t.s, .index = i};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, pool_worker, &jobs[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].failures, 0);
+    }
+    /* Both connections are busy: a third acquire times out instead of hanging. */
+    qn_store_conn *a = NULL, *b = NULL, *c = NULL;
+    OK(&t, qn_store_acquire(t.s, &a, &t.err));
+    OK(&t, qn_store_acquire(t.s, &b, &t.err));
+    FAILS(&t, QN_E_UNAVAILABLE, qn_store_acquire(t.s, &c, &t.err));
+    qn_store_release(a);
+    OK(&t, qn_store_acquire(t.s, &c, &t.err));
+    qn_store_release(b);
+    qn_store_release(c);
+    qn_store_close(t.s);
+    t.s = NULL;
+    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM accounts"), THREADS * 15);
+}
+END_TEST
+
+#ifdef CONF_PG_ONLY_TESTS
+/* PostgreSQL only: the server drops the connection; the caller gets
+ * QN_E_UNAVAILABLE with a clear message, and the next call reconnects. */
+START_TEST(pg_lost_connection)
+{
+    conf_t t;
+    conf_open(&t);
+    int64_t id = mk_account(&t, "alice", "host");
+    ck_assert_int_eq(raw_exec(t.url,
+                              "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                              NULL, 0),
+                     0);
+    qn_store_account a;
+    FAILS(&t, QN_E_UNAVAILABLE, qn_store_account_get(t.c, id, &a, &t.err));
+    ck_assert_ptr_nonnull(strstr(t.err.message, "connection"));
+    OK(&t, qn_store_account_get(t.c, id, &a, &t.err)); /* reconnected */
+    ck_assert_str_eq(a.username, "alice");
+    /* Lost inside a transaction: the work is not silently retried. */
+    OK(&t, qn_store_begin(t.c, &t.err));
+    mk_account(&t, "bob", "host");
+    ck_assert_int_eq(raw_exec(t.url,
+                              "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                              NULL, 0),
+                     0);
+    qn_err_clear(&t.err);
+    ck_assert_int_ne(qn_store_account_get(t.c, id, &a, &t.err), QN_OK);
+    ck_assert_int_ne(qn_store_commit(t.c, &t.err), QN_OK);
+    qn_store_release(t.c);
+    OK(&t, qn_store_acquire(t.s, &t.c, &t.err));
+    FAILS(&t, QN_E_NOT_FOUND, qn_store_account_by_username(t.c, "bob", &a, &t.err));
+    conf_close(&t);
+}
+END_TEST
+#endif
 
 #endif

@@ -5,6 +5,7 @@
  * throwaway one tests/run.sh starts ($QONAQ_TEST_PG); a missing or
  * unreachable server FAILS every test, it is never skipped.
  */
+#define CONF_PG_ONLY_TESTS 1 /* adds pg_lost_connection */
 #include "conformance.h"
 #include "conformance_records.h"
 #include "conformance_tx.h"
@@ -34,6 +35,8 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, audit_detects_deletion);
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
+    tcase_add_test(tc, pool_threads);
+    tcase_add_test(tc, pg_lost_connection);
     suite_add_tcase(s, tc);
     return s;
 }

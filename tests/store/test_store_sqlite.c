@@ -32,6 +32,7 @@ static Suite *store_sqlite_suite(void)
     tcase_add_test(tc, audit_detects_deletion);
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
+    tcase_add_test(tc, pool_threads);
     suite_add_tcase(s, tc);
     return s;
 }
