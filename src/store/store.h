@@ -82,7 +82,7 @@
 
 /* ---------------------------------------------------------------- bounds */
 
-#define QN_STORE_SCHEMA_VERSION 1 /* the newest migration this binary knows */
+#define QN_STORE_SCHEMA_VERSION 2 /* the newest migration this binary knows */
 
 #define QN_STORE_URL_MAX 1024
 #define QN_STORE_NAME_MAX 128    /* display names, surnames, given names, labels */
@@ -797,5 +797,144 @@ typedef struct {
 /* Walks the whole chain in order. A broken chain is not an error of the call:
  * the answer is in report (ok=false, first_broken, reason). */
 qn_code qn_store_audit_verify(qn_store_conn *c, qn_store_audit_report *report, qn_err *err);
+
+/* ------------------------------- stay control (ctlapi: src/store/control.c) */
+
+/* A document that extends a stay: "permit" (temporary residence permit),
+ * "extension_visa" (a visa issued in Kazakhstan to extend the stay) or
+ * "exit_visa" (after a lost passport). (kind, number) is unique. The
+ * applications service adds one when it grants it (application_id links
+ * the grant; 0 for none). */
+typedef struct {
+    int64_t id;
+    int64_t person_id;
+    char kind[QN_STORE_CODE_MAX + 1];
+    char number[QN_STORE_NUMBER_MAX + 1];
+    qn_date_t valid_from;
+    qn_date_t valid_to;
+    int64_t application_id;
+    int64_t created_at;
+} qn_store_stay_document;
+
+typedef struct {
+    qn_store_stay_document *items;
+    size_t count;
+} qn_store_stay_document_list;
+
+/* Inserts d (audited); sets id and created_at. Taken (kind, number): QN_E_CONFLICT. */
+qn_code qn_store_stay_document_add(qn_store_conn *c, qn_store_stay_document *d, qn_err *err);
+/* A person's documents, ordered by valid_from, id (at most 1000). */
+qn_code qn_store_stay_document_list_person(qn_store_conn *c, int64_t person_id,
+                                           qn_store_stay_document_list *out, qn_err *err);
+void qn_store_stay_document_list_free(qn_store_stay_document_list *l);
+
+/* Records a crossing with the region code of its checkpoint, unless the same
+ * crossing (person, date, kind, checkpoint) is on record: then x->id and
+ * x->created_at are the recorded ones and *created is false. Audited on
+ * create. */
+qn_code qn_store_crossing_record(qn_store_conn *c, qn_store_crossing *x, const char *region,
+                                 bool *created, qn_err *err);
+
+/* A notification of arrival as stay control reads it (one compact row). */
+typedef struct {
+    int64_t id;
+    int64_t host_account_id;
+    qn_date_t arrival_date;
+    qn_date_t deadline;
+    int64_t created_at;                 /* when it was received */
+    char region[QN_STORE_REGION_MAX + 1]; /* region of the registered address, "" if unknown */
+    char status[QN_STORE_CODE_MAX + 1];
+} qn_store_ctl_notification;
+
+typedef struct {
+    qn_store_ctl_notification *items;
+    size_t count;
+} qn_store_ctl_notification_list;
+
+/* The person's notifications that are not rejected or cancelled, by
+ * arrival_date, id (at most max, 1..10000). */
+qn_code qn_store_ctl_notifications_person(qn_store_conn *c, int64_t person_id, size_t max,
+                                          qn_store_ctl_notification_list *out, qn_err *err);
+void qn_store_ctl_notification_list_free(qn_store_ctl_notification_list *l);
+
+/* The violations that concern a person: those with the person as subject
+ * and those attached to the person's notifications; ordered by id, at most
+ * 1000. */
+qn_code qn_store_violation_list_person(qn_store_conn *c, int64_t person_id,
+                                       qn_store_violation_list *out, qn_err *err);
+
+/* Creates v unless a violation with the same dedup_key (1..128 bytes) exists:
+ * then *created is false and v->id is the existing one. Audited on create. */
+qn_code qn_store_violation_create_once(qn_store_conn *c, qn_store_violation *v,
+                                       const char *dedup_key, bool *created, qn_err *err);
+
+/* Filter of qn_store_violation_find: "" fields do not filter. Newest first. */
+typedef struct {
+    char region[QN_STORE_REGION_MAX + 1];
+    char state[QN_STORE_CODE_MAX + 1];
+    char kind[QN_STORE_CODE_MAX + 1]; /* "art517" or "art518" */
+    int64_t offset;
+    int64_t limit; /* 1..1000 (0 means 50) */
+} qn_store_violation_filter;
+
+qn_code qn_store_violation_find(qn_store_conn *c, const qn_store_violation_filter *f,
+                                qn_store_violation_list *out, qn_err *err);
+
+/* Counts grouped by kind, region and state. */
+typedef struct {
+    char kind[QN_STORE_CODE_MAX + 1];
+    char region[QN_STORE_REGION_MAX + 1];
+    char state[QN_STORE_CODE_MAX + 1];
+    int64_t count;
+} qn_store_violation_count;
+
+typedef struct {
+    qn_store_violation_count *items;
+    size_t count;
+} qn_store_violation_count_list;
+
+qn_code qn_store_violation_counts(qn_store_conn *c, qn_store_violation_count_list *out,
+                                  qn_err *err);
+void qn_store_violation_count_list_free(qn_store_violation_count_list *l);
+
+/* An entry crossing with no notification of arrival whose arrival falls
+ * between the entry and the next exit (or today). */
+typedef struct {
+    int64_t crossing_id;
+    int64_t person_id;
+    qn_date_t day;
+    qn_date_t next_exit; /* QN_DATE_NONE while present */
+    char region[QN_STORE_REGION_MAX + 1];
+} qn_store_ctl_entry;
+
+typedef struct {
+    qn_store_ctl_entry *items;
+    size_t count;
+} qn_store_ctl_entry_list;
+
+/* Entries with from <= day <= to and id > after_id that have no
+ * notification (any status but rejected/cancelled) with arrival in
+ * [day, next exit or `to`], by crossing id, at most limit (1..10000). */
+qn_code qn_store_ctl_unnotified_entries(qn_store_conn *c, qn_date_t from, qn_date_t to,
+                                        int64_t after_id, int64_t limit,
+                                        qn_store_ctl_entry_list *out, qn_err *err);
+/* Entry crossings with from <= day <= to and id > after_id, by id, at most
+ * limit (1..10000); next_exit is the first exit on or after the entry. */
+qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id,
+                             int64_t limit, qn_store_ctl_entry_list *out, qn_err *err);
+void qn_store_ctl_entry_list_free(qn_store_ctl_entry_list *l);
+
+/* For benchmarks: adds n_persons synthetic foreigners (surname "SYNTH",
+ * documents "SY<n>" of their citizenship), three crossings each (entry,
+ * exit, entry, the last one within 20 days before today) and one
+ * notification each (of the host account), with INSERT ... SELECT in one
+ * transaction; one audit event ("synth_fill"). Only on an empty persons
+ * table (QN_E_CONFLICT otherwise). */
+qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t today,
+                                int64_t host_account_id, qn_err *err);
+
+/* The query plans of the exit check's lookups, one line per step, into out
+ * (cap bytes): EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (PostgreSQL). */
+qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *err);
 
 #endif
