@@ -21,5 +21,6 @@ int qn_cmd_audit(int argc, char **argv);     /* audit chain verification (store)
 int qn_cmd_serve(int argc, char **argv);     /* the HTTP server (http) */
 int qn_cmd_ca(int argc, char **argv);        /* demo certificate authority (sign) */
 int qn_cmd_sign(int argc, char **argv);      /* signature verification (sign) */
+int qn_cmd_violations(int argc, char **argv); /* violation detection (service) */
 
 #endif

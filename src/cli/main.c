@@ -26,6 +26,7 @@ static const struct {
     {"audit", qn_cmd_audit, "verify the hash-chained audit trail"},
     {"ca", qn_cmd_ca, "create a demo certificate authority with demo certificates"},
     {"sign", qn_cmd_sign, "verify a stored or given electronic signature"},
+    {"violations", qn_cmd_violations, "detect missing notifications and overstays (stay control)"},
 };
 
 static void usage(FILE *out)

@@ -41,6 +41,17 @@ void qn_h_account_list(qn_http_req *req);
 void qn_h_account_disable(qn_http_req *req);
 void qn_h_account_enable(qn_http_req *req);
 
+/* http_border.c (ctlapi) */
+void qn_h_crossings(qn_http_req *req);
+void qn_h_exit_check(qn_http_req *req);
+
+/* http_violations.c (ctlapi) */
+void qn_h_violation_list(qn_http_req *req);
+void qn_h_violation_fine(qn_http_req *req);
+void qn_h_violation_close(qn_http_req *req);
+void qn_h_violation_detect(qn_http_req *req);
+void qn_h_violation_stats(qn_http_req *req);
+
 /* Shared encoders (http_notifications.c). */
 json_t *qn_h_date_json(qn_date_t d);
 /* RFC 3339 UTC time ("2026-11-23T14:30:00Z"). */

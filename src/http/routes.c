@@ -27,6 +27,14 @@ const qn_http_route qn_http_routes[] = {
     {"GET", "/api/v1/admin/accounts", qn_h_account_list, 0},
     {"POST", "/api/v1/admin/accounts/{id}/disable", qn_h_account_disable, 0},
     {"POST", "/api/v1/admin/accounts/{id}/enable", qn_h_account_enable, 0},
+    /* stay control (ctlapi) */
+    {"POST", "/api/v1/crossings", qn_h_crossings, QN_ROUTE_BATCH},
+    {"GET", "/api/v1/border/exit-check", qn_h_exit_check, 0},
+    {"GET", "/api/v1/violations", qn_h_violation_list, 0},
+    {"POST", "/api/v1/violations/detect", qn_h_violation_detect, 0},
+    {"POST", "/api/v1/violations/{id}/fine", qn_h_violation_fine, 0},
+    {"POST", "/api/v1/violations/{id}/close", qn_h_violation_close, 0},
+    {"GET", "/api/v1/stats/violations", qn_h_violation_stats, 0},
 };
 
 const size_t qn_http_route_count = sizeof qn_http_routes / sizeof qn_http_routes[0];

@@ -185,8 +185,8 @@ qn_code qn_svc_apikey_create(qn_svc_ctx *ctx, const char *label, qn_apikey_out *
 {
     memset(out, 0, sizeof *out);
     const qn_principal *who = ctx->who;
-    if (who->role != QN_ROLE_HOTEL && who->role != QN_ROLE_HOST_LEGAL)
-        return qn_err_set(e, QN_E_FORBIDDEN, "only hotel and legal-entity accounts create API keys");
+    if (who->role != QN_ROLE_HOTEL && who->role != QN_ROLE_HOST_LEGAL && who->role != QN_ROLE_BORDER)
+        return qn_err_set(e, QN_E_FORBIDDEN, "only hotel, legal-entity and border accounts create API keys");
     if (who->via == QN_CRED_API_KEY)
         return qn_err_set(e, QN_E_FORBIDDEN, "an API key cannot create API keys; log in");
     char secret[QN_TOKEN_HEX + 1];
