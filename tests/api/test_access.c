@@ -25,7 +25,7 @@ static char tokens[N_ROLES][65];
 static long long host_notification_id;
 static long long spare_account_id;
 
-typedef enum { BODY_NONE, BODY_NOTIFICATION, BODY_BATCH, BODY_ACCOUNT, BODY_EMPTY_OBJECT } body_kind;
+typedef enum { BODY_NONE, BODY_NOTIFICATION, BODY_BATCH, BODY_ACCOUNT, BODY_EMPTY_OBJECT, BODY_CROSSING, BODY_CLOSE } body_kind;
 
 typedef struct {
     const char *method;
@@ -49,11 +49,19 @@ static const access_row matrix[] = {
     {"GET", "/api/v1/notifications/{id}", "/api/v1/notifications/{N}", BODY_NONE, {401, 200, 404, 403, 403, 200, 200, 403, 403}},
     {"GET", "/api/v1/stay", "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/stay", "/api/v1/stay?document_country=DEU&document_number=C01X00T47", BODY_NONE, {401, 403, 403, 403, 200, 200, 200, 403, 403}},
-    {"POST", "/api/v1/api-keys", "/api/v1/api-keys", BODY_EMPTY_OBJECT, {401, 403, 201, 403, 403, 403, 403, 403, 403}},
+    {"POST", "/api/v1/api-keys", "/api/v1/api-keys", BODY_EMPTY_OBJECT, {401, 403, 201, 403, 403, 403, 201, 403, 403}},
     {"POST", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_ACCOUNT, {401, 403, 403, 403, 403, 403, 403, 403, 201}},
     {"GET", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
     {"POST", "/api/v1/admin/accounts/{id}/disable", "/api/v1/admin/accounts/{N}/disable", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
     {"POST", "/api/v1/admin/accounts/{id}/enable", "/api/v1/admin/accounts/{N}/enable", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    /* stay control (ctlapi) */
+    {"POST", "/api/v1/crossings", "/api/v1/crossings", BODY_CROSSING, {401, 403, 403, 403, 403, 403, 201, 403, 403}},
+    {"GET", "/api/v1/border/exit-check", "/api/v1/border/exit-check?citizenship=DEU&document_number=C01X00T47", BODY_NONE, {401, 403, 403, 403, 403, 403, 200, 403, 403}},
+    {"GET", "/api/v1/violations", "/api/v1/violations", BODY_NONE, {401, 403, 403, 403, 403, 200, 403, 403, 403}},
+    {"POST", "/api/v1/violations/detect", "/api/v1/violations/detect", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST", "/api/v1/violations/{id}/fine", "/api/v1/violations/999999/fine", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 404, 403, 403, 403}},
+    {"POST", "/api/v1/violations/{id}/close", "/api/v1/violations/999999/close", BODY_CLOSE, {401, 403, 403, 403, 403, 404, 403, 403, 403}},
+    {"GET", "/api/v1/stats/violations", "/api/v1/stats/violations", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 200, 200}},
     {"POST", "/api/v1/auth/login", "/api/v1/auth/login", BODY_NONE, {400, 400, 400, 400, 400, 400, 400, 400, 400}},
     /* logout ends the session: keep it last */
     {"POST", "/api/v1/auth/logout", "/api/v1/auth/logout", BODY_NONE, {401, 204, 204, 204, 204, 204, 204, 204, 204}},
@@ -123,6 +131,15 @@ START_TEST(matrix_role)
             snprintf(body, 160, "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}", role);
             break;
         case BODY_EMPTY_OBJECT: body = strdup("{}"); break;
+        case BODY_CROSSING:
+            body = malloc(320);
+            snprintf(body, 320,
+                     "{\"citizenship\":\"USA\",\"document_number\":\"%s\",\"kind\":\"entry\","
+                     "\"date\":\"2025-06-01\",\"checkpoint\":\"ALA\",\"region\":\"75\",\"surname\":\"A\","
+                     "\"given_names\":\"B\",\"birth_date\":\"1990-01-01\",\"sex\":\"M\"}",
+                     doc);
+            break;
+        case BODY_CLOSE: body = strdup("{\"reason\":\"dismissed\"}"); break;
         case BODY_NONE: break;
         }
         char auth[128];

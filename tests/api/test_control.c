@@ -1,0 +1,623 @@
+/* test_control.c — stay control over HTTP, black box: the border crossing
+ * feed (validation, idempotency, batches), the exit check (notified and
+ * lawful, not notified, overstayed, lawful thanks to a permit, lawful
+ * thanks to an exit visa after a lost passport) and who may run it,
+ * violation detection (missing notification, overstay; a second run records
+ * nothing twice), the officer's region scoping and decisions, and the
+ * analyst's counts. Permits and exit visas are granted by the applications
+ * service (another branch); here they are written through the store into
+ * the server's database (stay_documents), as that service will.
+ *
+ * Dates are relative to today in Kazakhstan so the test does not age.
+ * Documents are unique per test so the tests are independent within the one
+ * server of the fixture.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/violation.h"
+#include "store/store.h"
+#include "support/api_client.h"
+#include "support/api_data.h"
+#include "support/qn_test.h"
+
+enum { BORDER, HOST, OFFICER, OFFICER71, ANALYST, ADMIN, N_USERS };
+static const char *const users[N_USERS] = {"border", "host", "officer", "officer71", "analyst", "admin"};
+
+static qn_api_server server;
+static char tokens[N_USERS][65];
+
+static qn_date_t today(void) { return qn_date_from_epoch_kz((int64_t)time(NULL)); }
+
+static void day_text(int offset, char out[QN_DATE_STRLEN]) { qn_date_format(today() + offset, out); }
+
+static bool call(int who, const char *method, const char *path, const char *body, const char *extra,
+                 qn_api_resp *r)
+{
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", tokens[who]);
+    const char *h[] = {"Content-Type: application/json", auth, extra ? extra : "X-None: 1", NULL};
+    return qn_api_call(&server, method, path, h, body, body ? strlen(body) : 0, r);
+}
+
+static void setup(void)
+{
+    if (!qn_api_start(&server, NULL, true))
+        abort();
+    for (int u = 0; u < N_USERS; u++)
+        if (u != OFFICER71 && !qn_api_login(&server, users[u], "demo", tokens[u]))
+            abort();
+    qn_api_resp r;
+    const char *acct = "{\"username\":\"officer71\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"71\"}";
+    if (!call(ADMIN, "POST", "/api/v1/admin/accounts", acct, NULL, &r) || r.status != 201)
+        abort();
+    qn_api_resp_free(&r);
+    if (!qn_api_login(&server, "officer71", "long-enough-1", tokens[OFFICER71]))
+        abort();
+}
+
+static void teardown(void)
+{
+    if (qn_api_stop(&server) != 0)
+        abort();
+}
+
+/* A crossing object; names included when `names`. */
+static char *crossing_json(const char *doc, const char *kind, int day_offset, const char *region,
+                           bool names)
+{
+    char d[QN_DATE_STRLEN];
+    day_text(day_offset, d);
+    char *s = malloc(512);
+    snprintf(s, 512,
+             "{\"citizenship\":\"USA\",\"document_number\":\"%s\",\"kind\":\"%s\",\"date\":\"%s\","
+             "\"checkpoint\":\"Almaty airport\",\"region\":\"%s\"%s}",
+             doc, kind, d, region,
+             names ? ",\"surname\":\"SMITH\",\"given_names\":\"ANN\",\"birth_date\":\"1990-02-03\",\"sex\":\"F\"" : "");
+    return s;
+}
+
+/* Posts one crossing; returns the status and the person id (when recorded). */
+static long post_crossing(const char *doc, const char *kind, int day_offset, const char *region,
+                          bool names, long long *person_id, long long *id)
+{
+    char *body = crossing_json(doc, kind, day_offset, region, names);
+    qn_api_resp r;
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", body, NULL, &r));
+    free(body);
+    long st = r.status;
+    if (person_id)
+        *person_id = (long long)json_integer_value(json_object_get(r.json, "person_id"));
+    if (id)
+        *id = (long long)json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    return st;
+}
+
+static json_t *exit_check(int who, const char *doc, long *status)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/border/exit-check?citizenship=USA&document_number=%s", doc);
+    qn_api_resp r;
+    ck_assert(call(who, "GET", path, NULL, NULL, &r));
+    *status = r.status;
+    json_t *j = r.json ? json_incref(r.json) : NULL;
+    qn_api_resp_free(&r);
+    return j;
+}
+
+static bool has_reason(const json_t *j, const char *reason)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(j, "reasons"), i, v)
+        if (strcmp(json_string_value(v), reason) == 0)
+            return true;
+    return false;
+}
+
+/* Adds a stay document (permit, exit visa) to the server's database. */
+static void add_stay_document(long long person_id, const char *kind, const char *number, int from,
+                              int to)
+{
+    qn_store *st = NULL;
+    qn_store_conn *c = NULL;
+    qn_err e;
+    qn_err_clear(&e);
+    ck_assert_msg(qn_store_open(server.db, NULL, &st, &e) == QN_OK, "%s", e.message);
+    ck_assert(qn_store_acquire(st, &c, &e) == QN_OK);
+    qn_store_stay_document d;
+    memset(&d, 0, sizeof d);
+    d.person_id = person_id;
+    snprintf(d.kind, sizeof d.kind, "%s", kind);
+    snprintf(d.number, sizeof d.number, "%s", number);
+    d.valid_from = today() + from;
+    d.valid_to = today() + to;
+    ck_assert_msg(qn_store_stay_document_add(c, &d, &e) == QN_OK, "%s", e.message);
+    qn_store_release(c);
+    qn_store_close(st);
+}
+
+START_TEST(exit_notified_and_lawful)
+{
+    long long pid = 0;
+    ck_assert_int_eq(post_crossing("EC-OK-1", "entry", -1, "75", true, &pid, NULL), 201);
+    char *n = qn_api_notification_json("EC-OK-1", "USA", 1, 1, 10, 3000);
+    qn_api_resp r;
+    ck_assert(call(HOST, "POST", "/api/v1/notifications", n, NULL, &r));
+    free(n);
+    ck_assert_int_eq(r.status, 201);
+    ck_assert(json_is_true(json_object_get(r.json, "on_time")));
+    qn_api_resp_free(&r);
+    long st;
+    json_t *j = exit_check(BORDER, "EC-OK-1", &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "clear");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "lawful_because")), "regime");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "overstay_days")), 0);
+    json_t *e0 = json_array_get(json_object_get(j, "entries"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(e0, "notification")), "on_time");
+    ck_assert_int_eq(json_array_size(json_object_get(e0, "places")), 1);
+    /* What a border officer must not see: the host and the address. */
+    char *text = json_dumps(j, 0);
+    ck_assert_ptr_null(strstr(text, "851231412342")); /* the demo host's IIN */
+    ck_assert_ptr_null(strstr(text, "Abai Avenue"));
+    ck_assert_ptr_null(strstr(text, "host"));
+    free(text);
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(exit_not_notified)
+{
+    ck_assert_int_eq(post_crossing("EC-MISS-1", "entry", -10, "75", true, NULL, NULL), 201);
+    long st;
+    json_t *j = exit_check(BORDER, "EC-MISS-1", &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "warn");
+    ck_assert(has_reason(j, "notification_missing"));
+    ck_assert(!has_reason(j, "overstay"));
+    json_t *e0 = json_array_get(json_object_get(j, "entries"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(e0, "notification")), "missing");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "entries_missing")), 1);
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(exit_overstayed)
+{
+    /* USA: 30 days per entry, the entry day is day 1: entered 40 days ago,
+     * the last lawful day was 11 days ago, 11 days overstayed. */
+    ck_assert_int_eq(post_crossing("EC-OVER-1", "entry", -40, "75", true, NULL, NULL), 201);
+    long st;
+    json_t *j = exit_check(BORDER, "EC-OVER-1", &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "stop");
+    ck_assert(has_reason(j, "overstay"));
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "overstay_days")), 11);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "lawful_because")), "not");
+    char d[QN_DATE_STRLEN];
+    day_text(-11, d);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "last_lawful_day")), d);
+    json_t *s = json_object_get(j, "overstay_sanction");
+    ck_assert_int_eq(json_integer_value(json_object_get(s, "article")), 517);
+    ck_assert_int_eq(json_integer_value(json_object_get(s, "fine_mci")), 20);
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(exit_lawful_by_permit)
+{
+    long long pid = 0;
+    ck_assert_int_eq(post_crossing("EC-TRP-1", "entry", -40, "75", true, &pid, NULL), 201);
+    add_stay_document(pid, "permit", "TRP-EC-1", -20, 300);
+    long st;
+    json_t *j = exit_check(BORDER, "EC-TRP-1", &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "lawful_because")), "permit");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "overstay_days")), 0);
+    ck_assert(!has_reason(j, "overstay"));
+    ck_assert_str_ne(json_string_value(json_object_get(j, "verdict")), "stop");
+    json_t *doc = json_array_get(json_object_get(j, "documents"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "kind")), "permit");
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "number")), "TRP-EC-1");
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(exit_lawful_by_exit_visa)
+{
+    long long pid = 0;
+    ck_assert_int_eq(post_crossing("EC-LOST-1", "entry", -40, "75", true, &pid, NULL), 201);
+    add_stay_document(pid, "exit_visa", "EV-EC-1", -15, 15);
+    long st;
+    json_t *j = exit_check(BORDER, "EC-LOST-1", &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "lawful_because")), "exit_visa");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "overstay_days")), 0);
+    ck_assert(!has_reason(j, "overstay"));
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(exit_check_access)
+{
+    ck_assert_int_eq(post_crossing("EC-ACC-1", "entry", -3, "75", true, NULL, NULL), 201);
+    long st;
+    json_decref(exit_check(HOST, "EC-ACC-1", &st));
+    ck_assert_int_eq(st, 403);
+    json_decref(exit_check(OFFICER, "EC-ACC-1", &st));
+    ck_assert_int_eq(st, 403);
+    json_decref(exit_check(ANALYST, "EC-ACC-1", &st));
+    ck_assert_int_eq(st, 403);
+    json_decref(exit_check(BORDER, "NO-SUCH-DOC", &st));
+    ck_assert_int_eq(st, 404);
+    /* Left the country: not present on record. */
+    ck_assert_int_eq(post_crossing("EC-ACC-1", "exit", -1, "75", false, NULL, NULL), 201);
+    json_t *j = exit_check(BORDER, "EC-ACC-1", &st);
+    ck_assert_int_eq(st, 409);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "code")), "conflict.not_present");
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(feed_validation)
+{
+    qn_api_resp r;
+    /* An exit with no entry on record. */
+    char *b = crossing_json("FV-1", "exit", -2, "75", true);
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", b, NULL, &r));
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(qn_api_has_field_error(r.json, "date"));
+    qn_api_resp_free(&r);
+    free(b);
+    /* A date in the future. */
+    b = crossing_json("FV-2", "entry", 2, "75", true);
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", b, NULL, &r));
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(qn_api_has_field_error(r.json, "date"));
+    qn_api_resp_free(&r);
+    free(b);
+    /* First sight without names; an unknown region. */
+    b = crossing_json("FV-3", "entry", -2, "99", false);
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", b, NULL, &r));
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(qn_api_has_field_error(r.json, "region"));
+    qn_api_resp_free(&r);
+    free(b);
+    b = crossing_json("FV-3", "entry", -2, "75", false);
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", b, NULL, &r));
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(qn_api_has_field_error(r.json, "surname"));
+    ck_assert(qn_api_has_field_error(r.json, "birth_date"));
+    qn_api_resp_free(&r);
+    free(b);
+    /* Unknown fields are a malformed request. */
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", "{\"citizenship\":\"USA\",\"colour\":\"red\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 400);
+    qn_api_resp_free(&r);
+    /* A host may not feed crossings. */
+    b = crossing_json("FV-4", "entry", -2, "75", true);
+    ck_assert(call(HOST, "POST", "/api/v1/crossings", b, NULL, &r));
+    ck_assert_int_eq(r.status, 403);
+    qn_api_resp_free(&r);
+    free(b);
+    /* Nothing was recorded by the refused requests. */
+    long st;
+    json_decref(exit_check(BORDER, "FV-3", &st));
+    ck_assert_int_eq(st, 404);
+    json_decref(exit_check(BORDER, "FV-1", &st));
+    ck_assert_int_eq(st, 404);
+}
+END_TEST
+
+START_TEST(feed_idempotent)
+{
+    long long id1 = 0, id2 = 0;
+    ck_assert_int_eq(post_crossing("ID-1", "entry", -5, "75", true, NULL, &id1), 201);
+    /* The same crossing again: recorded once, answered with its id. */
+    char *b = crossing_json("ID-1", "entry", -5, "75", false);
+    qn_api_resp r;
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", b, NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(json_is_false(json_object_get(r.json, "created")));
+    id2 = (long long)json_integer_value(json_object_get(r.json, "id"));
+    ck_assert_int_eq(id1, id2);
+    qn_api_resp_free(&r);
+    free(b);
+    /* Idempotency-Key: the retry is a replay of the first answer. */
+    b = crossing_json("ID-1", "exit", -1, "75", false);
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", b, "Idempotency-Key: ctl-idem-1", &r));
+    ck_assert_int_eq(r.status, 201);
+    long long x1 = (long long)json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", b, "Idempotency-Key: ctl-idem-1", &r));
+    ck_assert_int_eq(r.status, 201);
+    char hv[16];
+    ck_assert(qn_api_header(&r, "Idempotent-Replayed", hv, sizeof hv));
+    ck_assert_int_eq(json_integer_value(json_object_get(r.json, "id")), x1);
+    qn_api_resp_free(&r);
+    free(b);
+    /* The same key with another body is a conflict. */
+    b = crossing_json("ID-1", "entry", -3, "75", false);
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", b, "Idempotency-Key: ctl-idem-1", &r));
+    ck_assert_int_eq(r.status, 409);
+    qn_api_resp_free(&r);
+    free(b);
+}
+END_TEST
+
+START_TEST(feed_batch)
+{
+    char *e1 = crossing_json("BT-1", "entry", -9, "75", true);
+    char *x1 = crossing_json("BT-1", "exit", -4, "75", false);
+    char *bad = crossing_json("BT-2", "exit", -4, "75", false); /* no entry on record */
+    char *e3 = crossing_json("BT-3", "entry", -2, "75", true);
+    size_t cap = strlen(e1) + strlen(x1) + strlen(bad) + strlen(e3) + 8;
+    char *body = malloc(cap);
+    snprintf(body, cap, "[%s,%s,%s,%s]", e1, x1, bad, e3);
+    qn_api_resp r;
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", body, NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(json_integer_value(json_object_get(r.json, "recorded")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(r.json, "rejected")), 1);
+    json_t *row3 = json_array_get(json_object_get(r.json, "results"), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(row3, "result")), "rejected");
+    ck_assert(qn_api_has_field_error(row3, "date"));
+    qn_api_resp_free(&r);
+    /* Posting the batch again records nothing new. */
+    ck_assert(call(BORDER, "POST", "/api/v1/crossings", body, NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    json_t *row1 = json_array_get(json_object_get(r.json, "results"), 0);
+    ck_assert(json_is_false(json_object_get(row1, "created")));
+    qn_api_resp_free(&r);
+    free(body);
+    free(e1);
+    free(x1);
+    free(bad);
+    free(e3);
+}
+END_TEST
+
+/* The officer's list filtered; the violation whose facts name the crossing. */
+static json_t *find_violation(int who, const char *query, long long crossing_id, long long person_id,
+                              int *count)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/violations?per_page=200%s", query);
+    qn_api_resp r;
+    ck_assert(call(who, "GET", path, NULL, NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    json_t *found = NULL;
+    *count = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(r.json, "items"), i, v) {
+        json_t *facts = json_object_get(v, "facts");
+        bool match = crossing_id ? json_integer_value(json_object_get(facts, "entry_crossing")) == crossing_id
+                                 : json_integer_value(json_object_get(json_object_get(v, "subject"), "person_id")) == person_id;
+        if (match) {
+            (*count)++;
+            if (!found)
+                found = json_incref(v);
+        }
+    }
+    qn_api_resp_free(&r);
+    return found;
+}
+
+static json_t *detect(void)
+{
+    qn_api_resp r;
+    ck_assert(call(ADMIN, "POST", "/api/v1/violations/detect", "{}", NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    json_t *j = json_incref(r.json);
+    qn_api_resp_free(&r);
+    return j;
+}
+
+START_TEST(detection_and_decisions)
+{
+    long long xid = 0, over_pid = 0;
+    ck_assert_int_eq(post_crossing("DT-MISS-1", "entry", -12, "71", true, NULL, &xid), 201);
+    ck_assert_int_eq(post_crossing("DT-OVER-1", "entry", -40, "75", true, &over_pid, NULL), 201);
+    /* Not an admin: refused. */
+    qn_api_resp r;
+    ck_assert(call(OFFICER, "POST", "/api/v1/violations/detect", "{}", NULL, &r));
+    ck_assert_int_eq(r.status, 403);
+    qn_api_resp_free(&r);
+
+    json_t *run1 = detect();
+    ck_assert_int_ge(json_integer_value(json_object_get(json_object_get(run1, "missing_notification"), "created")), 1);
+    json_decref(run1);
+    int n = 0;
+    json_t *v = find_violation(OFFICER71, "&article=518", xid, 0, &n);
+    ck_assert_int_eq(n, 1);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "article")), "518.1");
+    ck_assert_str_eq(json_string_value(json_object_get(v, "state")), "open");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "facts"), "reason")), "missing");
+    long long vid = (long long)json_integer_value(json_object_get(v, "id"));
+    json_decref(v);
+
+    /* A second run records nothing twice. */
+    json_t *run2 = detect();
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(run2, "missing_notification"), "created")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(run2, "overstay"), "created")), 0);
+    json_decref(run2);
+    json_decref(find_violation(OFFICER71, "&article=518", xid, 0, &n));
+    ck_assert_int_eq(n, 1);
+
+    /* Overstay: art. 517 part 3, 11 days -> 20 MCI, in region 75. */
+    v = find_violation(OFFICER, "&article=517", 0, over_pid, &n);
+    ck_assert_int_eq(n, 1);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "article")), "517.3");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(v, "facts"), "overstay_days")), 11);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(v, "fine"), "mci")), 20);
+    json_decref(v);
+
+    /* Region scoping: the region-75 officer neither sees nor decides it. */
+    json_decref(find_violation(OFFICER, "", xid, 0, &n));
+    ck_assert_int_eq(n, 0);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/violations/%lld/fine", vid);
+    ck_assert(call(OFFICER, "POST", path, "{\"host_kind\":\"small_business\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 404);
+    qn_api_resp_free(&r);
+    /* The host is unknown: the fine needs the host's kind. */
+    ck_assert(call(OFFICER71, "POST", path, "{}", NULL, &r));
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(qn_api_has_field_error(r.json, "host_kind"));
+    qn_api_resp_free(&r);
+    ck_assert(call(OFFICER71, "POST", path, "{\"host_kind\":\"small_business\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "state")), "fined");
+    json_t *fine = json_object_get(r.json, "fine");
+    ck_assert_int_eq(json_integer_value(json_object_get(fine, "mci")), 10);
+    /* Converted with the MCI of the offence date (the day after the deadline). */
+    qn_date_t offence = QN_DATE_NONE;
+    ck_assert(qn_date_parse_cstr(json_string_value(json_object_get(json_object_get(r.json, "facts"), "offence_date")),
+                                 &offence, NULL));
+    int64_t mci = 0;
+    int64_t want = qn_mci_on(offence, &mci) ? 10 * mci : 0;
+    ck_assert_int_eq(json_integer_value(json_object_get(fine, "amount_kzt")), want);
+    qn_api_resp_free(&r);
+    /* Fined -> closed when paid; then nothing more. */
+    snprintf(path, sizeof path, "/api/v1/violations/%lld/close", vid);
+    ck_assert(call(OFFICER71, "POST", path, "{\"reason\":\"warning\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 409);
+    qn_api_resp_free(&r);
+    ck_assert(call(OFFICER71, "POST", path, "{\"reason\":\"paid\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "state")), "closed");
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "close_reason")), "paid");
+    qn_api_resp_free(&r);
+    ck_assert(call(OFFICER71, "POST", path, "{\"reason\":\"paid\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 409);
+    qn_api_resp_free(&r);
+    json_decref(find_violation(OFFICER71, "&state=closed", xid, 0, &n));
+    ck_assert_int_eq(n, 1);
+
+    /* The exit check now shows the open overstay case. */
+    long st;
+    json_t *j = exit_check(BORDER, "DT-OVER-1", &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert(has_reason(j, "open_overstay_case"));
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(late_notification_reused)
+{
+    /* A late notification records its art. 518 case at once (the
+     * notification service); detection does not add a missing one. */
+    long long xid = 0;
+    ck_assert_int_eq(post_crossing("LT-1", "entry", -10, "75", true, NULL, &xid), 201);
+    char *n = qn_api_notification_json("LT-1", "USA", 10, 10, 20, 3000);
+    qn_api_resp r;
+    ck_assert(call(HOST, "POST", "/api/v1/notifications", n, NULL, &r));
+    free(n);
+    ck_assert_int_eq(r.status, 201);
+    ck_assert(json_is_false(json_object_get(r.json, "on_time")));
+    qn_api_resp_free(&r);
+    json_decref(detect());
+    int count = 0;
+    json_decref(find_violation(OFFICER, "&article=518", xid, 0, &count));
+    ck_assert_int_eq(count, 0);
+    long st;
+    json_t *j = exit_check(BORDER, "LT-1", &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert(has_reason(j, "notification_late"));
+    ck_assert(has_reason(j, "open_host_case"));
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(analyst_counts_only)
+{
+    qn_api_resp r;
+    ck_assert(call(ANALYST, "GET", "/api/v1/stats/violations", NULL, NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(json_is_object(json_object_get(r.json, "by_article")));
+    ck_assert(json_is_object(json_object_get(r.json, "by_region")));
+    ck_assert(json_is_object(json_object_get(r.json, "by_state")));
+    ck_assert_ptr_null(json_object_get(r.json, "items"));
+    char *text = json_dumps(r.json, 0);
+    ck_assert_ptr_null(strstr(text, "facts"));
+    ck_assert_ptr_null(strstr(text, "person_id"));
+    free(text);
+    qn_api_resp_free(&r);
+    ck_assert(call(ANALYST, "GET", "/api/v1/violations", NULL, NULL, &r));
+    ck_assert_int_eq(r.status, 403);
+    qn_api_resp_free(&r);
+    ck_assert(call(OFFICER, "GET", "/api/v1/stats/violations", NULL, NULL, &r));
+    ck_assert_int_eq(r.status, 403);
+    qn_api_resp_free(&r);
+}
+END_TEST
+
+START_TEST(border_api_key)
+{
+    /* The border information system feeds with an API key of a border account. */
+    qn_api_resp r;
+    ck_assert(call(BORDER, "POST", "/api/v1/api-keys", "{\"label\":\"border-is\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 201);
+    char key[128];
+    snprintf(key, sizeof key, "X-API-Key: %s", json_string_value(json_object_get(r.json, "key")));
+    qn_api_resp_free(&r);
+    char *b = crossing_json("AK-1", "entry", -1, "75", true);
+    const char *h[] = {"Content-Type: application/json", key, NULL};
+    ck_assert(qn_api_call(&server, "POST", "/api/v1/crossings", h, b, strlen(b), &r));
+    ck_assert_int_eq(r.status, 201);
+    qn_api_resp_free(&r);
+    free(b);
+}
+END_TEST
+
+/* The exit check's lookups use indexes (no full scan of a large table). */
+START_TEST(exit_check_plans)
+{
+    qn_store *st = NULL;
+    qn_store_conn *c = NULL;
+    qn_err e;
+    qn_err_clear(&e);
+    ck_assert(qn_store_open(server.db, NULL, &st, &e) == QN_OK);
+    ck_assert(qn_store_acquire(st, &c, &e) == QN_OK);
+    char plan[8192];
+    ck_assert_msg(qn_store_ctl_explain(c, plan, sizeof plan, &e) == QN_OK, "%s", e.message);
+    qn_store_release(c);
+    qn_store_close(st);
+    /* SQLite names a full scan "SCAN <table>" without an index. */
+    for (char *line = strtok(plan, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "SCAN ", 5) == 0 && !strstr(line, "INDEX"))
+            ck_abort_msg("full scan in the exit check: %s", line);
+    }
+}
+END_TEST
+
+static Suite *control_suite(void)
+{
+    Suite *s = suite_create("control");
+    TCase *tc = tcase_create("control");
+    tcase_set_timeout(tc, 120);
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, exit_notified_and_lawful);
+    tcase_add_test(tc, exit_not_notified);
+    tcase_add_test(tc, exit_overstayed);
+    tcase_add_test(tc, exit_lawful_by_permit);
+    tcase_add_test(tc, exit_lawful_by_exit_visa);
+    tcase_add_test(tc, exit_check_access);
+    tcase_add_test(tc, feed_validation);
+    tcase_add_test(tc, feed_idempotent);
+    tcase_add_test(tc, feed_batch);
+    tcase_add_test(tc, detection_and_decisions);
+    tcase_add_test(tc, late_notification_reused);
+    tcase_add_test(tc, analyst_counts_only);
+    tcase_add_test(tc, border_api_key);
+    tcase_add_test(tc, exit_check_plans);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+QN_TEST_MAIN(control_suite)
