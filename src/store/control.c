@@ -523,7 +523,8 @@ qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t t
         "INSERT INTO notifications (number, host_account_id, person_id, entry_date, checkpoint, "
         "arrival_date, stay_from, stay_to, purpose, deadline, on_time, status, created_at, payload) "
         "SELECT 'N-SY-' || id, $3, id, $1 - 1 - id % 20, 'CP' || (id % 8), $1 - 1 - id % 20, "
-        "$1 - 1 - id % 20, $1 + 9 - id % 20, 'tourism', $1 + 2 - id % 20, 1, 'submitted', $2, '{}' "
+        "$1 - 1 - id % 20, $1 + 9 - id % 20, 'tourism', $1 + 2 - id % 20, 1, 'submitted', "
+        "CAST($1 - 1 - id % 20 + CASE WHEN id % 10 = 0 THEN 6 ELSE 0 END AS BIGINT) * 86400 + 36000, '{}' "
         "FROM persons";
     if (n_persons < 1 || n_persons > 10000000)
         return qn_err_field(err, "n_persons", "must be 1..10000000");

@@ -927,7 +927,8 @@ void qn_store_ctl_entry_list_free(qn_store_ctl_entry_list *l);
 /* For benchmarks: adds n_persons synthetic foreigners (surname "SYNTH",
  * documents "SY<n>" of their citizenship), three crossings each (entry,
  * exit, entry, the last one within 20 days before today) and one
- * notification each (of the host account), with INSERT ... SELECT in one
+ * notification each (of the host account; received on the arrival day, one
+ * in ten six days later), with INSERT ... SELECT in one
  * transaction; one audit event ("synth_fill"). Only on an empty persons
  * table (QN_E_CONFLICT otherwise). */
 qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t today,
