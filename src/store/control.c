@@ -522,7 +522,7 @@ qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t t
     static const char *const notifications =
         "INSERT INTO notifications (number, host_account_id, person_id, entry_date, checkpoint, "
         "arrival_date, stay_from, stay_to, purpose, deadline, on_time, status, created_at, payload) "
-        "SELECT 'N-SY-' || id, $3, id, $1 - 1 - id % 20, 'CP' || (id % 8), $1 - 1 - id % 20, "
+        "SELECT 'N-SY-' || id, $2, id, $1 - 1 - id % 20, 'CP' || (id % 8), $1 - 1 - id % 20, "
         "$1 - 1 - id % 20, $1 + 9 - id % 20, 'tourism', $1 + 2 - id % 20, 1, 'submitted', "
         "CAST($1 - 1 - id % 20 + CASE WHEN id % 10 = 0 THEN 6 ELSE 0 END AS BIGINT) * 86400 + 36000, '{}' "
         "FROM persons";
@@ -550,7 +550,7 @@ qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t t
     if (rc == QN_OK)
         rc = run1(c, entry2, today, now, 0, 2, err);
     if (rc == QN_OK)
-        rc = run1(c, notifications, today, now, host_account_id, 3, err);
+        rc = run1(c, notifications, today, host_account_id, 0, 2, err);
     char n[32];
     snprintf(n, sizeof n, "%" PRId64, n_persons);
     if (rc == QN_OK)
