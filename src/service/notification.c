@@ -315,7 +315,7 @@ qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in
     if (rc != QN_OK)
         return rc;
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -416,7 +416,7 @@ qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n,
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     }
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         goto out;
     rc = qn_store_begin(c.conn, e);
