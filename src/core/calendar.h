@@ -7,8 +7,9 @@
  * data (Kurban Ait dates, transfer orders) live in calendar_kz.c as tables with
  * effective years and sources; docs/rules.md explains them.
  *
- * Coverage: the Kurban Ait table runs 2020..2030 (2027..2030 projected) and
- * transfer orders are known for 2023..2025 only. Outside 2020..2030 the
+ * Coverage: the Kurban Ait table runs 2020..2030 (2020 and 2027..2030
+ * unconfirmed) and transfer orders are known for 2024..2026 (2026: none
+ * found) plus the July 2023 pair; other years' orders are unknown. Outside 2020..2030 the
  * calendar applies weekends, the fixed holidays valid in that year and the
  * weekend-move rule, without Kurban Ait and without transfer orders;
  * qn_calendar_coverage says how far a year is backed by data.

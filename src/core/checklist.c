@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The tables of checklist_kz.c. */
 extern const qn_checklist_service qn_kz_checklist_services[];
 extern const size_t qn_kz_checklist_services_count;
 

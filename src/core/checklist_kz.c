@@ -1,6 +1,5 @@
 /* checklist_kz.c — the document tables of the registration services (see
- * checklist.h). Each row cites the seed it comes from; data/checklists.csv
- * mirrors them for reading. */
+ * checklist.h). Each row cites the seed it comes from. */
 #include "core/checklist.h"
 
 #define S000 "seed 000 (egov service passport: registration of foreigners temporarily staying)"

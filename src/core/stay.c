@@ -197,6 +197,7 @@ qn_code qn_stay_compute(const qn_stay_input *in, qn_stay_result *out, qn_err *er
     qn_err local;
     qn_err_clear(&local);
     qn_err *e = err ? err : &local;
+    qn_err_clear(e); /* validate() accumulates field errors: start from none */
     qn_code rc = validate(in, e);
     if (rc != QN_OK)
         return rc;
@@ -230,7 +231,7 @@ qn_code qn_stay_compute(const qn_stay_input *in, qn_stay_result *out, qn_err *er
             qn_err_field(e, field, "has no exit but trips[%zu] enters later (%s)", cur->index,
                          qn_date_format(cur->entry, a));
         } else if (cur->entry < prev->exit_raw) {
-            qn_err_field(e, field, "(%s..) overlaps trips[%zu], which ends on %s", qn_date_format(cur->entry, a),
+            qn_err_field(e, field, "enters on %s, before trips[%zu] ends on %s", qn_date_format(cur->entry, a),
                          prev->index, qn_date_format(prev->exit_raw, b));
         }
     }

@@ -126,22 +126,22 @@ static const char *const event_verbs[QN_APP_EVENT_COUNT] = {
     [QN_APP_EV_EXPIRE] = "expire",
 };
 
-static const char *const role_names[QN_ROLE_COUNT] = {
-    [QN_ROLE_APPLICANT] = "applicant",
-    [QN_ROLE_CO_SIGNER] = "co_signer",
-    [QN_ROLE_SYSTEM] = "system",
-    [QN_ROLE_OFFICER] = "officer",
-    [QN_ROLE_SENIOR_OFFICER] = "senior_officer",
-    [QN_ROLE_ADMINISTRATOR] = "administrator",
+static const char *const role_names[QN_ACTOR_COUNT] = {
+    [QN_ACTOR_APPLICANT] = "applicant",
+    [QN_ACTOR_CO_SIGNER] = "co_signer",
+    [QN_ACTOR_SYSTEM] = "system",
+    [QN_ACTOR_OFFICER] = "officer",
+    [QN_ACTOR_SENIOR_OFFICER] = "senior_officer",
+    [QN_ACTOR_ADMINISTRATOR] = "administrator",
 };
 
-static const char *const role_phrases[QN_ROLE_COUNT] = {
-    [QN_ROLE_APPLICANT] = "the applicant",
-    [QN_ROLE_CO_SIGNER] = "a co-signer",
-    [QN_ROLE_SYSTEM] = "the system",
-    [QN_ROLE_OFFICER] = "an officer",
-    [QN_ROLE_SENIOR_OFFICER] = "a senior officer",
-    [QN_ROLE_ADMINISTRATOR] = "an administrator",
+static const char *const role_phrases[QN_ACTOR_COUNT] = {
+    [QN_ACTOR_APPLICANT] = "the applicant",
+    [QN_ACTOR_CO_SIGNER] = "a co-signer",
+    [QN_ACTOR_SYSTEM] = "the system",
+    [QN_ACTOR_OFFICER] = "an officer",
+    [QN_ACTOR_SENIOR_OFFICER] = "a senior officer",
+    [QN_ACTOR_ADMINISTRATOR] = "an administrator",
 };
 
 static const char *const rep_names[QN_REP_COUNT] = {
@@ -221,7 +221,7 @@ static int index_of(const char *const *names, int n, const char *s, size_t len)
 QN_NAME_FUNCS(app_kind, qn_app_kind, kind_names, QN_APP_KIND_COUNT)
 QN_NAME_FUNCS(app_state, qn_app_state, state_names, QN_APP_STATE_COUNT)
 QN_NAME_FUNCS(app_event, qn_app_event, event_names, QN_APP_EVENT_COUNT)
-QN_NAME_FUNCS(actor_role, qn_actor_role, role_names, QN_ROLE_COUNT)
+QN_NAME_FUNCS(actor_role, qn_actor_role, role_names, QN_ACTOR_COUNT)
 QN_NAME_FUNCS(app_representation, qn_app_representation, rep_names, QN_REP_COUNT)
 QN_NAME_FUNCS(notice_kind, qn_notice_kind, notice_names, QN_NOTICE_KIND_COUNT)
 QN_NAME_FUNCS(refusal_reason, qn_refusal_reason, reason_names, QN_REASON_COUNT)
@@ -238,11 +238,11 @@ const char *qn_refusal_reason_label(qn_refusal_reason reason)
 
 /* ---- the tables ----------------------------------------------------------- */
 
-#define APPLICANT QN_ROLE_BIT(QN_ROLE_APPLICANT)
-#define CO_SIGNER QN_ROLE_BIT(QN_ROLE_CO_SIGNER)
-#define SYSTEM QN_ROLE_BIT(QN_ROLE_SYSTEM)
-#define SENIOR QN_ROLE_BIT(QN_ROLE_SENIOR_OFFICER)
-#define OFFICERS (QN_ROLE_BIT(QN_ROLE_OFFICER) | SENIOR)
+#define APPLICANT QN_ACTOR_BIT(QN_ACTOR_APPLICANT)
+#define CO_SIGNER QN_ACTOR_BIT(QN_ACTOR_CO_SIGNER)
+#define SYSTEM QN_ACTOR_BIT(QN_ACTOR_SYSTEM)
+#define SENIOR QN_ACTOR_BIT(QN_ACTOR_SENIOR_OFFICER)
+#define OFFICERS (QN_ACTOR_BIT(QN_ACTOR_OFFICER) | SENIOR)
 
 #define ROW(from, ev, roles, to, notice, what, src)                                                \
     {QN_APP_##from, QN_APP_EV_##ev, roles, QN_APP_##to, QN_NOTICE_##notice, what, src}
@@ -348,11 +348,22 @@ OFFICER_GRANT_TABLE(lost_passport_rules, S001_LOST);
 OFFICER_GRANT_TABLE(exit_visa_rules, S001_EXIT);
 
 /* Order 923: the foreigner applies; the host (a co-signer) confirms or refuses.
- * No officer decides, so there is nothing to appeal. */
+ * An authority refusal (false data, a stay violation: the automatic check)
+ * can be appealed; an overturned refusal goes to an officer. */
 static const qn_app_rule self_registration_rules[] = {
     ROW(DRAFT, SUBMIT, APPLICANT, AWAITING_HOST, ACTION_REQUIRED, "awaiting_host", S923),
     ROW(AWAITING_HOST, HOST_CONFIRM, CO_SIGNER, REGISTERED, APPROVED, "registered", S923),
     ROW(AWAITING_HOST, HOST_REFUSE, CO_SIGNER, DECLINED, CLOSED, "host_refused", S923),
+    /* Order 923's other grounds for refusal (false data, a violation of the
+     * permitted stay) are found by the automatic check, before or after the
+     * host answers; the refusal is the authority's, so it can be appealed. */
+    ROW(DRAFT, AUTO_FAIL, SYSTEM, REFUSED, REFUSAL, "refused", S923),
+    ROW(AWAITING_HOST, AUTO_FAIL, SYSTEM, REFUSED, REFUSAL, "refused", S923),
+    ROW(REFUSED, APPEAL, APPLICANT, APPEALED, APPEAL_RECEIVED, "appeal_received", S003_APPEAL),
+    ROW(APPEALED, UPHOLD, SENIOR, UPHELD, APPEAL_UPHELD, "appeal_upheld", S003_APPEAL),
+    ROW(APPEALED, OVERTURN, SENIOR, IN_REVIEW, APPEAL_OVERTURNED, "appeal_overturned", S003_APPEAL),
+    ROW(IN_REVIEW, REGISTER, OFFICERS, REGISTERED, APPROVED, "registered", S923),
+    ROW(IN_REVIEW, REFUSE, OFFICERS, REFUSED, REFUSAL, "refused", S923),
     ROW(DRAFT, WITHDRAW, APPLICANT, WITHDRAWN, CLOSED, "withdrawn", SDESIGN),
     ROW(AWAITING_HOST, WITHDRAW, APPLICANT, WITHDRAWN, CLOSED, "withdrawn", SDESIGN),
     ROW(DRAFT, EXPIRE, SYSTEM, EXPIRED, CLOSED, "expired", SDESIGN),
@@ -379,7 +390,7 @@ static const struct {
 static bool kind_ok(qn_app_kind k) { return (int)k >= 0 && k < QN_APP_KIND_COUNT; }
 static bool state_ok(qn_app_state s) { return (int)s >= 0 && s < QN_APP_STATE_COUNT; }
 static bool event_ok(qn_app_event e) { return (int)e >= 0 && e < QN_APP_EVENT_COUNT; }
-static bool role_ok(qn_actor_role r) { return (int)r >= 0 && r < QN_ROLE_COUNT; }
+static bool role_ok(qn_actor_role r) { return (int)r >= 0 && r < QN_ACTOR_COUNT; }
 
 static const qn_app_rule *find_rule(qn_app_kind kind, qn_app_state from, qn_app_event event)
 {
@@ -450,8 +461,8 @@ static void roles_phrase(unsigned roles, char *buf, size_t size)
     size_t used = 0;
     int count = 0;
     buf[0] = '\0';
-    for (int r = 0; r < QN_ROLE_COUNT; r++) {
-        if ((roles & QN_ROLE_BIT(r)) == 0)
+    for (int r = 0; r < QN_ACTOR_COUNT; r++) {
+        if ((roles & QN_ACTOR_BIT(r)) == 0)
             continue;
         int w = snprintf(buf + used, size - used, "%s%s", count ? " or " : "", role_phrases[r]);
         if (w < 0 || (size_t)w >= size - used)
@@ -476,7 +487,7 @@ qn_code qn_app_transition(qn_app_kind kind, qn_app_state from, qn_app_event even
         qn_err_sub(err, "illegal_transition");
         return QN_E_CONFLICT;
     }
-    if ((rule->roles & QN_ROLE_BIT(role)) == 0) {
+    if ((rule->roles & QN_ACTOR_BIT(role)) == 0) {
         char allowed[160];
         roles_phrase(rule->roles, allowed, sizeof allowed);
         qn_err_set(err, QN_E_FORBIDDEN, "%s may not %s this application; only %s may",
@@ -502,7 +513,7 @@ size_t qn_app_allowed_events(qn_app_kind kind, qn_app_state state, qn_actor_role
     size_t count = 0;
     for (int e = 0; e < QN_APP_EVENT_COUNT; e++) {
         const qn_app_rule *rule = find_rule(kind, state, (qn_app_event)e);
-        if (rule == NULL || (rule->roles & QN_ROLE_BIT(role)) == 0)
+        if (rule == NULL || (rule->roles & QN_ACTOR_BIT(role)) == 0)
             continue;
         if (out != NULL && count < max)
             out[count] = (qn_app_event)e;

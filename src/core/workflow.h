@@ -88,13 +88,13 @@ typedef enum {
 
 /* Who acts. A role is what the person is for THIS application. */
 typedef enum {
-    QN_ROLE_APPLICANT = 0,  /* the one who applies (a host for a foreigner; see docs) */
-    QN_ROLE_CO_SIGNER,      /* a consenting owner or co-owner, or the confirming host */
-    QN_ROLE_SYSTEM,         /* the automatic checks and timers of qonaq itself */
-    QN_ROLE_OFFICER,        /* an officer of the territorial subdivision */
-    QN_ROLE_SENIOR_OFFICER, /* decides appeals; may also do an officer's work */
-    QN_ROLE_ADMINISTRATOR,  /* runs the system; never decides a case */
-    QN_ROLE_COUNT
+    QN_ACTOR_APPLICANT = 0,  /* the one who applies (a host for a foreigner; see docs) */
+    QN_ACTOR_CO_SIGNER,      /* a consenting owner or co-owner, or the confirming host */
+    QN_ACTOR_SYSTEM,         /* the automatic checks and timers of qonaq itself */
+    QN_ACTOR_OFFICER,        /* an officer of the territorial subdivision */
+    QN_ACTOR_SENIOR_OFFICER, /* decides appeals; may also do an officer's work */
+    QN_ACTOR_ADMINISTRATOR,  /* runs the system; never decides a case */
+    QN_ACTOR_COUNT
 } qn_actor_role;
 
 /* Who acts for the applicant (seed 002, seed 003: legal representatives of
@@ -146,8 +146,8 @@ typedef struct {
 } qn_app_notice;
 
 /* One row of a kind's table. roles is a bit set: bit r is set when role r may
- * make the transition (QN_ROLE_BIT(r)). Strings are static. */
-#define QN_ROLE_BIT(role) (1u << (unsigned)(role))
+ * make the transition (QN_ACTOR_BIT(r)). Strings are static. */
+#define QN_ACTOR_BIT(role) (1u << (unsigned)(role))
 typedef struct {
     qn_app_state from;
     qn_app_event event;

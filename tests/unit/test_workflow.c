@@ -129,6 +129,13 @@ static const char *const spec[] = {
     "self_registration draft submit applicant -> awaiting_host action_required awaiting_host",
     "self_registration awaiting_host host_confirm co_signer -> registered approved registered",
     "self_registration awaiting_host host_refuse co_signer -> declined closed host_refused",
+    "self_registration draft auto_fail system -> refused refusal refused",
+    "self_registration awaiting_host auto_fail system -> refused refusal refused",
+    "self_registration refused appeal applicant -> appealed appeal_received appeal_received",
+    "self_registration appealed uphold senior_officer -> upheld appeal_upheld appeal_upheld",
+    "self_registration appealed overturn senior_officer -> in_review appeal_overturned appeal_overturned",
+    "self_registration in_review register " OFF " -> registered approved registered",
+    "self_registration in_review refuse " OFF " -> refused refusal refused",
     "self_registration draft withdraw applicant -> withdrawn closed withdrawn",
     "self_registration awaiting_host withdraw applicant -> withdrawn closed withdrawn",
     "self_registration draft expire system -> expired closed expired",
@@ -224,7 +231,7 @@ START_TEST(every_transition_matches_the_spec)
     for (int k = 0; k < QN_APP_KIND_COUNT; k++)
         for (int s = 0; s < QN_APP_STATE_COUNT; s++)
             for (int e = 0; e < QN_APP_EVENT_COUNT; e++)
-                for (int r = 0; r < QN_ROLE_COUNT; r++) {
+                for (int r = 0; r < QN_ACTOR_COUNT; r++) {
                     const spec_row *want = spec_find(parsed, (qn_app_kind)k, (qn_app_state)s,
                                                      (qn_app_event)e);
                     qn_app_state to = QN_APP_STATE_COUNT;
@@ -285,7 +292,7 @@ START_TEST(allowed_events_match_the_spec)
     load_spec();
     for (int k = 0; k < QN_APP_KIND_COUNT; k++)
         for (int s = 0; s < QN_APP_STATE_COUNT; s++)
-            for (int r = 0; r < QN_ROLE_COUNT; r++) {
+            for (int r = 0; r < QN_ACTOR_COUNT; r++) {
                 qn_app_event want[QN_APP_EVENT_COUNT];
                 size_t n_want = 0;
                 for (int e = 0; e < QN_APP_EVENT_COUNT; e++) {
@@ -320,11 +327,11 @@ START_TEST(administrator_never_acts)
     for (int k = 0; k < QN_APP_KIND_COUNT; k++)
         for (int s = 0; s < QN_APP_STATE_COUNT; s++) {
             ck_assert_uint_eq(qn_app_allowed_events((qn_app_kind)k, (qn_app_state)s,
-                                                    QN_ROLE_ADMINISTRATOR, NULL, 0),
+                                                    QN_ACTOR_ADMINISTRATOR, NULL, 0),
                               0);
             for (int e = 0; e < QN_APP_EVENT_COUNT; e++)
                 ck_assert_int_ne(qn_app_transition((qn_app_kind)k, (qn_app_state)s,
-                                                   (qn_app_event)e, QN_ROLE_ADMINISTRATOR, NULL,
+                                                   (qn_app_event)e, QN_ACTOR_ADMINISTRATOR, NULL,
                                                    NULL, NULL),
                                  QN_OK);
         }
@@ -338,7 +345,7 @@ START_TEST(final_states_have_no_way_out)
     for (size_t i = 0; i < sizeof finals / sizeof finals[0]; i++) {
         ck_assert(qn_app_state_is_final(finals[i]));
         for (int k = 0; k < QN_APP_KIND_COUNT; k++)
-            for (int r = 0; r < QN_ROLE_COUNT; r++)
+            for (int r = 0; r < QN_ACTOR_COUNT; r++)
                 ck_assert_uint_eq(
                     qn_app_allowed_events((qn_app_kind)k, finals[i], (qn_actor_role)r, NULL, 0), 0);
     }
@@ -353,14 +360,14 @@ START_TEST(illegal_and_forbidden_messages)
     qn_err err;
     qn_app_state to = QN_APP_DRAFT;
     ck_assert_int_eq(qn_app_transition(QN_APP_CITIZEN_TEMPORARY, QN_APP_AWAITING_CONSENTS,
-                                       QN_APP_EV_REGISTER, QN_ROLE_OFFICER, &to, NULL, &err),
+                                       QN_APP_EV_REGISTER, QN_ACTOR_OFFICER, &to, NULL, &err),
                      QN_E_CONFLICT);
     ck_assert_str_eq(err.message, "cannot register an application that is awaiting consents");
     ck_assert_str_eq(err.sub, "illegal_transition");
     ck_assert_int_eq(to, QN_APP_DRAFT);
 
     ck_assert_int_eq(qn_app_transition(QN_APP_TRP, QN_APP_IN_REVIEW, QN_APP_EV_GRANT,
-                                       QN_ROLE_ADMINISTRATOR, &to, NULL, &err),
+                                       QN_ACTOR_ADMINISTRATOR, &to, NULL, &err),
                      QN_E_FORBIDDEN);
     ck_assert_str_eq(err.message,
                      "an administrator may not grant this application; only an officer or a senior officer may");
@@ -368,31 +375,31 @@ START_TEST(illegal_and_forbidden_messages)
     ck_assert_int_eq(qn_code_http_status(err.code), 403);
 
     ck_assert_int_eq(qn_app_transition(QN_APP_FOREIGNER_TEMPORARY, QN_APP_APPEALED,
-                                       QN_APP_EV_OVERTURN, QN_ROLE_OFFICER, &to, NULL, &err),
+                                       QN_APP_EV_OVERTURN, QN_ACTOR_OFFICER, &to, NULL, &err),
                      QN_E_FORBIDDEN);
     ck_assert_str_eq(err.message,
                      "an officer may not overturn the refusal of this application; only a senior officer may");
 
     /* the applicant cannot decide their own case */
     ck_assert_int_eq(qn_app_transition(QN_APP_FOREIGNER_TEMPORARY, QN_APP_IN_REVIEW,
-                                       QN_APP_EV_REGISTER, QN_ROLE_APPLICANT, &to, NULL, &err),
+                                       QN_APP_EV_REGISTER, QN_ACTOR_APPLICANT, &to, NULL, &err),
                      QN_E_FORBIDDEN);
     /* a registration kind is never "granted", a permit never "registered" */
     ck_assert_int_eq(qn_app_transition(QN_APP_FOREIGNER_TEMPORARY, QN_APP_IN_REVIEW,
-                                       QN_APP_EV_GRANT, QN_ROLE_OFFICER, &to, NULL, &err),
+                                       QN_APP_EV_GRANT, QN_ACTOR_OFFICER, &to, NULL, &err),
                      QN_E_CONFLICT);
     ck_assert_str_eq(err.message, "cannot grant an application that is in review");
     ck_assert_int_eq(qn_app_transition(QN_APP_TRP, QN_APP_IN_REVIEW, QN_APP_EV_REGISTER,
-                                       QN_ROLE_OFFICER, &to, NULL, &err),
+                                       QN_ACTOR_OFFICER, &to, NULL, &err),
                      QN_E_CONFLICT);
     /* a declined application (owner said no) cannot be appealed */
     ck_assert_int_eq(qn_app_transition(QN_APP_CITIZEN_TEMPORARY, QN_APP_DECLINED, QN_APP_EV_APPEAL,
-                                       QN_ROLE_APPLICANT, &to, NULL, &err),
+                                       QN_ACTOR_APPLICANT, &to, NULL, &err),
                      QN_E_CONFLICT);
     ck_assert_str_eq(err.message, "cannot appeal an application that was declined by an owner or the host");
     /* err may be NULL */
     ck_assert_int_eq(qn_app_transition(QN_APP_TRP, QN_APP_REGISTERED, QN_APP_EV_SUBMIT,
-                                       QN_ROLE_APPLICANT, NULL, NULL, NULL),
+                                       QN_ACTOR_APPLICANT, NULL, NULL, NULL),
                      QN_E_CONFLICT);
 }
 END_TEST
@@ -401,19 +408,19 @@ START_TEST(out_of_range_input_is_invalid)
 {
     qn_err err;
     ck_assert_int_eq(qn_app_transition(QN_APP_KIND_COUNT, QN_APP_DRAFT, QN_APP_EV_SUBMIT,
-                                       QN_ROLE_APPLICANT, NULL, NULL, &err),
+                                       QN_ACTOR_APPLICANT, NULL, NULL, &err),
                      QN_E_INVALID);
     ck_assert_str_eq(err.sub, "invalid_enum");
     ck_assert_int_eq(qn_app_transition(QN_APP_TRP, (qn_app_state)-1, QN_APP_EV_SUBMIT,
-                                       QN_ROLE_APPLICANT, NULL, NULL, &err),
+                                       QN_ACTOR_APPLICANT, NULL, NULL, &err),
                      QN_E_INVALID);
     ck_assert_int_eq(qn_app_transition(QN_APP_TRP, QN_APP_DRAFT, QN_APP_EVENT_COUNT,
-                                       QN_ROLE_APPLICANT, NULL, NULL, &err),
+                                       QN_ACTOR_APPLICANT, NULL, NULL, &err),
                      QN_E_INVALID);
-    ck_assert_int_eq(qn_app_transition(QN_APP_TRP, QN_APP_DRAFT, QN_APP_EV_SUBMIT, QN_ROLE_COUNT,
+    ck_assert_int_eq(qn_app_transition(QN_APP_TRP, QN_APP_DRAFT, QN_APP_EV_SUBMIT, QN_ACTOR_COUNT,
                                        NULL, NULL, &err),
                      QN_E_INVALID);
-    ck_assert_uint_eq(qn_app_allowed_events(QN_APP_KIND_COUNT, QN_APP_DRAFT, QN_ROLE_APPLICANT,
+    ck_assert_uint_eq(qn_app_allowed_events(QN_APP_KIND_COUNT, QN_APP_DRAFT, QN_ACTOR_APPLICANT,
                                             NULL, 0),
                       0);
     size_t n = 99;
@@ -451,66 +458,66 @@ START_TEST(stories)
 {
     /* A host registers a guest online; the check passes within 15 minutes. */
     static const step online[] = {
-        {QN_APP_EV_SUBMIT, QN_ROLE_APPLICANT, QN_APP_SUBMITTED},
-        {QN_APP_EV_START_CHECK, QN_ROLE_SYSTEM, QN_APP_AUTO_CHECK},
-        {QN_APP_EV_AUTO_PASS, QN_ROLE_SYSTEM, QN_APP_REGISTERED},
+        {QN_APP_EV_SUBMIT, QN_ACTOR_APPLICANT, QN_APP_SUBMITTED},
+        {QN_APP_EV_START_CHECK, QN_ACTOR_SYSTEM, QN_APP_AUTO_CHECK},
+        {QN_APP_EV_AUTO_PASS, QN_ACTOR_SYSTEM, QN_APP_REGISTERED},
     };
     walk(QN_APP_FOREIGNER_TEMPORARY, online, 3);
     /* Routed to an officer, refused, appealed, overturned, registered. */
     static const step appealed[] = {
-        {QN_APP_EV_SUBMIT, QN_ROLE_APPLICANT, QN_APP_SUBMITTED},
-        {QN_APP_EV_START_CHECK, QN_ROLE_SYSTEM, QN_APP_AUTO_CHECK},
-        {QN_APP_EV_ROUTE_TO_OFFICER, QN_ROLE_SYSTEM, QN_APP_IN_REVIEW},
-        {QN_APP_EV_REFUSE, QN_ROLE_OFFICER, QN_APP_REFUSED},
-        {QN_APP_EV_APPEAL, QN_ROLE_APPLICANT, QN_APP_APPEALED},
-        {QN_APP_EV_OVERTURN, QN_ROLE_SENIOR_OFFICER, QN_APP_IN_REVIEW},
-        {QN_APP_EV_REGISTER, QN_ROLE_OFFICER, QN_APP_REGISTERED},
+        {QN_APP_EV_SUBMIT, QN_ACTOR_APPLICANT, QN_APP_SUBMITTED},
+        {QN_APP_EV_START_CHECK, QN_ACTOR_SYSTEM, QN_APP_AUTO_CHECK},
+        {QN_APP_EV_ROUTE_TO_OFFICER, QN_ACTOR_SYSTEM, QN_APP_IN_REVIEW},
+        {QN_APP_EV_REFUSE, QN_ACTOR_OFFICER, QN_APP_REFUSED},
+        {QN_APP_EV_APPEAL, QN_ACTOR_APPLICANT, QN_APP_APPEALED},
+        {QN_APP_EV_OVERTURN, QN_ACTOR_SENIOR_OFFICER, QN_APP_IN_REVIEW},
+        {QN_APP_EV_REGISTER, QN_ACTOR_OFFICER, QN_APP_REGISTERED},
     };
     walk(QN_APP_FOREIGNER_TEMPORARY, appealed, 7);
     /* A citizen with two co-owners. */
     static const step citizen[] = {
-        {QN_APP_EV_SUBMIT, QN_ROLE_APPLICANT, QN_APP_AWAITING_CONSENTS},
-        {QN_APP_EV_CONSENT_GIVEN, QN_ROLE_CO_SIGNER, QN_APP_AWAITING_CONSENTS},
-        {QN_APP_EV_CONSENT_GIVEN, QN_ROLE_CO_SIGNER, QN_APP_AWAITING_CONSENTS},
-        {QN_APP_EV_ALL_CONSENTS_IN, QN_ROLE_SYSTEM, QN_APP_SUBMITTED},
-        {QN_APP_EV_TAKE, QN_ROLE_OFFICER, QN_APP_IN_REVIEW},
-        {QN_APP_EV_REGISTER, QN_ROLE_OFFICER, QN_APP_REGISTERED},
+        {QN_APP_EV_SUBMIT, QN_ACTOR_APPLICANT, QN_APP_AWAITING_CONSENTS},
+        {QN_APP_EV_CONSENT_GIVEN, QN_ACTOR_CO_SIGNER, QN_APP_AWAITING_CONSENTS},
+        {QN_APP_EV_CONSENT_GIVEN, QN_ACTOR_CO_SIGNER, QN_APP_AWAITING_CONSENTS},
+        {QN_APP_EV_ALL_CONSENTS_IN, QN_ACTOR_SYSTEM, QN_APP_SUBMITTED},
+        {QN_APP_EV_TAKE, QN_ACTOR_OFFICER, QN_APP_IN_REVIEW},
+        {QN_APP_EV_REGISTER, QN_ACTOR_OFFICER, QN_APP_REGISTERED},
     };
     walk(QN_APP_CITIZEN_TEMPORARY, citizen, 6);
     /* One co-owner refuses. */
     static const step refused_by_owner[] = {
-        {QN_APP_EV_SUBMIT, QN_ROLE_APPLICANT, QN_APP_AWAITING_CONSENTS},
-        {QN_APP_EV_CONSENT_GIVEN, QN_ROLE_CO_SIGNER, QN_APP_AWAITING_CONSENTS},
-        {QN_APP_EV_CONSENT_REFUSED, QN_ROLE_CO_SIGNER, QN_APP_DECLINED},
+        {QN_APP_EV_SUBMIT, QN_ACTOR_APPLICANT, QN_APP_AWAITING_CONSENTS},
+        {QN_APP_EV_CONSENT_GIVEN, QN_ACTOR_CO_SIGNER, QN_APP_AWAITING_CONSENTS},
+        {QN_APP_EV_CONSENT_REFUSED, QN_ACTOR_CO_SIGNER, QN_APP_DECLINED},
     };
     walk(QN_APP_CITIZEN_TEMPORARY, refused_by_owner, 3);
     /* Incomplete documents of a permanent resident, refusal upheld. */
     static const step upheld[] = {
-        {QN_APP_EV_SUBMIT, QN_ROLE_APPLICANT, QN_APP_SUBMITTED},
-        {QN_APP_EV_TAKE, QN_ROLE_OFFICER, QN_APP_IN_REVIEW},
-        {QN_APP_EV_REFUSE, QN_ROLE_OFFICER, QN_APP_REFUSED},
-        {QN_APP_EV_APPEAL, QN_ROLE_APPLICANT, QN_APP_APPEALED},
-        {QN_APP_EV_UPHOLD, QN_ROLE_SENIOR_OFFICER, QN_APP_UPHELD},
+        {QN_APP_EV_SUBMIT, QN_ACTOR_APPLICANT, QN_APP_SUBMITTED},
+        {QN_APP_EV_TAKE, QN_ACTOR_OFFICER, QN_APP_IN_REVIEW},
+        {QN_APP_EV_REFUSE, QN_ACTOR_OFFICER, QN_APP_REFUSED},
+        {QN_APP_EV_APPEAL, QN_ACTOR_APPLICANT, QN_APP_APPEALED},
+        {QN_APP_EV_UPHOLD, QN_ACTOR_SENIOR_OFFICER, QN_APP_UPHELD},
     };
     walk(QN_APP_PERMANENT_RESIDENT, upheld, 5);
     static const step permit[] = {
-        {QN_APP_EV_SUBMIT, QN_ROLE_APPLICANT, QN_APP_SUBMITTED},
-        {QN_APP_EV_TAKE, QN_ROLE_SENIOR_OFFICER, QN_APP_IN_REVIEW},
-        {QN_APP_EV_GRANT, QN_ROLE_OFFICER, QN_APP_GRANTED},
+        {QN_APP_EV_SUBMIT, QN_ACTOR_APPLICANT, QN_APP_SUBMITTED},
+        {QN_APP_EV_TAKE, QN_ACTOR_SENIOR_OFFICER, QN_APP_IN_REVIEW},
+        {QN_APP_EV_GRANT, QN_ACTOR_OFFICER, QN_APP_GRANTED},
     };
     walk(QN_APP_TRP, permit, 3);
     walk(QN_APP_VISA_EXTENSION, permit, 3);
     walk(QN_APP_LOST_PASSPORT, permit, 3);
     walk(QN_APP_EXIT_VISA, permit, 3);
     static const step self_reg[] = {
-        {QN_APP_EV_SUBMIT, QN_ROLE_APPLICANT, QN_APP_AWAITING_HOST},
-        {QN_APP_EV_HOST_CONFIRM, QN_ROLE_CO_SIGNER, QN_APP_REGISTERED},
+        {QN_APP_EV_SUBMIT, QN_ACTOR_APPLICANT, QN_APP_AWAITING_HOST},
+        {QN_APP_EV_HOST_CONFIRM, QN_ACTOR_CO_SIGNER, QN_APP_REGISTERED},
     };
     walk(QN_APP_SELF_REGISTRATION, self_reg, 2);
     static const step withdrawn[] = {
-        {QN_APP_EV_SUBMIT, QN_ROLE_APPLICANT, QN_APP_SUBMITTED},
-        {QN_APP_EV_TAKE, QN_ROLE_OFFICER, QN_APP_IN_REVIEW},
-        {QN_APP_EV_WITHDRAW, QN_ROLE_APPLICANT, QN_APP_WITHDRAWN},
+        {QN_APP_EV_SUBMIT, QN_ACTOR_APPLICANT, QN_APP_SUBMITTED},
+        {QN_APP_EV_TAKE, QN_ACTOR_OFFICER, QN_APP_IN_REVIEW},
+        {QN_APP_EV_WITHDRAW, QN_ACTOR_APPLICANT, QN_APP_WITHDRAWN},
     };
     walk(QN_APP_EXIT_VISA, withdrawn, 3);
 }
@@ -570,7 +577,7 @@ START_TEST(names_are_stable_and_parse_back)
     ck_assert_uint_eq(sizeof kinds / sizeof kinds[0], QN_APP_KIND_COUNT);
     ck_assert_uint_eq(sizeof states / sizeof states[0], QN_APP_STATE_COUNT);
     ck_assert_uint_eq(sizeof events / sizeof events[0], QN_APP_EVENT_COUNT);
-    ck_assert_uint_eq(sizeof roles / sizeof roles[0], QN_ROLE_COUNT);
+    ck_assert_uint_eq(sizeof roles / sizeof roles[0], QN_ACTOR_COUNT);
     ck_assert_uint_eq(sizeof reps / sizeof reps[0], QN_REP_COUNT);
     ck_assert_uint_eq(sizeof reasons / sizeof reasons[0], QN_REASON_COUNT);
     for (int i = 0; i < QN_APP_KIND_COUNT; i++) {
@@ -588,7 +595,7 @@ START_TEST(names_are_stable_and_parse_back)
         qn_app_event v;
         ck_assert(qn_app_event_parse(events[i], strlen(events[i]), &v) && (int)v == i);
     }
-    for (int i = 0; i < QN_ROLE_COUNT; i++) {
+    for (int i = 0; i < QN_ACTOR_COUNT; i++) {
         ck_assert_str_eq(qn_actor_role_name((qn_actor_role)i), roles[i]);
         qn_actor_role v;
         ck_assert(qn_actor_role_parse(roles[i], strlen(roles[i]), &v) && (int)v == i);
