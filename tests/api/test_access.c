@@ -49,6 +49,7 @@ static const access_row matrix[] = {
     {"GET", "/api/v1/notifications/{id}", "/api/v1/notifications/{N}", BODY_NONE, {401, 200, 404, 403, 403, 200, 200, 403, 403}},
     {"GET", "/api/v1/stay", "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/stay", "/api/v1/stay?document_country=DEU&document_number=C01X00T47", BODY_NONE, {401, 403, 403, 403, 200, 200, 200, 403, 403}},
+    {"GET", "/api/v1/stats/notifications", "/api/v1/stats/notifications", BODY_NONE, {401, 403, 403, 403, 403, 200, 403, 200, 403}},
     {"POST", "/api/v1/api-keys", "/api/v1/api-keys", BODY_EMPTY_OBJECT, {401, 403, 201, 403, 403, 403, 403, 403, 403}},
     {"POST", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_ACCOUNT, {401, 403, 403, 403, 403, 403, 403, 403, 201}},
     {"GET", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},

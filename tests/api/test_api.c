@@ -122,12 +122,12 @@ START_TEST(login_rate_limited)
 {
     qn_api_resp r;
     for (int i = 0; i < 5; i++) {
-        r = post_json(NULL, "/api/v1/auth/login", "{\"username\":\"analyst\",\"password\":\"wrong\"}", NULL);
+        r = post_json(NULL, "/api/v1/auth/login", "{\"username\":\"citizen\",\"password\":\"wrong\"}", NULL);
         ck_assert_int_eq(r.status, 401);
         qn_api_resp_free(&r);
     }
     /* Even the right password is refused while the account is over its limit. */
-    r = post_json(NULL, "/api/v1/auth/login", "{\"username\":\"analyst\",\"password\":\"demo\"}", NULL);
+    r = post_json(NULL, "/api/v1/auth/login", "{\"username\":\"citizen\",\"password\":\"demo\"}", NULL);
     ck_assert_int_eq(r.status, 429);
     ck_assert_str_eq(qn_api_str(r.json, "code"), "rate_limited.login_rate");
     char retry[16];
@@ -177,6 +177,23 @@ START_TEST(submit_get_list_history)
     json_t *it;
     json_array_foreach(json_object_get(r.json, "items"), k, it)
         ck_assert_str_eq(qn_api_str(it, "address.region"), "75");
+    qn_api_resp_free(&r);
+
+    /* Aggregates: the officer's are of region 75 only; the analyst's of all. */
+    r = get_as(officer, "/api/v1/stats/notifications");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(qn_api_str(r.json, "scope"), "75");
+    ck_assert_int_ge(json_integer_value(json_object_get(r.json, "total")), 1);
+    json_array_foreach(json_object_get(r.json, "by_region"), k, it)
+        ck_assert_str_eq(qn_api_str(it, "key"), "75");
+    ck_assert_ptr_null(strstr(r.body, "SUB0001")); /* no personal data */
+    qn_api_resp_free(&r);
+    char analyst[65];
+    login("analyst", analyst);
+    r = get_as(analyst, "/api/v1/stats/notifications?from=2000-01-01");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(qn_api_str(r.json, "scope"), "all");
+    ck_assert_int_ge(json_integer_value(json_object_get(r.json, "total")), 1);
     qn_api_resp_free(&r);
 
     /* Another host does not see it, and is not told it exists. */
