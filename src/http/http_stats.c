@@ -9,8 +9,8 @@ static json_t *groups_json(const qn_stats_group *g, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_pack("{s:s, s:I, s:I}", "key", g[i].key, "total", (json_int_t)g[i].total,
-                                           "late", (json_int_t)g[i].late));
+        json_array_append_new(a, json_pack("{s:s, s:I, s:I}", "key", g[i].key, "total",
+                                           (json_int_t)g[i].total, "late", (json_int_t)g[i].late));
     return a;
 }
 

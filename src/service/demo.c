@@ -46,7 +46,8 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
     if (rc != QN_OK)
         return rc;
     if (real) {
-        qn_err_set(e, QN_E_CONFLICT, "--demo refused: the database holds accounts that are not demo accounts");
+        qn_err_set(e, QN_E_CONFLICT,
+                   "--demo refused: the database holds accounts that are not demo accounts");
         qn_err_sub(e, "real_accounts");
         return QN_E_CONFLICT;
     }
@@ -84,9 +85,8 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
     qn_store_document doc;
     qn_err miss;
     qn_err_clear(&miss);
-    if (rc == QN_OK &&
-        qn_store_document_find(c.conn, QN_DEMO_DOCUMENT_COUNTRY, QN_DEMO_DOCUMENT_NUMBER, &doc, &miss) ==
-            QN_E_NOT_FOUND) {
+    if (rc == QN_OK && qn_store_document_find(c.conn, QN_DEMO_DOCUMENT_COUNTRY, QN_DEMO_DOCUMENT_NUMBER, &doc,
+                                              &miss) == QN_E_NOT_FOUND) {
         qn_store_person p;
         memset(&p, 0, sizeof p);
         snprintf(p.kind, sizeof p.kind, "foreigner");

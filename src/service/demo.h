@@ -13,8 +13,8 @@
 
 typedef struct {
     const char *username;
-    const char *role;     /* role name as in the API */
-    const char *binding;  /* IIN, BIN or region, "" if none */
+    const char *role;    /* role name as in the API */
+    const char *binding; /* IIN, BIN or region, "" if none */
 } qn_demo_account;
 
 /* The demo accounts (8), for printing at start-up. */

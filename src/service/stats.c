@@ -26,8 +26,8 @@ static void count(qn_stats_group *groups, size_t *n, size_t cap, const char *key
     g->late = late;
 }
 
-qn_code qn_svc_notification_stats(qn_svc_ctx *ctx, qn_date_t from, qn_date_t to,
-                                  qn_notification_stats *out, qn_err *e)
+qn_code qn_svc_notification_stats(qn_svc_ctx *ctx, qn_date_t from, qn_date_t to, qn_notification_stats *out,
+                                  qn_err *e)
 {
     memset(out, 0, sizeof *out);
     const qn_principal *who = ctx->who;
@@ -65,8 +65,8 @@ qn_code qn_svc_notification_stats(qn_svc_ctx *ctx, qn_date_t from, qn_date_t to,
                 out->total++;
                 out->late += late;
                 out->on_time += !late;
-                count(out->regions, &out->n_regions, sizeof out->regions / sizeof out->regions[0],
-                      region, late);
+                count(out->regions, &out->n_regions, sizeof out->regions / sizeof out->regions[0], region,
+                      late);
                 count(out->citizenships, &out->n_citizenships, QN_STATS_MAX_GROUPS, cit, late);
             }
             json_decref(p);

@@ -29,7 +29,7 @@ typedef struct {
 } qn_notification_stats;
 
 /* Counts over arrivals in [from, to] (either QN_DATE_NONE: open). */
-qn_code qn_svc_notification_stats(qn_svc_ctx *ctx, qn_date_t from, qn_date_t to,
-                                  qn_notification_stats *out, qn_err *e);
+qn_code qn_svc_notification_stats(qn_svc_ctx *ctx, qn_date_t from, qn_date_t to, qn_notification_stats *out,
+                                  qn_err *e);
 
 #endif

@@ -43,8 +43,8 @@ static int cmp_trip(const void *a, const void *b)
     return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char *doc_number,
-                           qn_date_t on, qn_stay_answer *out, qn_err *e)
+qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char *doc_number, qn_date_t on,
+                           qn_stay_answer *out, qn_err *e)
 {
     memset(out, 0, sizeof *out);
     qn_role r = ctx->who->role;
