@@ -145,18 +145,24 @@ qn_code qs_audit(qn_store_conn *c, const char *action, const char *entity, const
         qs_hex(after, QN_STORE_DIGEST_LEN, after_hex);
 
     qs_q q;
-    qs_init(&q, c, bump);
-    qn_code rc = qs_one(&q, "audit head", err);
+    qn_code rc = QN_OK;
     int64_t seq = 0;
     unsigned char prev[QN_STORE_DIGEST_LEN];
-    if (rc == QN_OK) {
-        seq = qs_get_int(&q, 0);
-        if (!unhex(qs_get_text(&q, 1), prev))
-            rc = qn_err_set(err, QN_E_INTERNAL, "audit head holds a malformed hash");
+    if (c->audit_bulk) {
+        seq = ++c->audit_seq;
+        memcpy(prev, c->audit_prev, sizeof prev);
+    } else {
+        qs_init(&q, c, bump);
+        rc = qs_one(&q, "audit head", err);
+        if (rc == QN_OK) {
+            seq = qs_get_int(&q, 0);
+            if (!unhex(qs_get_text(&q, 1), prev))
+                rc = qn_err_set(err, QN_E_INTERNAL, "audit head holds a malformed hash");
+        }
+        qs_done(&q);
+        if (rc != QN_OK)
+            return rc;
     }
-    qs_done(&q);
-    if (rc != QN_OK)
-        return rc;
 
     int64_t at = qs_now();
     unsigned char hash[QN_STORE_DIGEST_LEN];
@@ -180,12 +186,50 @@ qn_code qs_audit(qn_store_conn *c, const char *action, const char *entity, const
     qs_done(&q);
     if (rc != QN_OK)
         return rc;
+    if (c->audit_bulk) {
+        memcpy(c->audit_prev, hash, sizeof hash);
+        return QN_OK;
+    }
     qs_init(&q, c, head);
     qs_text(&q, 1, hash_hex);
     rc = qs_run(&q, err);
     qs_done(&q);
     return rc;
 }
+
+qn_code qs_audit_bulk_begin(qn_store_conn *c, qn_err *err)
+{
+    static const char *const lock =
+        "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash";
+    qs_q q;
+    qs_init(&q, c, lock);
+    qn_code rc = qs_one(&q, "audit head", err);
+    if (rc == QN_OK) {
+        c->audit_seq = qs_get_int(&q, 0);
+        if (!unhex(qs_get_text(&q, 1), c->audit_prev))
+            rc = qn_err_set(err, QN_E_INTERNAL, "audit head holds a malformed hash");
+    }
+    qs_done(&q);
+    c->audit_bulk = rc == QN_OK;
+    return rc;
+}
+
+qn_code qs_audit_bulk_end(qn_store_conn *c, qn_err *err)
+{
+    static const char *const sql = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
+    char hex[65];
+    qs_hex(c->audit_prev, QN_STORE_DIGEST_LEN, hex);
+    c->audit_bulk = false;
+    qs_q q;
+    qs_init(&q, c, sql);
+    qs_int(&q, 1, c->audit_seq);
+    qs_text(&q, 2, hex);
+    qn_code rc = qs_run(&q, err);
+    qs_done(&q);
+    return rc;
+}
+
+void qs_audit_bulk_abort(qn_store_conn *c) { c->audit_bulk = false; }
 
 qn_code qs_audit_row(qn_store_conn *c, const char *action, const char *entity,
                      const char *digest_sql, int64_t id, const char *id_text,

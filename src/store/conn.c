@@ -328,3 +328,21 @@ qn_code qn_store_fresh_url(const char *base_url, const char *dir, char *out, siz
         return qn_err_set(err, QN_E_INVALID, "URL buffer too small");
     return QN_OK;
 }
+
+qn_code qs_reserve_numbers(qn_store_conn *c, const char *prefix, int year, int64_t k,
+                           int64_t *first, qn_err *err)
+{
+    static const char *const sql =
+        "INSERT INTO counters (name, year, value) VALUES ($1, $2, $3) "
+        "ON CONFLICT (name, year) DO UPDATE SET value = counters.value + $3 RETURNING value";
+    qs_q q;
+    qs_init(&q, c, sql);
+    qs_text(&q, 1, prefix);
+    qs_int(&q, 2, year);
+    qs_int(&q, 3, k);
+    qn_code rc = qs_one(&q, "counter", err);
+    if (rc == QN_OK)
+        *first = qs_get_int(&q, 0) - k + 1;
+    qs_done(&q);
+    return rc;
+}

@@ -9,7 +9,13 @@
  * The bulk path inserts up to 100,000 rows in one transaction. Each row runs
  * inside a savepoint, so a row that breaks a constraint is undone alone (on
  * PostgreSQL a failed statement would otherwise abort the whole
- * transaction) and its error is reported in its result.
+ * transaction) and its error is reported in its result. Rows updated once
+ * per insert elsewhere (the year's counter, the audit head) are updated once
+ * per batch here: numbers are reserved as a block (a failed row leaves a gap
+ * in the numbering) and the audit chain is extended in memory and written
+ * back at the end. On PostgreSQL this matters: re-updating one row thousands
+ * of times in one transaction makes a chain of row versions that every
+ * later update walks.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,8 +73,16 @@ static qn_code check_notification(const qn_store_notification *n, qn_err *err)
     return QN_OK;
 }
 
+/* Numbers reserved in advance by the bulk path (one counter update for the
+ * whole batch instead of one per row). */
+typedef struct {
+    int year;
+    int64_t next, end;
+} reserved;
+
 /* Inserts one notification in the open transaction (number, audit included). */
-static qn_code insert_one(qn_store_conn *c, qn_store_notification *n, qn_err *err)
+static qn_code insert_one(qn_store_conn *c, qn_store_notification *n, reserved *nums,
+                          qn_err *err)
 {
     static const char *const sql =
         "INSERT INTO notifications (number, host_account_id, person_id, entry_date, checkpoint, "
@@ -84,9 +98,14 @@ static qn_code insert_one(qn_store_conn *c, qn_store_notification *n, qn_err *er
         snprintf(n->status, sizeof n->status, "submitted");
     bool assigned = false;
     if (n->number[0] == '\0') {
-        rc = qs_next_number(c, "N", n->created_at, n->number, sizeof n->number, err);
-        if (rc != QN_OK)
-            return rc;
+        if (nums != NULL && nums->next < nums->end && qs_year_kz(n->created_at) == nums->year) {
+            snprintf(n->number, sizeof n->number, "N-%04d-%06lld", nums->year,
+                     (long long)nums->next++);
+        } else {
+            rc = qs_next_number(c, "N", n->created_at, n->number, sizeof n->number, err);
+            if (rc != QN_OK)
+                return rc;
+        }
         assigned = true;
     }
     qs_q q;
@@ -123,7 +142,7 @@ qn_code qn_store_notification_create(qn_store_conn *c, qn_store_notification *n,
     qn_code rc = qs_wbegin(c, &own, err);
     if (rc != QN_OK)
         return rc;
-    rc = insert_one(c, n, err);
+    rc = insert_one(c, n, NULL, err);
     return qs_wend(c, own, rc, err);
 }
 
@@ -282,6 +301,18 @@ qn_code qn_store_notifications_bulk(qn_store_conn *c, qn_store_notification *row
         return rc;
     size_t ok = 0, failed = 0;
     memset(results, 0, n * sizeof *results);
+    reserved nums = {.year = qs_year_kz(qs_now()), .next = 0, .end = 0};
+    int64_t want = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].number[0] == '\0' &&
+            (rows[i].created_at == 0 || qs_year_kz(rows[i].created_at) == nums.year))
+            want++;
+    if (want > 0) {
+        rc = qs_reserve_numbers(c, "N", nums.year, want, &nums.next, err);
+        nums.end = nums.next + want;
+    }
+    if (rc == QN_OK && n > 0)
+        rc = qs_audit_bulk_begin(c, err);
     for (size_t i = 0; i < n && rc == QN_OK; i++) {
         qn_store_row_result *r = &results[i];
         rc = qs_script(c, "SAVEPOINT qs_row", err);
@@ -289,7 +320,10 @@ qn_code qn_store_notifications_bulk(qn_store_conn *c, qn_store_notification *row
             break;
         qn_err row_err;
         qn_err_clear(&row_err);
-        qn_code row_rc = insert_one(c, &rows[i], &row_err);
+        int64_t saved_seq = c->audit_seq;
+        unsigned char saved_prev[QN_STORE_DIGEST_LEN];
+        memcpy(saved_prev, c->audit_prev, sizeof saved_prev);
+        qn_code row_rc = insert_one(c, &rows[i], &nums, &row_err);
         if (row_rc == QN_OK) {
             rc = qs_script(c, "RELEASE SAVEPOINT qs_row", err);
             r->code = QN_OK;
@@ -300,6 +334,8 @@ qn_code qn_store_notifications_bulk(qn_store_conn *c, qn_store_notification *row
             r->code = row_rc;
             snprintf(r->message, sizeof r->message, "%s", row_err.message);
             rows[i].id = 0;
+            c->audit_seq = saved_seq;
+            memcpy(c->audit_prev, saved_prev, sizeof saved_prev);
             failed++;
             if (row_rc == QN_E_UNAVAILABLE || row_rc == QN_E_NOMEM || row_rc == QN_E_INTERNAL) {
                 rc = qn_err_set(err, row_rc, "row %zu: %s", i, row_err.message);
@@ -309,6 +345,12 @@ qn_code qn_store_notifications_bulk(qn_store_conn *c, qn_store_notification *row
             if (rc == QN_OK)
                 rc = qs_script(c, "RELEASE SAVEPOINT qs_row", err);
         }
+    }
+    if (c->audit_bulk) {
+        if (rc == QN_OK)
+            rc = qs_audit_bulk_end(c, err);
+        else
+            qs_audit_bulk_abort(c);
     }
     if (rc == QN_OK && all_or_nothing && failed > 0)
         rc = qn_err_set(err, QN_E_INVALID, "%zu of %zu rows failed; nothing was recorded", failed,

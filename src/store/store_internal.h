@@ -85,6 +85,10 @@ struct qn_store_conn {
     bool in_use;
     int64_t actor_id;
     char actor[QN_STORE_NAME_MAX + 1];
+    /* Bulk audit mode: the chain head is kept here and written back once. */
+    bool audit_bulk;
+    int64_t audit_seq;
+    unsigned char audit_prev[QN_STORE_DIGEST_LEN];
 };
 
 struct qn_store {
@@ -165,6 +169,12 @@ qn_code qs_audit(qn_store_conn *c, const char *action, const char *entity, const
 qn_code qs_audit_row(qn_store_conn *c, const char *action, const char *entity,
                      const char *digest_sql, int64_t id, const char *id_text,
                      const unsigned char *before, qn_err *err);
+/* Bulk mode: reads (and locks) the audit head once; events then chain in
+ * memory (the caller saves and restores c->audit_seq/audit_prev around a row
+ * it rolls back); _end writes the head back, _abort forgets it. */
+qn_code qs_audit_bulk_begin(qn_store_conn *c, qn_err *err);
+qn_code qs_audit_bulk_end(qn_store_conn *c, qn_err *err);
+void qs_audit_bulk_abort(qn_store_conn *c);
 void qs_sha256(const void *data, size_t len, unsigned char out[QN_STORE_DIGEST_LEN]);
 void qs_hex(const unsigned char *bin, size_t len, char *out);
 
@@ -174,6 +184,10 @@ qn_code qs_next_number(qn_store_conn *c, const char *prefix, int64_t at, char *o
 
 /* ---- PostgreSQL helper for qn_store_fresh_url (pg.c) */
 qn_code qs_pg_fresh_url(const char *base, char *out, size_t cap, qn_err *err);
+
+/* Reserves k consecutive values of a yearly counter: *first is the first. */
+qn_code qs_reserve_numbers(qn_store_conn *c, const char *prefix, int year, int64_t k,
+                           int64_t *first, qn_err *err);
 
 /* ---- migrations (migrate.c, schema_sql.c) */
 typedef struct {

@@ -1,0 +1,40 @@
+/* test_store_sqlite.c — the store conformance suite on SQLite.
+ *
+ * The tests live in conformance*.h and are shared with the other backend's
+ * program, so both backends pass exactly the same checks.
+ */
+#include "conformance.h"
+#include "conformance_records.h"
+#include "conformance_tx.h"
+
+static Suite *store_sqlite_suite(void)
+{
+    conf_pg = 0;
+    Suite *s = suite_create("store_sqlite");
+    TCase *tc = tcase_create("conformance");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, migrations_from_empty);
+    tcase_add_test(tc, newer_schema_is_refused);
+    tcase_add_test(tc, bad_urls);
+    tcase_add_test(tc, accounts);
+    tcase_add_test(tc, sessions_keys_attempts);
+    tcase_add_test(tc, persons_documents_visas_crossings);
+    tcase_add_test(tc, hosts_addresses_owners);
+    tcase_add_test(tc, notifications);
+    tcase_add_test(tc, notifications_bulk);
+    tcase_add_test(tc, applications);
+    tcase_add_test(tc, signatures_notices_violations);
+    tcase_add_test(tc, cas_otp_sms_mobile);
+    tcase_add_test(tc, transactions);
+    tcase_add_test(tc, idempotency);
+    tcase_add_test(tc, idempotency_concurrent_same_key);
+    tcase_add_test(tc, audit_chain);
+    tcase_add_test(tc, audit_detects_deletion);
+    tcase_add_test(tc, concurrent_writers);
+    tcase_add_test(tc, crash_keeps_acknowledged_writes);
+    tcase_add_test(tc, pool_threads);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+QN_TEST_MAIN(store_sqlite_suite)
