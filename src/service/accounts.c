@@ -76,7 +76,10 @@ static qn_code validate(qn_svc_ctx *ctx, const qn_account_in *in, bool check_pas
         else
             qn_svc_check_bin(in->iin_bin, "iin_bin", e);
     } else if (in->iin_bin && in->iin_bin[0]) {
-        qn_err_field(e, "iin_bin", "applies only to host accounts");
+        /* Personal accounts (citizen, foreigner, officers, analyst, admin)
+         * may be bound to their holder's IIN: it links a foreigner to their
+         * own stay record and a person to their signature certificate. */
+        qn_svc_check_iin(in->iin_bin, "iin_bin", e);
     }
     if (in->role == QN_ROLE_OFFICER) {
         if (!in->region || !qn_region_find(in->region))

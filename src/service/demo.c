@@ -16,7 +16,7 @@ static const qn_demo_account demo[] = {
     {"host", "host-individual", "851231412342"},
     {"hotel", "hotel", "240140001238"},
     {"citizen", "citizen", ""},
-    {"foreigner", "foreigner", ""},
+    {"foreigner", "foreigner", QN_DEMO_FOREIGNER_IIN},
     {"officer", "officer", "75"},
     {"border", "border", ""},
     {"analyst", "analyst", ""},
@@ -95,6 +95,7 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
         snprintf(p.citizenship, sizeof p.citizenship, "DEU");
         qn_date_from_ymd(1984, 8, 12, &p.birth_date);
         snprintf(p.sex, sizeof p.sex, "F");
+        snprintf(p.iin, sizeof p.iin, "%s", QN_DEMO_FOREIGNER_IIN);
         rc = qn_store_begin(c.conn, e);
         if (rc == QN_OK)
             rc = qn_store_person_create(c.conn, &p, e);

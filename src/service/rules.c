@@ -31,6 +31,16 @@ bool qn_svc_check_iin_adult(const char *iin, qn_date_t today, const char *field,
     return true;
 }
 
+bool qn_svc_check_iin(const char *iin, const char *field, qn_err *e)
+{
+    qn_iin_info info;
+    if (!qn_iin_check(iin, strlen(iin), &info)) {
+        qn_err_field(e, field, "is not a valid IIN: %s", info.reason ? info.reason : "check failed");
+        return false;
+    }
+    return true;
+}
+
 bool qn_svc_check_bin(const char *bin, const char *field, qn_err *e)
 {
     qn_bin_info info;

@@ -58,6 +58,8 @@ qn_date_t qn_svc_today(const qn_svc_ctx *ctx);
 /* Rule checks delegated to the core (rules.c). Each records a field error
  * under `field` and returns false when the value fails. */
 bool qn_svc_check_iin_adult(const char *iin, qn_date_t today, const char *field, qn_err *e);
+/* The IIN's length, digits and check digit; a field error when not. */
+bool qn_svc_check_iin(const char *iin, const char *field, qn_err *e);
 bool qn_svc_check_bin(const char *bin, const char *field, qn_err *e);
 
 /* Adds warnings about the planned stay against the regime of the

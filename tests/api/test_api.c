@@ -216,6 +216,14 @@ START_TEST(submit_get_list_history)
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(qn_api_str(r.json, "source"), "notifications");
     qn_api_resp_free(&r);
+    /* The foreigner account reads only its own stay: another person's
+     * document answers as an unknown one. */
+    char foreigner[65];
+    login("foreigner", foreigner);
+    r = get_as(foreigner, "/api/v1/stay?document_country=USA&document_number=SUB0001");
+    ck_assert_int_eq(r.status, 404);
+    ck_assert_ptr_null(strstr(r.body, "SMITH"));
+    qn_api_resp_free(&r);
     free(body);
 }
 END_TEST
