@@ -37,6 +37,7 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
     tcase_add_test(tc, pool_threads);
     tcase_add_test(tc, pg_lost_connection);
+    tcase_add_test(tc, pg_server_crash);
     suite_add_tcase(s, tc);
     return s;
 }
