@@ -71,8 +71,7 @@ static void summarise(double *lat, size_t n, double elapsed, figures *f)
     f->p99_us = lat[(size_t)((double)n * 0.99)] * 1e6;
 }
 
-static void run(const char *backend, const char *base, const char *dir, long persons,
-                double seconds)
+static void run(const char *backend, const char *base, const char *dir, long persons, double seconds)
 {
     qn_err e;
     qn_err_clear(&e);
@@ -97,7 +96,8 @@ static void run(const char *backend, const char *base, const char *dir, long per
     if (qn_store_ctl_synth_fill(c, persons, today, host.id, &e) != QN_OK)
         die("fill", &e);
     double fill = now_s() - t0;
-    printf("%s: filled %ld people, %ld crossings, %ld notifications in %.1f s (one transaction, INSERT ... SELECT, then ANALYZE)\n",
+    printf("%s: filled %ld people, %ld crossings, %ld notifications in %.1f s (one transaction, INSERT ... "
+           "SELECT, then ANALYZE)\n",
            backend, persons, 3 * persons, persons, fill);
     static char plan[16384];
     if (qn_store_ctl_explain(c, plan, sizeof plan, &e) != QN_OK)
@@ -156,9 +156,11 @@ static void run(const char *backend, const char *base, const char *dir, long per
     summarise(lat, n, now_s() - start, &ex);
     qn_service_free(svc);
     free(lat);
-    printf("%s: baseline (person by document, one indexed read): %8.0f /s  p50 %7.1f us  p99 %7.1f us  (%zu calls)\n",
+    printf("%s: baseline (person by document, one indexed read): %8.0f /s  p50 %7.1f us  p99 %7.1f us  (%zu "
+           "calls)\n",
            backend, bl.per_s, bl.p50_us, bl.p99_us, bl.calls);
-    printf("%s: exit check (service call, 6 reads + rules):       %8.0f /s  p50 %7.1f us  p99 %7.1f us  (%zu calls; clear %zu, warn %zu, stop %zu)\n",
+    printf("%s: exit check (service call, 6 reads + rules):       %8.0f /s  p50 %7.1f us  p99 %7.1f us  (%zu "
+           "calls; clear %zu, warn %zu, stop %zu)\n",
            backend, ex.per_s, ex.p50_us, ex.p99_us, ex.calls, verdicts[0], verdicts[1], verdicts[2]);
     printf("%s: ratio exit check / baseline: %.1fx the time per call (p99 %.1fx)\n", backend,
            bl.per_s / ex.per_s, ex.p99_us / bl.p99_us);
@@ -208,8 +210,8 @@ int main(void)
     run("postgresql", pg, NULL, persons, seconds);
     if (started) {
         const char *root = getenv("QONAQ_ROOT");
-        snprintf(cmd, sizeof cmd, "'%s/scripts/pg_temp.sh' stop '%s/pg' >/dev/null 2>&1",
-                 root ? root : ".", dir);
+        snprintf(cmd, sizeof cmd, "'%s/scripts/pg_temp.sh' stop '%s/pg' >/dev/null 2>&1", root ? root : ".",
+                 dir);
         if (system(cmd) != 0)
             fprintf(stderr, "bench_exitcheck: stopping PostgreSQL failed\n");
     }

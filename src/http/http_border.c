@@ -27,9 +27,9 @@
 
 static void decode_crossing(qn_jin *d, const json_t *obj, const char *path, qn_crossing_in *in)
 {
-    static const char *const keys[] = {"citizenship", "document_number", "kind", "date",
-                                       "checkpoint", "region", "surname", "given_names",
-                                       "birth_date", "sex", "document_expires", NULL};
+    static const char *const keys[] = {
+        "citizenship", "document_number", "kind",       "date", "checkpoint",       "region",
+        "surname",     "given_names",     "birth_date", "sex",  "document_expires", NULL};
     memset(in, 0, sizeof *in);
     in->birth_date = in->document_expires = in->date = QN_DATE_NONE;
     if (!qn_jin_object(d, obj, path, keys))
@@ -51,15 +51,15 @@ static json_t *errors_json(const qn_err *e)
 {
     json_t *errs = json_array();
     for (size_t i = 0; i < e->n_fields; i++)
-        json_array_append_new(errs, json_pack("{s:s, s:s}", "field", e->fields[i].field, "reason",
-                                              e->fields[i].reason));
+        json_array_append_new(
+            errs, json_pack("{s:s, s:s}", "field", e->fields[i].field, "reason", e->fields[i].reason));
     return errs;
 }
 
 static json_t *row_json(const qn_crossing_row *r)
 {
-    return json_pack("{s:I, s:I, s:b}", "id", (json_int_t)r->id, "person_id",
-                     (json_int_t)r->person_id, "created", r->created);
+    return json_pack("{s:I, s:I, s:b}", "id", (json_int_t)r->id, "person_id", (json_int_t)r->person_id,
+                     "created", r->created);
 }
 
 typedef struct {
@@ -84,14 +84,14 @@ static json_t *answer_json(const qn_crossing_row *rows, size_t n, bool batch)
             qn_err_set(&none, QN_E_INTERNAL, "not recorded");
             const qn_err *re = rows[i].err ? rows[i].err : &none;
             qn_code code = re->code == QN_OK ? QN_E_INVALID : re->code;
-            r = json_pack("{s:s, s:s, s:s, s:o}", "result", "rejected", "code", qn_code_name(code),
-                          "detail", re->message, "errors", errors_json(re));
+            r = json_pack("{s:s, s:s, s:s, s:o}", "result", "rejected", "code", qn_code_name(code), "detail",
+                          re->message, "errors", errors_json(re));
         }
         json_object_set_new(r, "row", json_integer((json_int_t)i + 1));
         json_array_append_new(results, r);
     }
-    return json_pack("{s:I, s:I, s:I, s:o}", "rows", (json_int_t)n, "recorded", (json_int_t)ok,
-                     "rejected", (json_int_t)(n - ok), "results", results);
+    return json_pack("{s:I, s:I, s:I, s:o}", "rows", (json_int_t)n, "recorded", (json_int_t)ok, "rejected",
+                     (json_int_t)(n - ok), "results", results);
 }
 
 static char *render(const qn_crossing_row *rows, size_t n, void *user)
@@ -172,8 +172,7 @@ void qn_h_crossings(qn_http_req *req)
     crypto_hash_sha256(digest, (const unsigned char *)req->body, req->body_len);
     size_t n_ok = 0;
     qn_idem_replay replay;
-    qn_code rc = qn_svc_crossings_record(&req->ctx, rows, n, idem, digest, render, &rctx, &replay,
-                                         &n_ok, &e);
+    qn_code rc = qn_svc_crossings_record(&req->ctx, rows, n, idem, digest, render, &rctx, &replay, &n_ok, &e);
     if (rc != QN_OK) {
         qn_http_reply_problem(req, &e);
     } else if (replay.replay) {
@@ -214,21 +213,20 @@ static json_t *exit_json(const qn_exit_answer *a)
                                                     "on_time", p->on_time));
         }
         json_array_append_new(
-            entries, json_pack("{s:o, s:o, s:s, s:s, s:o, s:i, s:I, s:I, s:o}", "entry_date",
-                               qn_h_date_json(x->entry), "exit_date", qn_h_date_json(x->exit),
-                               "checkpoint", x->checkpoint, "notification",
-                               qn_notify_status_name(x->notification.status), "deadline",
-                               qn_h_date_json(x->notification.deadline), "days_late",
-                               x->notification.days_late, "places_notified",
-                               (json_int_t)x->notification.n_places, "late_places",
-                               (json_int_t)x->notification.n_late_places, "places", places));
+            entries,
+            json_pack("{s:o, s:o, s:s, s:s, s:o, s:i, s:I, s:I, s:o}", "entry_date", qn_h_date_json(x->entry),
+                      "exit_date", qn_h_date_json(x->exit), "checkpoint", x->checkpoint, "notification",
+                      qn_notify_status_name(x->notification.status), "deadline",
+                      qn_h_date_json(x->notification.deadline), "days_late", x->notification.days_late,
+                      "places_notified", (json_int_t)x->notification.n_places, "late_places",
+                      (json_int_t)x->notification.n_late_places, "places", places));
     }
     json_t *docs = json_array();
     for (size_t i = 0; i < a->n_docs; i++)
-        json_array_append_new(docs, json_pack("{s:s, s:s, s:o, s:o}", "kind", a->docs[i].kind,
-                                              "number", a->docs[i].number, "valid_from",
-                                              qn_h_date_json(a->docs[i].from), "valid_to",
-                                              qn_h_date_json(a->docs[i].to)));
+        json_array_append_new(docs,
+                              json_pack("{s:s, s:s, s:o, s:o}", "kind", a->docs[i].kind, "number",
+                                        a->docs[i].number, "valid_from", qn_h_date_json(a->docs[i].from),
+                                        "valid_to", qn_h_date_json(a->docs[i].to)));
     json_t *cases = json_array();
     for (size_t i = 0; i < a->n_cases; i++)
         json_array_append_new(cases, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)a->cases[i].id,
@@ -237,23 +235,22 @@ static json_t *exit_json(const qn_exit_answer *a)
     json_t *sanction = json_null();
     if (r->has_overstay_sanction) {
         const qn_sanction *s = &r->overstay_sanction;
-        sanction = json_pack("{s:i, s:i, s:s, s:i, s:I, s:b, s:b, s:s}", "article", s->article,
-                             "part", s->part, "sanction", qn_sanction_kind_name(s->sanction),
-                             "fine_mci", s->fine_mci, "amount_kzt", (json_int_t)s->amount_kzt,
-                             "confirmed", s->confirmed, "expulsion_possible", s->expulsion_possible,
-                             "tier", s->code ? s->code : "");
+        sanction = json_pack("{s:i, s:i, s:s, s:i, s:I, s:b, s:b, s:s}", "article", s->article, "part",
+                             s->part, "sanction", qn_sanction_kind_name(s->sanction), "fine_mci", s->fine_mci,
+                             "amount_kzt", (json_int_t)s->amount_kzt, "confirmed", s->confirmed,
+                             "expulsion_possible", s->expulsion_possible, "tier", s->code ? s->code : "");
     }
     return json_pack(
         "{s:s, s:o, s:o, s:{s:I, s:s, s:s, s:s, s:o}, s:s, s:i, s:o, s:o, s:I, s:I, s:I, s:o, s:o, "
         "s:o}",
         "verdict", qn_exit_verdict_name(r->verdict), "reasons", reasons, "exit_date",
-        qn_h_date_json(a->exit_date), "person", "id", (json_int_t)a->person_id, "surname",
-        a->surname, "given_names", a->given_names, "citizenship", a->citizenship, "birth_date",
+        qn_h_date_json(a->exit_date), "person", "id", (json_int_t)a->person_id, "surname", a->surname,
+        "given_names", a->given_names, "citizenship", a->citizenship, "birth_date",
         qn_h_date_json(a->birth_date), "lawful_because", qn_lawful_basis_name(r->lawful_because),
         "overstay_days", r->overstay_days, "last_lawful_day", qn_h_date_json(r->last_lawful_day),
-        "overstay_sanction", sanction, "open_cases", (json_int_t)r->open_cases,
-        "entries_missing", (json_int_t)r->entries_missing, "entries_late",
-        (json_int_t)r->entries_late, "entries", entries, "documents", docs, "violations", cases);
+        "overstay_sanction", sanction, "open_cases", (json_int_t)r->open_cases, "entries_missing",
+        (json_int_t)r->entries_missing, "entries_late", (json_int_t)r->entries_late, "entries", entries,
+        "documents", docs, "violations", cases);
 }
 
 void qn_h_exit_check(qn_http_req *req)

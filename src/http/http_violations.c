@@ -21,14 +21,14 @@
 static json_t *violation_json(const qn_store_violation *v)
 {
     json_t *facts = json_loads(v->facts ? v->facts : "{}", 0, NULL);
-    json_t *b = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:{s:i, s:I}, s:o, s:{s:I, s:I, s:s}, s:I, s:o, s:o}", "id",
-        (json_int_t)v->id, "kind", v->kind, "article", v->article, "state", v->state, "region",
-        v->region, "fine", "mci", (int)v->fine_mci, "amount_kzt", (json_int_t)v->fine_amount,
-        "facts", facts ? facts : json_object(), "subject", "person_id",
-        (json_int_t)v->subject_person_id, "host_account_id", (json_int_t)v->subject_account_id,
-        "iin_bin", v->subject_iin_bin, "notification_id", (json_int_t)v->notification_id,
-        "created_at", qn_h_time_json(v->created_at), "updated_at", qn_h_time_json(v->updated_at));
+    json_t *b =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:i, s:I}, s:o, s:{s:I, s:I, s:s}, s:I, s:o, s:o}", "id",
+                  (json_int_t)v->id, "kind", v->kind, "article", v->article, "state", v->state, "region",
+                  v->region, "fine", "mci", (int)v->fine_mci, "amount_kzt", (json_int_t)v->fine_amount,
+                  "facts", facts ? facts : json_object(), "subject", "person_id",
+                  (json_int_t)v->subject_person_id, "host_account_id", (json_int_t)v->subject_account_id,
+                  "iin_bin", v->subject_iin_bin, "notification_id", (json_int_t)v->notification_id,
+                  "created_at", qn_h_time_json(v->created_at), "updated_at", qn_h_time_json(v->updated_at));
     return b;
 }
 
@@ -50,9 +50,9 @@ void qn_h_violation_list(qn_http_req *req)
         json_array_append_new(items, violation_json(&l.items[i]));
     int64_t total = l.total;
     qn_store_violation_list_free(&l);
-    qn_http_reply_json(req, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page",
-                                           (json_int_t)page, "per_page", (json_int_t)per_page,
-                                           "total", (json_int_t)total));
+    qn_http_reply_json(req, 200,
+                       json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page, "per_page",
+                                 (json_int_t)per_page, "total", (json_int_t)total));
 }
 
 static void decide(qn_http_req *req, bool fine)
@@ -100,7 +100,8 @@ static void decide(qn_http_req *req, bool fine)
             b, "sanction",
             json_pack("{s:s, s:i, s:I, s:b, s:s}", "sanction", qn_sanction_kind_name(out.sanction.sanction),
                       "fine_mci", out.sanction.fine_mci, "amount_kzt", (json_int_t)out.sanction.amount_kzt,
-                      "confirmed", out.sanction.confirmed, "tier", out.sanction.code ? out.sanction.code : ""));
+                      "confirmed", out.sanction.confirmed, "tier",
+                      out.sanction.code ? out.sanction.code : ""));
     qn_store_violation_clear(&out.v);
     qn_http_reply_json(req, 200, b);
 }
@@ -136,13 +137,12 @@ void qn_h_violation_detect(qn_http_req *req)
     }
     qn_http_reply_json(
         req, 200,
-        json_pack("{s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}}", "on", qn_h_date_json(r.on),
-                  "from", qn_h_date_json(r.from), "missing_notification", "entries_unnotified",
+        json_pack("{s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}}", "on", qn_h_date_json(r.on), "from",
+                  qn_h_date_json(r.from), "missing_notification", "entries_unnotified",
                   (json_int_t)r.entries_unnotified, "created", (json_int_t)r.missing_created,
-                  "already_recorded", (json_int_t)r.missing_known, "not_due",
-                  (json_int_t)r.pending, "overstay", "entries_checked", (json_int_t)r.entries_checked,
-                  "created", (json_int_t)r.overstay_created, "already_recorded",
-                  (json_int_t)r.overstay_known));
+                  "already_recorded", (json_int_t)r.missing_known, "not_due", (json_int_t)r.pending,
+                  "overstay", "entries_checked", (json_int_t)r.entries_checked, "created",
+                  (json_int_t)r.overstay_created, "already_recorded", (json_int_t)r.overstay_known));
 }
 
 static void add_count(json_t *obj, const char *key, int64_t n)
@@ -170,8 +170,8 @@ void qn_h_violation_stats(qn_http_req *req)
         add_count(by_region, c->region[0] ? c->region : "unknown", c->count);
         add_count(by_state, c->state, c->count);
         total += c->count;
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:I}", "article", article, "region",
-                                              c->region, "state", c->state, "count", (json_int_t)c->count));
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:I}", "article", article, "region", c->region,
+                                              "state", c->state, "count", (json_int_t)c->count));
     }
     qn_store_violation_count_list_free(&l);
     qn_http_reply_json(req, 200,

@@ -22,7 +22,7 @@ typedef struct {
     qn_store_ctl_notification_list ns; /* empty unless loaded with notifications */
     qn_store_visa_list visas;
     qn_store_stay_document_list docs;
-    qn_store_violation_list cases;     /* empty unless loaded with cases */
+    qn_store_violation_list cases; /* empty unless loaded with cases */
     /* derived, malloc'd */
     qn_trip *trips;
     int64_t *trip_crossing; /* crossing id of each trip's entry */
@@ -40,8 +40,7 @@ typedef struct {
 /* Reads the person's history (notifications and violation cases only when
  * `full`) and derives the trips and documents. Free with
  * qn_ctl_history_free even on error. */
-qn_code qn_ctl_history_load(qn_store_conn *c, int64_t person_id, bool full, qn_ctl_history *h,
-                            qn_err *e);
+qn_code qn_ctl_history_load(qn_store_conn *c, int64_t person_id, bool full, qn_ctl_history *h, qn_err *e);
 void qn_ctl_history_free(qn_ctl_history *h);
 
 /* Fills the exit-check input for exit_date from h, using the trips whose
@@ -51,7 +50,7 @@ void qn_ctl_history_free(qn_ctl_history *h);
  * latest one); in points into h and exit_visa. Returns false when no trip
  * remains or the latest trip ended before exit_date (the person is not
  * present on record). */
-bool qn_ctl_history_input(qn_ctl_history *h, qn_date_t exit_date, long upto_trip,
-                          qn_stay_period *exit_visa, qn_exit_input *in);
+bool qn_ctl_history_input(qn_ctl_history *h, qn_date_t exit_date, long upto_trip, qn_stay_period *exit_visa,
+                          qn_exit_input *in);
 
 #endif

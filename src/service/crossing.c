@@ -23,10 +23,7 @@ static bool is_alpha3(const char *s)
            isupper((unsigned char)s[2]);
 }
 
-static void copy(char *dst, size_t n, const char *src)
-{
-    snprintf(dst, n, "%s", src ? src : "");
-}
+static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
 /* Checks of one row that need no records. */
 static qn_code check_row(const qn_crossing_in *in, qn_date_t today, qn_err *e)
@@ -57,8 +54,8 @@ static qn_code check_row(const qn_crossing_in *in, qn_date_t today, qn_err *e)
 
 /* Finds the person by document; records person and document on first sight
  * of an entry. *person_id 0 with QN_OK: not on record (an exit). */
-static qn_code resolve(qn_store_conn *conn, const qn_crossing_in *in, int64_t *person_id,
-                       int64_t *doc_id, qn_err *e)
+static qn_code resolve(qn_store_conn *conn, const qn_crossing_in *in, int64_t *person_id, int64_t *doc_id,
+                       qn_err *e)
 {
     *person_id = 0;
     *doc_id = 0;
@@ -116,8 +113,7 @@ static qn_code resolve(qn_store_conn *conn, const qn_crossing_in *in, int64_t *p
 }
 
 /* True when the person has an entry on record on or before day. */
-static qn_code has_entry_before(qn_store_conn *conn, int64_t person_id, qn_date_t day, bool *yes,
-                                qn_err *e)
+static qn_code has_entry_before(qn_store_conn *conn, int64_t person_id, qn_date_t day, bool *yes, qn_err *e)
 {
     *yes = false;
     qn_store_crossing_list xs = {0};
@@ -150,8 +146,8 @@ void qn_crossing_rows_clear(qn_crossing_row *rows, size_t n)
 
 /* One row inside the transaction. A row error (not a store failure) is
  * returned as QN_E_INVALID with *row_error true. */
-static qn_code record_row(qn_svc_ctx *ctx, qn_store_conn *conn, qn_crossing_row *row,
-                          bool *row_error, qn_err *e)
+static qn_code record_row(qn_svc_ctx *ctx, qn_store_conn *conn, qn_crossing_row *row, bool *row_error,
+                          qn_err *e)
 {
     const qn_crossing_in *in = row->in;
     *row_error = false;
@@ -201,10 +197,9 @@ static qn_code record_row(qn_svc_ctx *ctx, qn_store_conn *conn, qn_crossing_row 
     return rc;
 }
 
-qn_code qn_svc_crossings_record(qn_svc_ctx *ctx, qn_crossing_row *rows, size_t n,
-                                const char *idem_key, const unsigned char body_digest[32],
-                                qn_crossing_render render, void *render_user, qn_idem_replay *replay,
-                                size_t *n_ok, qn_err *e)
+qn_code qn_svc_crossings_record(qn_svc_ctx *ctx, qn_crossing_row *rows, size_t n, const char *idem_key,
+                                const unsigned char body_digest[32], qn_crossing_render render,
+                                void *render_user, qn_idem_replay *replay, size_t *n_ok, qn_err *e)
 {
     *n_ok = 0;
     if (replay)
@@ -278,8 +273,7 @@ qn_code qn_svc_crossings_record(qn_svc_ctx *ctx, qn_crossing_row *rows, size_t n
             rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
         else
             rc = qn_store_idem_finish(c.conn, ctx->who->account_id, idem_key,
-                                      n == 1 && rows[0].ok ? (rows[0].created ? 201 : 200) : 200,
-                                      body, e);
+                                      n == 1 && rows[0].ok ? (rows[0].created ? 201 : 200) : 200, body, e);
         free(body);
     }
     if (rc == QN_OK)

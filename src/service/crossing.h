@@ -28,22 +28,22 @@ typedef struct {
     const char *document_number; /* 1..32 */
     const char *surname;         /* first sight only */
     const char *given_names;
-    const char *sex;             /* "M", "F", "X" */
+    const char *sex; /* "M", "F", "X" */
     qn_date_t birth_date;
-    qn_date_t document_expires;  /* optional */
-    const char *kind;            /* "entry" or "exit" */
+    qn_date_t document_expires; /* optional */
+    const char *kind;           /* "entry" or "exit" */
     qn_date_t date;
-    const char *checkpoint;      /* 1..128 */
-    const char *region;          /* region code of the checkpoint */
+    const char *checkpoint; /* 1..128 */
+    const char *region;     /* region code of the checkpoint */
 } qn_crossing_in;
 
 typedef struct {
     const qn_crossing_in *in; /* NULL: the row could not be decoded (err set by the caller) */
     bool ok;
-    int64_t id;               /* the crossing's id (new or recorded before) */
+    int64_t id; /* the crossing's id (new or recorded before) */
     int64_t person_id;
-    bool created;             /* false: the same crossing was on record */
-    qn_err *err;              /* malloc'd on failure; free it */
+    bool created; /* false: the same crossing was on record */
+    qn_err *err;  /* malloc'd on failure; free it */
 } qn_crossing_row;
 
 /* Renders the answer stored with an Idempotency-Key (malloc'd JSON text). */
@@ -55,10 +55,9 @@ typedef char *(*qn_crossing_render)(const qn_crossing_row *rows, size_t n, void 
  * recorded rows (new or known). Errors: 403 for any role but border;
  * 413 over the maximum; 409 idempotency key reused with another body;
  * 503 store unavailable. */
-qn_code qn_svc_crossings_record(qn_svc_ctx *ctx, qn_crossing_row *rows, size_t n,
-                                const char *idem_key, const unsigned char body_digest[32],
-                                qn_crossing_render render, void *render_user, qn_idem_replay *replay,
-                                size_t *n_ok, qn_err *e);
+qn_code qn_svc_crossings_record(qn_svc_ctx *ctx, qn_crossing_row *rows, size_t n, const char *idem_key,
+                                const unsigned char body_digest[32], qn_crossing_render render,
+                                void *render_user, qn_idem_replay *replay, size_t *n_ok, qn_err *e);
 
 /* Frees the rows' errors. */
 void qn_crossing_rows_clear(qn_crossing_row *rows, size_t n);

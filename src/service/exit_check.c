@@ -45,8 +45,8 @@ static qn_code derive(qn_ctl_history *h, qn_err *e)
     h->permits = calloc(nd, sizeof *h->permits);
     h->cvisas = calloc(nd, sizeof *h->cvisas);
     h->ccases = calloc(h->cases.count ? h->cases.count : 1, sizeof *h->ccases);
-    if (!h->trips || !h->trip_crossing || !h->trip_checkpoint || !h->cn || !h->permits ||
-        !h->cvisas || !h->ccases)
+    if (!h->trips || !h->trip_crossing || !h->trip_checkpoint || !h->cn || !h->permits || !h->cvisas ||
+        !h->ccases)
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     size_t n = 0;
     for (size_t i = 0; i < h->xs.count; i++) {
@@ -104,8 +104,7 @@ static qn_code derive(qn_ctl_history *h, qn_err *e)
     return QN_OK;
 }
 
-qn_code qn_ctl_history_load(qn_store_conn *c, int64_t person_id, bool full, qn_ctl_history *h,
-                            qn_err *e)
+qn_code qn_ctl_history_load(qn_store_conn *c, int64_t person_id, bool full, qn_ctl_history *h, qn_err *e)
 {
     memset(h, 0, sizeof *h);
     qn_code rc = qn_store_person_get(c, person_id, &h->person, e);
@@ -124,8 +123,8 @@ qn_code qn_ctl_history_load(qn_store_conn *c, int64_t person_id, bool full, qn_c
     return rc;
 }
 
-bool qn_ctl_history_input(qn_ctl_history *h, qn_date_t exit_date, long upto_trip,
-                          qn_stay_period *exit_visa, qn_exit_input *in)
+bool qn_ctl_history_input(qn_ctl_history *h, qn_date_t exit_date, long upto_trip, qn_stay_period *exit_visa,
+                          qn_exit_input *in)
 {
     memset(in, 0, sizeof *in);
     size_t n = 0;
@@ -192,8 +191,8 @@ static bool is_alpha3(const char *s)
 }
 
 /* Copies what a border officer may see from h and the check into out. */
-static qn_code fill_answer(const qn_ctl_history *h, const qn_exit_input *in,
-                           const qn_entry_notification *en, qn_exit_answer *out, qn_err *e)
+static qn_code fill_answer(const qn_ctl_history *h, const qn_exit_input *in, const qn_entry_notification *en,
+                           qn_exit_answer *out, qn_err *e)
 {
     out->person_id = h->person.id;
     snprintf(out->surname, sizeof out->surname, "%s", h->person.surname);
@@ -280,8 +279,8 @@ qn_code qn_svc_exit_check(qn_svc_ctx *ctx, const char *citizenship, const char *
     if (rc != QN_OK) {
         qn_svc_release(ctx, &c);
         if (rc == QN_E_NOT_FOUND)
-            return qn_err_set(e, QN_E_NOT_FOUND, "no person on record with document %s %s",
-                              citizenship, document_number);
+            return qn_err_set(e, QN_E_NOT_FOUND, "no person on record with document %s %s", citizenship,
+                              document_number);
         if (e)
             *e = miss;
         return rc;
@@ -293,7 +292,9 @@ qn_code qn_svc_exit_check(qn_svc_ctx *ctx, const char *citizenship, const char *
     qn_stay_period ev;
     qn_entry_notification *en = NULL;
     if (rc == QN_OK && !qn_ctl_history_input(&h, exit_date, -1, &ev, &in)) {
-        rc = qn_err_set(e, QN_E_CONFLICT, "no entry on record for this person on %s: the last crossing on record is an exit before it, or there is none",
+        rc = qn_err_set(e, QN_E_CONFLICT,
+                        "no entry on record for this person on %s: the last crossing on record is an exit "
+                        "before it, or there is none",
                         qn_date_format(exit_date, (char[QN_DATE_STRLEN]){0}));
         qn_err_sub(e, "not_present");
     }

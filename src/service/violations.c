@@ -36,8 +36,7 @@ static bool may_detect(const qn_principal *who)
            strcmp(who->username, "system") == 0;
 }
 
-static qn_code detect_missing(qn_svc_ctx *ctx, qn_store_conn *conn, qn_detect_report *r,
-                              qn_err *e)
+static qn_code detect_missing(qn_svc_ctx *ctx, qn_store_conn *conn, qn_detect_report *r, qn_err *e)
 {
     int64_t after = 0;
     char d1[QN_DATE_STRLEN], d2[QN_DATE_STRLEN], d3[QN_DATE_STRLEN];
@@ -128,15 +127,14 @@ static qn_code overstay_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_
     }
     char d1[QN_DATE_STRLEN], d2[QN_DATE_STRLEN], d3[QN_DATE_STRLEN], d4[QN_DATE_STRLEN];
     json_t *facts = json_pack(
-        "{s:s, s:I, s:s, s:o, s:b, s:s, s:s, s:i, s:s, s:s, s:i, s:I, s:b, s:s, s:s}", "reason",
-        "overstay", "entry_crossing", (json_int_t)x->crossing_id, "entry_date",
-        qn_date_format(x->day, d1), "exit_date",
+        "{s:s, s:I, s:s, s:o, s:b, s:s, s:s, s:i, s:s, s:s, s:i, s:I, s:b, s:s, s:s}", "reason", "overstay",
+        "entry_crossing", (json_int_t)x->crossing_id, "entry_date", qn_date_format(x->day, d1), "exit_date",
         present ? json_null() : json_string(qn_date_format(exit_day, d2)), "still_present", present,
         "last_lawful_day", qn_date_format(res.last_lawful_day, d3), "offence_date",
-        qn_date_format(res.last_lawful_day + 1, d4), "overstay_days", res.overstay_days,
-        "lawful_because", qn_lawful_basis_name(res.lawful_because), "tier", s.code ? s.code : "",
-        "fine_mci", s.fine_mci, "mci_kzt", (json_int_t)s.mci_kzt, "confirmed", s.confirmed,
-        "sanction", qn_sanction_kind_name(s.sanction), "citizenship", h.person.citizenship);
+        qn_date_format(res.last_lawful_day + 1, d4), "overstay_days", res.overstay_days, "lawful_because",
+        qn_lawful_basis_name(res.lawful_because), "tier", s.code ? s.code : "", "fine_mci", s.fine_mci,
+        "mci_kzt", (json_int_t)s.mci_kzt, "confirmed", s.confirmed, "sanction",
+        qn_sanction_kind_name(s.sanction), "citizenship", h.person.citizenship);
     qn_ctl_history_free(&h);
     char *text = facts ? json_dumps(facts, JSON_COMPACT) : NULL;
     json_decref(facts);
@@ -163,8 +161,7 @@ static qn_code overstay_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_
     return rc;
 }
 
-static qn_code detect_overstay(qn_svc_ctx *ctx, qn_store_conn *conn, qn_detect_report *r,
-                               qn_err *e)
+static qn_code detect_overstay(qn_svc_ctx *ctx, qn_store_conn *conn, qn_detect_report *r, qn_err *e)
 {
     int64_t after = 0;
     for (;;) {
@@ -223,9 +220,8 @@ static qn_code must_be_officer(const qn_svc_ctx *ctx, qn_err *e)
     return QN_OK;
 }
 
-qn_code qn_svc_violation_list(qn_svc_ctx *ctx, const char *state, const char *article,
-                              int64_t offset, int64_t limit, qn_store_violation_list *out,
-                              qn_err *e)
+qn_code qn_svc_violation_list(qn_svc_ctx *ctx, const char *state, const char *article, int64_t offset,
+                              int64_t limit, qn_store_violation_list *out, qn_err *e)
 {
     memset(out, 0, sizeof *out);
     qn_code rc = must_be_officer(ctx, e);
@@ -292,12 +288,15 @@ static qn_code assess(qn_store_conn *conn, const qn_store_violation *v, const ch
             f.days_late = 1;
         if (host_kind) {
             if (!qn_host_kind_parse(host_kind, strlen(host_kind), &f.host_kind))
-                rc = qn_err_field(e, "host_kind", "must be individual, official, small_business, npo, medium_business or large_business");
+                rc = qn_err_field(
+                    e, "host_kind",
+                    "must be individual, official, small_business, npo, medium_business or large_business");
         } else if (v->subject_account_id > 0) {
             qn_store_account a;
             rc = qn_store_account_get(conn, v->subject_account_id, &a, e);
             if (rc == QN_OK)
-                f.host_kind = strcmp(a.host_kind, "individual") == 0 ? QN_HOST_INDIVIDUAL : QN_HOST_SMALL_BUSINESS;
+                f.host_kind =
+                    strcmp(a.host_kind, "individual") == 0 ? QN_HOST_INDIVIDUAL : QN_HOST_SMALL_BUSINESS;
         } else {
             json_decref(facts);
             return QN_OK; /* host unknown */
@@ -378,14 +377,14 @@ static qn_code decide(qn_svc_ctx *ctx, int64_t id, qn_vcase_event ev, const char
     return rc;
 }
 
-qn_code qn_svc_violation_fine(qn_svc_ctx *ctx, int64_t id, const char *host_kind,
-                              qn_violation_decision *out, qn_err *e)
+qn_code qn_svc_violation_fine(qn_svc_ctx *ctx, int64_t id, const char *host_kind, qn_violation_decision *out,
+                              qn_err *e)
 {
     return decide(ctx, id, QN_VCASE_EV_FINE, host_kind, out, e);
 }
 
-qn_code qn_svc_violation_close(qn_svc_ctx *ctx, int64_t id, const char *reason,
-                               const char *host_kind, qn_violation_decision *out, qn_err *e)
+qn_code qn_svc_violation_close(qn_svc_ctx *ctx, int64_t id, const char *reason, const char *host_kind,
+                               qn_violation_decision *out, qn_err *e)
 {
     memset(out, 0, sizeof *out);
     qn_vcase_event ev;

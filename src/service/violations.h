@@ -34,13 +34,13 @@
 
 typedef struct {
     qn_date_t on;
-    qn_date_t from;             /* first entry day examined */
-    size_t entries_unnotified;  /* entries with no notification examined */
-    size_t missing_created;     /* art. 518 (missing) recorded by this run */
-    size_t missing_known;       /* already on record */
-    size_t pending;             /* deadline not passed yet, or left before it */
-    size_t entries_checked;     /* entries examined for overstay */
-    size_t overstay_created;    /* art. 517 recorded by this run */
+    qn_date_t from;            /* first entry day examined */
+    size_t entries_unnotified; /* entries with no notification examined */
+    size_t missing_created;    /* art. 518 (missing) recorded by this run */
+    size_t missing_known;      /* already on record */
+    size_t pending;            /* deadline not passed yet, or left before it */
+    size_t entries_checked;    /* entries examined for overstay */
+    size_t overstay_created;   /* art. 517 recorded by this run */
     size_t overstay_known;
 } qn_detect_report;
 
@@ -52,28 +52,27 @@ qn_code qn_svc_violations_detect(qn_svc_ctx *ctx, qn_date_t on, qn_detect_report
 /* The officer's list: their region's violations, filtered by state ("" or
  * NULL: any; open, fined, closed) and article ("517", "518", or NULL),
  * newest first. 403 for any role but officer; 422 for a bad filter. */
-qn_code qn_svc_violation_list(qn_svc_ctx *ctx, const char *state, const char *article,
-                              int64_t offset, int64_t limit, qn_store_violation_list *out,
-                              qn_err *e);
+qn_code qn_svc_violation_list(qn_svc_ctx *ctx, const char *state, const char *article, int64_t offset,
+                              int64_t limit, qn_store_violation_list *out, qn_err *e);
 
 typedef struct {
-    qn_store_violation v;       /* owns facts; qn_store_violation_clear */
-    char close_reason[32];      /* "" unless closed by this call */
+    qn_store_violation v;  /* owns facts; qn_store_violation_clear */
+    char close_reason[32]; /* "" unless closed by this call */
     bool has_sanction;
-    qn_sanction sanction;       /* the assessed sanction */
+    qn_sanction sanction; /* the assessed sanction */
 } qn_violation_decision;
 
 /* Imposes the fine (open -> fined). host_kind may be NULL (see above).
  * 403 (not an officer, wrong actor), 404 (absent or another region), 409
  * (illegal transition; sanction_mismatch when the sanction is a warning),
  * 422 (host_kind unknown or required). */
-qn_code qn_svc_violation_fine(qn_svc_ctx *ctx, int64_t id, const char *host_kind,
-                              qn_violation_decision *out, qn_err *e);
+qn_code qn_svc_violation_fine(qn_svc_ctx *ctx, int64_t id, const char *host_kind, qn_violation_decision *out,
+                              qn_err *e);
 
 /* Closes with reason "warning", "dismissed", "paid" or "annulled". Errors
  * as for the fine; 422 for another reason. */
-qn_code qn_svc_violation_close(qn_svc_ctx *ctx, int64_t id, const char *reason,
-                               const char *host_kind, qn_violation_decision *out, qn_err *e);
+qn_code qn_svc_violation_close(qn_svc_ctx *ctx, int64_t id, const char *reason, const char *host_kind,
+                               qn_violation_decision *out, qn_err *e);
 
 /* Counts by kind, region and state, for analysts (and administrators);
  * 403 for other roles. */

@@ -28,8 +28,7 @@ qn_code qn_store_stay_document_add(qn_store_conn *c, qn_store_stay_document *d, 
     QS_FIELD(err, d, number, "number");
     if (d->valid_from == QN_DATE_NONE || d->valid_to == QN_DATE_NONE) {
         qn_err_set(err, QN_E_INVALID, "validity dates are required");
-        return qn_err_field(err, d->valid_from == QN_DATE_NONE ? "valid_from" : "valid_to",
-                            "is required");
+        return qn_err_field(err, d->valid_from == QN_DATE_NONE ? "valid_from" : "valid_to", "is required");
     }
     if (d->created_at == 0)
         d->created_at = qs_now();
@@ -101,8 +100,8 @@ void qn_store_stay_document_list_free(qn_store_stay_document_list *l)
 
 static const char *const crossing_digest = "SELECT * FROM crossings WHERE id = $1";
 
-qn_code qn_store_crossing_record(qn_store_conn *c, qn_store_crossing *x, const char *region,
-                                 bool *created, qn_err *err)
+qn_code qn_store_crossing_record(qn_store_conn *c, qn_store_crossing *x, const char *region, bool *created,
+                                 qn_err *err)
 {
     static const char *const ins =
         "INSERT INTO crossings (person_id, kind, day, checkpoint, document_id, created_at, region) "
@@ -213,9 +212,9 @@ void qn_store_ctl_notification_list_free(qn_store_ctl_notification_list *l)
 
 /* -------------------------------------------------------------- violations */
 
-#define CV_COLS                                                                                    \
-    "v.id, v.kind, COALESCE(v.subject_person_id, 0), COALESCE(v.subject_account_id, 0), "          \
-    "COALESCE(v.subject_iin_bin, ''), v.facts, v.article, v.fine_mci, v.fine_amount, v.state, "    \
+#define CV_COLS                                                                                              \
+    "v.id, v.kind, COALESCE(v.subject_person_id, 0), COALESCE(v.subject_account_id, 0), "                    \
+    "COALESCE(v.subject_iin_bin, ''), v.facts, v.article, v.fine_mci, v.fine_amount, v.state, "              \
     "v.region, COALESCE(v.notification_id, 0), v.created_at, v.updated_at"
 static const char *const vio_digest = "SELECT * FROM violations WHERE id = $1";
 
@@ -252,8 +251,8 @@ static qn_code collect_vio(qs_q *q, int64_t limit, qn_store_violation_list *out,
     return rc;
 }
 
-qn_code qn_store_violation_list_person(qn_store_conn *c, int64_t person_id,
-                                       qn_store_violation_list *out, qn_err *err)
+qn_code qn_store_violation_list_person(qn_store_conn *c, int64_t person_id, qn_store_violation_list *out,
+                                       qn_err *err)
 {
     static const char *const sql =
         "SELECT " CV_COLS " FROM violations v WHERE v.subject_person_id = $1 "
@@ -266,8 +265,8 @@ qn_code qn_store_violation_list_person(qn_store_conn *c, int64_t person_id,
     return collect_vio(&q, 1000, out, err);
 }
 
-qn_code qn_store_violation_create_once(qn_store_conn *c, qn_store_violation *v,
-                                       const char *dedup_key, bool *created, qn_err *err)
+qn_code qn_store_violation_create_once(qn_store_conn *c, qn_store_violation *v, const char *dedup_key,
+                                       bool *created, qn_err *err)
 {
     static const char *const sql =
         "INSERT INTO violations (kind, subject_person_id, subject_account_id, subject_iin_bin, "
@@ -333,8 +332,8 @@ qn_code qn_store_violation_create_once(qn_store_conn *c, qn_store_violation *v,
     return rc;
 }
 
-#define CV_WHERE                                                                                   \
-    " WHERE (CAST($1 AS TEXT) = '' OR v.region = $1) AND (CAST($2 AS TEXT) = '' OR v.state = $2)" \
+#define CV_WHERE                                                                                             \
+    " WHERE (CAST($1 AS TEXT) = '' OR v.region = $1) AND (CAST($2 AS TEXT) = '' OR v.state = $2)"            \
     " AND (CAST($3 AS TEXT) = '' OR v.kind = $3)"
 
 qn_code qn_store_violation_find(qn_store_conn *c, const qn_store_violation_filter *f,
@@ -381,8 +380,7 @@ static qn_code read_count(qs_q *q, void *item)
     return QN_OK;
 }
 
-qn_code qn_store_violation_counts(qn_store_conn *c, qn_store_violation_count_list *out,
-                                  qn_err *err)
+qn_code qn_store_violation_counts(qn_store_conn *c, qn_store_violation_count_list *out, qn_err *err)
 {
     static const char *const sql =
         "SELECT kind, region, state, COUNT(*) FROM violations GROUP BY kind, region, state "
@@ -421,12 +419,12 @@ static qn_code read_entry(qs_q *q, void *item)
     return QN_OK;
 }
 
-#define NEXT_EXIT                                                                                  \
-    "(SELECT MIN(e.day) FROM crossings e WHERE e.person_id = x.person_id AND e.kind = 'exit' "    \
+#define NEXT_EXIT                                                                                            \
+    "(SELECT MIN(e.day) FROM crossings e WHERE e.person_id = x.person_id AND e.kind = 'exit' "               \
     "AND e.day >= x.day)"
 
-static qn_code entries(qn_store_conn *c, const char *sql, qn_date_t from, qn_date_t to,
-                       int64_t after_id, int64_t limit, qn_store_ctl_entry_list *out, qn_err *err)
+static qn_code entries(qn_store_conn *c, const char *sql, qn_date_t from, qn_date_t to, int64_t after_id,
+                       int64_t limit, qn_store_ctl_entry_list *out, qn_err *err)
 {
     memset(out, 0, sizeof *out);
     if (limit <= 0 || limit > 10000)
@@ -446,9 +444,8 @@ static qn_code entries(qn_store_conn *c, const char *sql, qn_date_t from, qn_dat
     return rc;
 }
 
-qn_code qn_store_ctl_unnotified_entries(qn_store_conn *c, qn_date_t from, qn_date_t to,
-                                        int64_t after_id, int64_t limit,
-                                        qn_store_ctl_entry_list *out, qn_err *err)
+qn_code qn_store_ctl_unnotified_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id,
+                                        int64_t limit, qn_store_ctl_entry_list *out, qn_err *err)
 {
     static const char *const sql =
         "SELECT x.id, x.person_id, x.day, " NEXT_EXIT ", x.region FROM crossings x "
@@ -460,8 +457,8 @@ qn_code qn_store_ctl_unnotified_entries(qn_store_conn *c, qn_date_t from, qn_dat
     return entries(c, sql, from, to, after_id, limit, out, err);
 }
 
-qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id,
-                             int64_t limit, qn_store_ctl_entry_list *out, qn_err *err)
+qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id, int64_t limit,
+                             qn_store_ctl_entry_list *out, qn_err *err)
 {
     static const char *const sql =
         "SELECT x.id, x.person_id, x.day, " NEXT_EXIT ", x.region FROM crossings x "
@@ -481,8 +478,8 @@ void qn_store_ctl_entry_list_free(qn_store_ctl_entry_list *l)
 
 /* --------------------------------------------------------------- benchmark */
 
-static qn_code run1(qn_store_conn *c, const char *sql, int64_t a, int64_t b, int64_t d,
-                    int nparams, qn_err *err)
+static qn_code run1(qn_store_conn *c, const char *sql, int64_t a, int64_t b, int64_t d, int nparams,
+                    qn_err *err)
 {
     qs_q q;
     qs_init(&q, c, sql);
@@ -497,8 +494,8 @@ static qn_code run1(qn_store_conn *c, const char *sql, int64_t a, int64_t b, int
     return rc;
 }
 
-qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t today,
-                                int64_t host_account_id, qn_err *err)
+qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t today, int64_t host_account_id,
+                                qn_err *err)
 {
     static const char *const empty = "SELECT COUNT(*) FROM (SELECT id FROM persons LIMIT 1) t";
     static const char *const persons =

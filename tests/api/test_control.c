@@ -65,7 +65,8 @@ static void setup(void)
         if (u != OFFICER71 && !qn_api_login(&server, users[u], "demo", tokens[u]))
             abort();
     qn_api_resp r;
-    const char *acct = "{\"username\":\"officer71\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"71\"}";
+    const char *acct =
+        "{\"username\":\"officer71\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"71\"}";
     if (!call(ADMIN, "POST", "/api/v1/admin/accounts", acct, NULL, &r) || r.status != 201)
         abort();
     qn_api_resp_free(&r);
@@ -80,23 +81,24 @@ static void teardown(void)
 }
 
 /* A crossing object; names included when `names`. */
-static char *crossing_json(const char *doc, const char *kind, int day_offset, const char *region,
-                           bool names)
+static char *crossing_json(const char *doc, const char *kind, int day_offset, const char *region, bool names)
 {
     char d[QN_DATE_STRLEN];
     day_text(day_offset, d);
     char *s = malloc(512);
-    snprintf(s, 512,
-             "{\"citizenship\":\"USA\",\"document_number\":\"%s\",\"kind\":\"%s\",\"date\":\"%s\","
-             "\"checkpoint\":\"Almaty airport\",\"region\":\"%s\"%s}",
-             doc, kind, d, region,
-             names ? ",\"surname\":\"SMITH\",\"given_names\":\"ANN\",\"birth_date\":\"1990-02-03\",\"sex\":\"F\"" : "");
+    snprintf(
+        s, 512,
+        "{\"citizenship\":\"USA\",\"document_number\":\"%s\",\"kind\":\"%s\",\"date\":\"%s\","
+        "\"checkpoint\":\"Almaty airport\",\"region\":\"%s\"%s}",
+        doc, kind, d, region,
+        names ? ",\"surname\":\"SMITH\",\"given_names\":\"ANN\",\"birth_date\":\"1990-02-03\",\"sex\":\"F\""
+              : "");
     return s;
 }
 
 /* Posts one crossing; returns the status and the person id (when recorded). */
-static long post_crossing(const char *doc, const char *kind, int day_offset, const char *region,
-                          bool names, long long *person_id, long long *id)
+static long post_crossing(const char *doc, const char *kind, int day_offset, const char *region, bool names,
+                          long long *person_id, long long *id)
 {
     char *body = crossing_json(doc, kind, day_offset, region, names);
     qn_api_resp r;
@@ -127,15 +129,13 @@ static bool has_reason(const json_t *j, const char *reason)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(j, "reasons"), i, v)
-        if (strcmp(json_string_value(v), reason) == 0)
-            return true;
+    json_array_foreach(json_object_get(j, "reasons"), i,
+                       v) if (strcmp(json_string_value(v), reason) == 0) return true;
     return false;
 }
 
 /* Adds a stay document (permit, exit visa) to the server's database. */
-static void add_stay_document(long long person_id, const char *kind, const char *number, int from,
-                              int to)
+static void add_stay_document(long long person_id, const char *kind, const char *number, int from, int to)
 {
     qn_store *st = NULL;
     qn_store_conn *c = NULL;
@@ -310,7 +310,8 @@ START_TEST(feed_validation)
     qn_api_resp_free(&r);
     free(b);
     /* Unknown fields are a malformed request. */
-    ck_assert(call(BORDER, "POST", "/api/v1/crossings", "{\"citizenship\":\"USA\",\"colour\":\"red\"}", NULL, &r));
+    ck_assert(
+        call(BORDER, "POST", "/api/v1/crossings", "{\"citizenship\":\"USA\",\"colour\":\"red\"}", NULL, &r));
     ck_assert_int_eq(r.status, 400);
     qn_api_resp_free(&r);
     /* A host may not feed crossings. */
@@ -409,10 +410,13 @@ static json_t *find_violation(int who, const char *query, long long crossing_id,
     *count = 0;
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(r.json, "items"), i, v) {
+    json_array_foreach(json_object_get(r.json, "items"), i, v)
+    {
         json_t *facts = json_object_get(v, "facts");
-        bool match = crossing_id ? json_integer_value(json_object_get(facts, "entry_crossing")) == crossing_id
-                                 : json_integer_value(json_object_get(json_object_get(v, "subject"), "person_id")) == person_id;
+        bool match = crossing_id
+                         ? json_integer_value(json_object_get(facts, "entry_crossing")) == crossing_id
+                         : json_integer_value(json_object_get(json_object_get(v, "subject"), "person_id")) ==
+                               person_id;
         if (match) {
             (*count)++;
             if (!found)
@@ -445,7 +449,8 @@ START_TEST(detection_and_decisions)
     qn_api_resp_free(&r);
 
     json_t *run1 = detect();
-    ck_assert_int_ge(json_integer_value(json_object_get(json_object_get(run1, "missing_notification"), "created")), 1);
+    ck_assert_int_ge(
+        json_integer_value(json_object_get(json_object_get(run1, "missing_notification"), "created")), 1);
     json_decref(run1);
     int n = 0;
     json_t *v = find_violation(OFFICER71, "&article=518", xid, 0, &n);
@@ -458,7 +463,8 @@ START_TEST(detection_and_decisions)
 
     /* A second run records nothing twice. */
     json_t *run2 = detect();
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(run2, "missing_notification"), "created")), 0);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(run2, "missing_notification"), "created")), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(run2, "overstay"), "created")), 0);
     json_decref(run2);
     json_decref(find_violation(OFFICER71, "&article=518", xid, 0, &n));
@@ -492,8 +498,9 @@ START_TEST(detection_and_decisions)
     ck_assert_int_eq(json_integer_value(json_object_get(fine, "mci")), 10);
     /* Converted with the MCI of the offence date (the day after the deadline). */
     qn_date_t offence = QN_DATE_NONE;
-    ck_assert(qn_date_parse_cstr(json_string_value(json_object_get(json_object_get(r.json, "facts"), "offence_date")),
-                                 &offence, NULL));
+    ck_assert(qn_date_parse_cstr(
+        json_string_value(json_object_get(json_object_get(r.json, "facts"), "offence_date")), &offence,
+        NULL));
     int64_t mci = 0;
     int64_t want = qn_mci_on(offence, &mci) ? 10 * mci : 0;
     ck_assert_int_eq(json_integer_value(json_object_get(fine, "amount_kzt")), want);
