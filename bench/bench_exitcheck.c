@@ -16,6 +16,10 @@
  * (EXPLAIN QUERY PLAN / EXPLAIN) to show that each uses an index.
  * PostgreSQL comes from $QONAQ_TEST_PG or a throwaway server started with
  * scripts/pg_temp.sh. One thread (the machine has 2 shared cores).
+ *
+ * With $QONAQ_BENCH_FILL_URL set, it only fills that (empty) database and
+ * adds the border account "bench-border" (password "bench-password-1"), for
+ * bench_exitcheck_http.sh.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "service/accounts.h"
 #include "service/exit_check.h"
 #include "service/service.h"
 #include "store/store.h"
@@ -167,6 +172,46 @@ static void run(const char *backend, const char *base, const char *dir, long per
     fflush(stdout);
 }
 
+/* Fills url and adds the border account (for the HTTP benchmark). */
+static int fill_only(const char *url, long persons)
+{
+    qn_err e;
+    qn_err_clear(&e);
+    qn_service_config cfg = {.db_url = url, .pool_size = 1, .cheap_pwhash = true};
+    qn_service *svc = NULL;
+    if (qn_service_new(&cfg, &svc, &e) != QN_OK)
+        die("service", &e);
+    qn_principal system = {0};
+    snprintf(system.username, sizeof system.username, "system");
+    qn_svc_ctx ctx;
+    qn_svc_ctx_system(&ctx, svc, &system);
+    qn_account_view v;
+    qn_account_in host = {.username = "bench-host",
+                          .password = "bench-password-1",
+                          .role = QN_ROLE_HOST_INDIVIDUAL,
+                          .iin_bin = "851231412342"};
+    if (qn_svc_account_create_unchecked(&ctx, &host, &v, &e) != QN_OK)
+        die("host account", &e);
+    int64_t host_id = v.id;
+    qn_account_in border = {
+        .username = "bench-border", .password = "bench-password-1", .role = QN_ROLE_BORDER};
+    if (qn_svc_account_create_unchecked(&ctx, &border, &v, &e) != QN_OK)
+        die("border account", &e);
+    qn_service_free(svc);
+    qn_store *st = NULL;
+    qn_store_conn *c = NULL;
+    if (qn_store_open(url, NULL, &st, &e) != QN_OK || qn_store_acquire(st, &c, &e) != QN_OK)
+        die("open", &e);
+    double t0 = now_s();
+    if (qn_store_ctl_synth_fill(c, persons, qn_date_from_epoch_kz((int64_t)time(NULL)), host_id, &e) != QN_OK)
+        die("fill", &e);
+    printf("filled %ld people, %ld crossings, %ld notifications in %.1f s\n", persons, 3 * persons, persons,
+           now_s() - t0);
+    qn_store_release(c);
+    qn_store_close(st);
+    return 0;
+}
+
 int main(void)
 {
     const char *s = getenv("QONAQ_BENCH_PERSONS");
@@ -175,6 +220,9 @@ int main(void)
         persons = 1000;
     s = getenv("QONAQ_BENCH_SECONDS");
     double seconds = s ? atof(s) : 5.0;
+    const char *fill_url = getenv("QONAQ_BENCH_FILL_URL");
+    if (fill_url && fill_url[0])
+        return fill_only(fill_url, persons);
     char dir[] = "/tmp/bench_exitcheck.XXXXXX";
     if (!mkdtemp(dir)) {
         perror("mkdtemp");

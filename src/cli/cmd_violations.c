@@ -78,14 +78,16 @@ int qn_cmd_violations(int argc, char **argv)
     char d1[QN_DATE_STRLEN], d2[QN_DATE_STRLEN];
     if (json)
         printf("{\"on\":\"%s\",\"from\":\"%s\",\"missing_created\":%zu,\"missing_known\":%zu,"
-               "\"not_due\":%zu,\"overstay_checked\":%zu,\"overstay_created\":%zu,\"overstay_known\":%zu}\n",
+               "\"not_due\":%zu,\"superseded_by_late\":%zu,\"overstay_checked\":%zu,\"overstay_created\":%zu,"
+               "\"overstay_known\":%zu}\n",
                qn_cli_date_text(r.on, d1), qn_cli_date_text(r.from, d2), r.missing_created, r.missing_known,
-               r.pending, r.entries_checked, r.overstay_created, r.overstay_known);
+               r.pending, r.superseded, r.entries_checked, r.overstay_created, r.overstay_known);
     else
         printf("detection as of %s (entries from %s): art. 518 missing notification: %zu new, %zu "
-               "already recorded, %zu not due; art. 517 overstay: %zu entries checked, %zu new, %zu "
+               "already recorded, %zu not due, %zu closed as the notification came late; art. 517 overstay: "
+               "%zu entries checked, %zu new, %zu "
                "already recorded\n",
                qn_cli_date_text(r.on, d1), qn_cli_date_text(r.from, d2), r.missing_created, r.missing_known,
-               r.pending, r.entries_checked, r.overstay_created, r.overstay_known);
+               r.pending, r.superseded, r.entries_checked, r.overstay_created, r.overstay_known);
     return 0;
 }

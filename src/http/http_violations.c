@@ -137,12 +137,13 @@ void qn_h_violation_detect(qn_http_req *req)
     }
     qn_http_reply_json(
         req, 200,
-        json_pack("{s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}}", "on", qn_h_date_json(r.on), "from",
-                  qn_h_date_json(r.from), "missing_notification", "entries_unnotified",
+        json_pack("{s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}}", "on", qn_h_date_json(r.on),
+                  "from", qn_h_date_json(r.from), "missing_notification", "entries_unnotified",
                   (json_int_t)r.entries_unnotified, "created", (json_int_t)r.missing_created,
                   "already_recorded", (json_int_t)r.missing_known, "not_due", (json_int_t)r.pending,
-                  "overstay", "entries_checked", (json_int_t)r.entries_checked, "created",
-                  (json_int_t)r.overstay_created, "already_recorded", (json_int_t)r.overstay_known));
+                  "superseded_by_late", (json_int_t)r.superseded, "overstay", "entries_checked",
+                  (json_int_t)r.entries_checked, "created", (json_int_t)r.overstay_created,
+                  "already_recorded", (json_int_t)r.overstay_known));
 }
 
 static void add_count(json_t *obj, const char *key, int64_t n)

@@ -87,6 +87,38 @@ static qn_code detect_missing(qn_svc_ctx *ctx, qn_store_conn *conn, qn_detect_re
     }
 }
 
+/* Closes missing cases whose notification has since arrived (late). */
+static qn_code supersede_missing(qn_store_conn *conn, qn_detect_report *r, qn_err *e)
+{
+    int64_t ids[DETECT_PAGE];
+    for (;;) {
+        size_t n = 0;
+        qn_code rc = qn_store_ctl_superseded_missing(conn, ids, DETECT_PAGE, &n, e);
+        for (size_t i = 0; rc == QN_OK && i < n; i++) {
+            qn_store_violation v;
+            rc = qn_store_begin(conn, e);
+            if (rc == QN_OK)
+                rc = qn_store_violation_get(conn, ids[i], &v, e);
+            if (rc == QN_OK) {
+                rc = qn_store_violation_set_state(conn, ids[i], "closed", v.fine_mci, v.fine_amount, e);
+                qn_store_violation_clear(&v);
+            }
+            char ref[QN_STORE_NUMBER_MAX + 1];
+            snprintf(ref, sizeof ref, "%" PRId64, ids[i]);
+            if (rc == QN_OK)
+                rc = qn_store_audit_append(conn, "supersede", "violation", ref, NULL, NULL, e);
+            if (rc == QN_OK)
+                rc = qn_store_commit(conn, e);
+            else
+                qn_store_rollback(conn);
+            if (rc == QN_OK)
+                r->superseded++;
+        }
+        if (rc != QN_OK || n < DETECT_PAGE)
+            return rc;
+    }
+}
+
 /* The overstay of the trip opened by entry x, recorded when there is one. */
 static qn_code overstay_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_ctl_entry *x,
                            qn_detect_report *r, qn_err *e)
@@ -199,6 +231,8 @@ qn_code qn_svc_violations_detect(qn_svc_ctx *ctx, qn_date_t on, qn_detect_report
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     if (rc == QN_OK)
         rc = detect_missing(ctx, c.conn, out, e);
+    if (rc == QN_OK)
+        rc = supersede_missing(c.conn, out, e);
     if (rc == QN_OK)
         rc = detect_overstay(ctx, c.conn, out, e);
     if (rc == QN_OK) {

@@ -8,6 +8,11 @@
  * overstay (recorded by detection from the crossings, permits and visas:
  * an exit after the last lawful day, or still present past it).
  *
+ * A missing notification detected before a late notification arrives would
+ * leave two art. 518 cases for one entry (the late one is recorded by the
+ * notification service): each run closes such a missing case as dismissed
+ * (audit action "supersede"), keeping the late-notification case.
+ *
  * Detection is idempotent: each detected violation has a natural key
  * ("art518m:<entry crossing id>", "art517:<entry crossing id>") and a run
  * records only what is not on record. Who may run it: an administrator or
@@ -42,6 +47,7 @@ typedef struct {
     size_t entries_checked;    /* entries examined for overstay */
     size_t overstay_created;   /* art. 517 recorded by this run */
     size_t overstay_known;
+    size_t superseded; /* missing cases closed: the notification came late */
 } qn_detect_report;
 
 /* Runs detection as of `on` (QN_DATE_NONE: today) over the entries of the

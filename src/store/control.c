@@ -467,6 +467,26 @@ qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int
     return entries(c, sql, from, to, after_id, limit, out, err);
 }
 
+qn_code qn_store_ctl_superseded_missing(qn_store_conn *c, int64_t *ids, size_t cap, size_t *n, qn_err *err)
+{
+    static const char *const sql =
+        "SELECT v.id FROM violations v JOIN crossings x ON v.dedup_key = 'art518m:' || x.id "
+        "WHERE v.kind = 'art518' AND v.state = 'open' AND v.dedup_key LIKE 'art518m:%' "
+        "AND EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = x.person_id "
+        "AND n.status IN ('submitted', 'accepted') AND n.arrival_date >= x.day "
+        "AND n.arrival_date <= COALESCE(" NEXT_EXIT ", n.arrival_date)) ORDER BY v.id LIMIT $1";
+    *n = 0;
+    qs_q q;
+    qs_init(&q, c, sql);
+    qs_int(&q, 1, (int64_t)cap);
+    int r;
+    while (*n < cap && (r = qs_step(&q, err)) == 1)
+        ids[(*n)++] = qs_get_int(&q, 0);
+    qn_code rc = q.failed ? (err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL) : QN_OK;
+    qs_done(&q);
+    return rc;
+}
+
 void qn_store_ctl_entry_list_free(qn_store_ctl_entry_list *l)
 {
     if (l == NULL)

@@ -935,6 +935,13 @@ qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int
                              int64_t limit, qn_store_ctl_entry_list *out, qn_err *err);
 void qn_store_ctl_entry_list_free(qn_store_ctl_entry_list *l);
 
+/* Open art. 518 cases recorded by detection as missing ("art518m:<crossing
+ * id>") whose entry now has a notification (it arrived late, and the
+ * notification service recorded its own case): their ids into ids (at most
+ * cap, by id); *n receives the count. */
+qn_code qn_store_ctl_superseded_missing(qn_store_conn *c, int64_t *ids, size_t cap, size_t *n,
+                                        qn_err *err);
+
 /* For benchmarks: adds n_persons synthetic foreigners (surname "SYNTH",
  * documents "SY<n>" of their citizenship), three crossings each (entry,
  * exit, entry, the last one within 20 days before today) and one

@@ -556,6 +556,46 @@ START_TEST(late_notification_reused)
 }
 END_TEST
 
+START_TEST(missing_then_late)
+{
+    /* Detected as missing, then the notification comes late: the next run
+     * closes the missing case; the late one (notification service) stays. */
+    long long xid = 0;
+    ck_assert_int_eq(post_crossing("ML-1", "entry", -10, "75", true, NULL, &xid), 201);
+    json_decref(detect());
+    int count = 0;
+    json_t *v = find_violation(OFFICER, "&article=518&state=open", xid, 0, &count);
+    ck_assert_int_eq(count, 1);
+    json_decref(v);
+    char *n = qn_api_notification_json("ML-1", "USA", 10, 10, 20, 3000);
+    qn_api_resp r;
+    ck_assert(call(HOST, "POST", "/api/v1/notifications", n, NULL, &r));
+    free(n);
+    ck_assert_int_eq(r.status, 201);
+    long long nid = (long long)json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    json_t *run = detect();
+    ck_assert_int_ge(json_integer_value(
+                         json_object_get(json_object_get(run, "missing_notification"), "superseded_by_late")),
+                     1);
+    json_decref(run);
+    json_decref(find_violation(OFFICER, "&article=518&state=open", xid, 0, &count));
+    ck_assert_int_eq(count, 0);
+    json_decref(find_violation(OFFICER, "&article=518&state=closed", xid, 0, &count));
+    ck_assert_int_eq(count, 1);
+    /* The late case of the notification is open. */
+    ck_assert(call(OFFICER, "GET", "/api/v1/violations?article=518&state=open&per_page=200", NULL, NULL, &r));
+    bool late_open = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i,
+                       it) if (json_integer_value(json_object_get(it, "notification_id")) == nid) late_open =
+        true;
+    qn_api_resp_free(&r);
+    ck_assert(late_open);
+}
+END_TEST
+
 START_TEST(analyst_counts_only)
 {
     qn_api_resp r;
@@ -640,6 +680,7 @@ static Suite *control_suite(void)
     tcase_add_test(tc, feed_batch);
     tcase_add_test(tc, detection_and_decisions);
     tcase_add_test(tc, late_notification_reused);
+    tcase_add_test(tc, missing_then_late);
     tcase_add_test(tc, analyst_counts_only);
     tcase_add_test(tc, border_api_key);
     tcase_add_test(tc, exit_check_plans);
