@@ -229,7 +229,7 @@ qn_code qn_svc_crossings_record(qn_svc_ctx *ctx, qn_crossing_row *rows, size_t n
     rc = qn_store_begin(c.conn, e);
     if (rc != QN_OK)
         goto done;
-    if (idem_key) {
+    if (idem_key && replay && render) {
         qn_store_idem idem = {0};
         rc = qn_store_idem_claim(c.conn, ctx->who->account_id, idem_key, body_digest, &idem, e);
         if (rc != QN_OK)
@@ -267,7 +267,7 @@ qn_code qn_svc_crossings_record(qn_svc_ctx *ctx, qn_crossing_row *rows, size_t n
         qn_store_rollback(c.conn);
         goto done;
     }
-    if (rc == QN_OK && idem_key) {
+    if (rc == QN_OK && idem_key && replay && render) {
         char *body = render(rows, n, render_user);
         if (!body)
             rc = qn_err_set(e, QN_E_NOMEM, "out of memory");

@@ -51,7 +51,8 @@ typedef char *(*qn_crossing_render)(const qn_crossing_row *rows, size_t n, void 
 
 /* Records rows[0..n) (n <= QN_CROSSING_BATCH_MAX) in one transaction; each
  * row succeeds or fails alone (rows[i].ok / err). idem_key (may be NULL)
- * with body_digest replays a previous answer into *replay. *n_ok counts
+ * with body_digest, render and replay (all required with a key) replays a
+ * previous answer into *replay. *n_ok counts
  * recorded rows (new or known). Errors: 403 for any role but border;
  * 413 over the maximum; 409 idempotency key reused with another body;
  * 503 store unavailable. */

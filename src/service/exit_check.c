@@ -299,7 +299,7 @@ qn_code qn_svc_exit_check(qn_svc_ctx *ctx, const char *citizenship, const char *
         qn_err_sub(e, "not_present");
     }
     if (rc == QN_OK) {
-        en = calloc(in.n_trips, sizeof *en);
+        en = calloc(in.n_trips ? in.n_trips : 1, sizeof *en);
         if (!en)
             rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
     }

@@ -479,8 +479,7 @@ qn_code qn_store_ctl_superseded_missing(qn_store_conn *c, int64_t *ids, size_t c
     qs_q q;
     qs_init(&q, c, sql);
     qs_int(&q, 1, (int64_t)cap);
-    int r;
-    while (*n < cap && (r = qs_step(&q, err)) == 1)
+    while (*n < cap && qs_step(&q, err) == 1)
         ids[(*n)++] = qs_get_int(&q, 0);
     qn_code rc = q.failed ? (err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL) : QN_OK;
     qs_done(&q);
