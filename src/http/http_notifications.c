@@ -118,8 +118,10 @@ json_t *qn_h_notification_created(const qn_notification_out *out)
                           qn_h_date_json(out->arrival_date), "deadline", qn_h_date_json(out->deadline),
                           "on_time", out->on_time, "warnings", warnings_json(out));
     if (b && out->violation_id)
-        json_object_set_new(b, "violation", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)out->violation_id,
-                                                      "article", "518", "state", "open"));
+        json_object_set_new(b, "violation",
+                            json_pack("{s:I, s:s, s:s, s:s, s:i}", "id", (json_int_t)out->violation_id,
+                                      "article", out->article, "state", "open", "sanction",
+                                      out->sanction, "fine_mci", out->fine_mci));
     return b;
 }
 

@@ -105,7 +105,7 @@ static qn_code create(qn_svc_ctx *ctx, const qn_account_in *in, bool check_passw
     if (rc != QN_OK)
         return rc;
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -163,7 +163,7 @@ qn_code qn_svc_account_set_disabled(qn_svc_ctx *ctx, int64_t id, bool disabled,
     if (id == ctx->who->account_id && disabled)
         return qn_err_set(e, QN_E_CONFLICT, "an administrator cannot disable their own account");
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     qn_store_account a;

@@ -62,9 +62,14 @@ qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password
         rc = lookup.code;
         goto done;
     }
+    /* The hash check holds no connection and no write lock. */
+    qn_svc_release(ctx, &c);
     const char *hash = known ? acct.password_hash : ctx->svc->dummy_hash;
     bool good = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     bool ok = known && good && !acct.disabled;
+    rc = qn_svc_acquire_writer(ctx, &c, e);
+    if (rc != QN_OK)
+        goto done;
     qn_err ignore;
     qn_store_login_attempt_add(c.conn, username, ctx->client_addr, ok, ctx->now, &ignore);
     if (!ok) {
@@ -106,7 +111,7 @@ qn_code qn_svc_logout(qn_svc_ctx *ctx, qn_err *e)
     if (who->via != QN_CRED_BEARER && who->via != QN_CRED_COOKIE)
         return qn_err_set(e, QN_E_UNAUTHORIZED, "logout needs a session (Bearer token or cookie)");
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_session_delete(c.conn, who->token_hash, e);
     qn_svc_release(ctx, &c);
@@ -200,7 +205,7 @@ qn_code qn_svc_apikey_create(qn_svc_ctx *ctx, const char *label, qn_apikey_out *
     snprintf(k.label, sizeof k.label, "%s", label && label[0] ? label : "pms");
     k.created_at = ctx->now;
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_apikey_create(c.conn, &k, e);
     qn_svc_release(ctx, &c);

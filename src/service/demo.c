@@ -76,7 +76,7 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
         }
     }
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(&ctx, &c, e);
+    rc = qn_svc_acquire_writer(&ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     for (size_t i = 0; rc == QN_OK && i < sizeof addresses / sizeof addresses[0]; i++)

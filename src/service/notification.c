@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/deadline.h"
+#include "core/violation.h"
 #include "service/regions.h"
 #include "service/service_internal.h"
 
@@ -263,12 +264,37 @@ static qn_code record_consequences(qn_svc_ctx *ctx, qn_store_conn *conn,
         copy(v.kind, sizeof v.kind, "art518");
         v.subject_account_id = n->host_account_id;
         copy(v.subject_iin_bin, sizeof v.subject_iin_bin, ctx->who->party_id);
+        /* CAO art. 518 (core/violation.h). Business size is not on record:
+         * legal entities and hotels are assessed as small businesses, the
+         * officer can correct the case; repetition is the officer's finding. */
+        qn_violation_facts vf;
+        memset(&vf, 0, sizeof vf);
+        vf.kind = QN_VIOL_HOST_NOTIFICATION;
+        vf.offence_date = n->deadline + 1;
+        vf.host_kind = ctx->who->role == QN_ROLE_HOST_INDIVIDUAL ? QN_HOST_INDIVIDUAL : QN_HOST_SMALL_BUSINESS;
+        vf.days_late = qn_svc_today(ctx) - n->deadline;
+        if (vf.days_late < 1)
+            vf.days_late = 1;
+        qn_sanction sanction;
+        memset(&sanction, 0, sizeof sanction);
+        qn_err assess;
+        qn_err_clear(&assess);
+        if (qn_violation_assess(&vf, &sanction, &assess) == QN_OK) {
+            snprintf(out->sanction, sizeof out->sanction, "%s", sanction.code ? sanction.code : "");
+            out->fine_mci = sanction.fine_mci;
+            v.fine_mci = sanction.fine_mci;
+            v.fine_amount = sanction.amount_kzt;
+            snprintf(v.article, sizeof v.article, "%d.%d", sanction.article, sanction.part);
+        } else {
+            copy(v.article, sizeof v.article, "518.1");
+        }
         char facts[512];
         snprintf(facts, sizeof facts,
-                 "{\"notification\":\"%s\",\"arrival_date\":\"%s\",\"deadline\":\"%s\",\"notified_on\":\"%s\"}",
-                 n->number, arrival, deadline, today);
+                 "{\"notification\":\"%s\",\"arrival_date\":\"%s\",\"deadline\":\"%s\",\"notified_on\":\"%s\","
+                 "\"days_late\":%d,\"sanction\":\"%s\"}",
+                 n->number, arrival, deadline, today, vf.days_late, out->sanction);
         v.facts = facts;
-        copy(v.article, sizeof v.article, "518.1");
+        snprintf(out->article, sizeof out->article, "%s", v.article);
         copy(v.state, sizeof v.state, "open");
         copy(v.region, sizeof v.region, out->region);
         v.notification_id = n->id;
@@ -315,7 +341,7 @@ qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in
     if (rc != QN_OK)
         return rc;
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -416,7 +442,7 @@ qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n,
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     }
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         goto out;
     rc = qn_store_begin(c.conn, e);

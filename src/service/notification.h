@@ -64,6 +64,9 @@ typedef struct {
     char address_code[33], region[17], purpose[33];
     int64_t created_at;
     int64_t violation_id;       /* the art. 518 record when late (submit only) */
+    char article[33];           /* "518.1" */
+    char sanction[48];          /* core sanction code, e.g. "art518_p1_individual" */
+    int fine_mci;               /* 0 for a warning */
     size_t n_warnings;
     qn_warning warnings[QN_NOTIF_MAX_WARNINGS];
 } qn_notification_out;

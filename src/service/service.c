@@ -114,12 +114,14 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
     if (!svc)
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     svc->cheap_pwhash = cfg->cheap_pwhash;
+    pthread_mutex_init(&svc->write_lock, NULL);
     qn_store_options opt = {.pool_size = cfg->pool_size};
     qn_code rc = qn_store_open(cfg->db_url, &opt, &svc->store, e);
     if (rc != QN_OK) {
         free(svc);
         return rc;
     }
+    svc->serialize_writes = strcmp(qn_store_backend(svc->store), "sqlite") == 0;
     rc = qn_svc_hash_password(svc, "qonaq-dummy-password-for-timing", svc->dummy_hash, e);
     if (rc != QN_OK) {
         qn_service_free(svc);
@@ -134,6 +136,7 @@ void qn_service_free(qn_service *svc)
     if (!svc)
         return;
     qn_store_close(svc->store);
+    pthread_mutex_destroy(&svc->write_lock);
     free(svc);
 }
 
@@ -154,6 +157,21 @@ qn_code qn_svc_acquire(qn_svc_ctx *ctx, qn_svc_conn *c, qn_err *e)
     return QN_OK;
 }
 
+qn_code qn_svc_acquire_writer(qn_svc_ctx *ctx, qn_svc_conn *c, qn_err *e)
+{
+    c->holds_write_lock = false;
+    if (ctx->svc->serialize_writes) {
+        pthread_mutex_lock(&ctx->svc->write_lock);
+        c->holds_write_lock = true;
+    }
+    qn_code rc = qn_svc_acquire(ctx, c, e);
+    if (rc != QN_OK && c->holds_write_lock) {
+        pthread_mutex_unlock(&ctx->svc->write_lock);
+        c->holds_write_lock = false;
+    }
+    return rc;
+}
+
 void qn_svc_release(qn_svc_ctx *ctx, qn_svc_conn *c)
 {
     if (!c->conn && c->taken.tv_sec == 0)
@@ -161,6 +179,10 @@ void qn_svc_release(qn_svc_ctx *ctx, qn_svc_conn *c)
     if (c->conn)
         qn_store_release(c->conn);
     c->conn = NULL;
+    if (c->holds_write_lock) {
+        pthread_mutex_unlock(&ctx->svc->write_lock);
+        c->holds_write_lock = false;
+    }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     int64_t ns = (int64_t)(now.tv_sec - c->taken.tv_sec) * 1000000000 + (now.tv_nsec - c->taken.tv_nsec);

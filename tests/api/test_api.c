@@ -212,6 +212,9 @@ START_TEST(late_and_over_limit)
     ck_assert_int_eq(r.status, 201);
     ck_assert(json_is_false(json_object_get(r.json, "on_time")));
     ck_assert_ptr_nonnull(json_object_get(r.json, "violation"));
+    /* A host-individual's first late notification: a warning under art. 518 part 1. */
+    ck_assert_str_eq(qn_api_str(r.json, "violation.article"), "518.1");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r.json, "violation"), "fine_mci")), 0);
     ck_assert_ptr_nonnull(strstr(r.body, "\"late\""));
     qn_api_resp_free(&r);
     free(body);
