@@ -29,6 +29,7 @@
 
 #include "http/http.h"
 #include "http/server_internal.h"
+#include "http/http_static.h"
 #include "service/auth.h"
 
 void qn_server_config_default(qn_server_config *cfg)
@@ -257,6 +258,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (req->status != 0)
         return MHD_YES; /* already answered; MHD should not call again */
+    if (req->route == QN_ROUTE_NONE && qn_http_static_is_portal(req->path))
+        return qn_http_static_serve(req);
     dispatch(req);
     return queue(conn, req);
 }
