@@ -35,14 +35,16 @@ async function shot(name) {
   await page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
 }
 
+// The portal marks <body data-view="route.lang"> once a view is drawn.
 async function setLang(lang) {
   await page.selectOption('#lang', lang);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  await page.waitForFunction((l) => document.documentElement.lang === l && (document.body.dataset.view || '').endsWith('.' + l), lang);
 }
 
 async function goto(route) {
+  const lang = await page.evaluate(() => document.documentElement.lang);
   await page.evaluate((r) => { location.hash = '#/' + r; }, route);
-  await page.waitForSelector('main h1');
+  await page.waitForSelector(`body[data-view="${route}.${lang}"]`);
 }
 
 before(async () => {
@@ -96,7 +98,7 @@ test('the server sends the portal with its security headers', async () => {
 
 test('login page in every language, then a wrong password', async () => {
   await page.goto(BASE + '/');
-  await page.waitForSelector('#login-form');
+  await page.waitForSelector('body[data-view^="login."]');
   for (const l of LANGS) {
     await setLang(l);
     assert.equal(await page.textContent('main h1'), dict[l]['login.title']);
@@ -116,7 +118,7 @@ test('a host signs in and sees the services of the role', async () => {
   await page.fill('#login-user', 'host');
   await page.fill('#login-pass', 'demo');
   await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#whoami');
+  await page.waitForSelector('body[data-view="home.en"]');
   assert.equal(await page.textContent('#whoami'), 'Signed in as host (host (individual)).');
   const links = await page.$$eval('nav a', (as) => as.map((a) => a.textContent));
   assert.deepEqual(links, ['Home', 'Notify an arrival', 'Upload CSV', 'Notifications', 'History of Services', 'Stay calculator']);

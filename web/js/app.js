@@ -116,6 +116,7 @@ async function render() {
   if (session.user && name !== 'home' && !(SERVICES[session.user.role] || []).includes(name)) {
     location.replace('#/home'); name = 'home';
   }
+  delete document.body.dataset.view; // set again when the view is drawn (tests wait on it)
   drawNav();
   clear(main);
   const ctx = { main, user: session.user, onUnauthorized: () => { session.user = null; go('login'); } };
@@ -125,6 +126,7 @@ async function render() {
   applyI18n(document);
   const h1 = main.querySelector('h1');
   if (h1) h1.setAttribute('tabindex', '-1');
+  document.body.dataset.view = `${name}.${currentLang()}`;
 }
 
 async function start() {
@@ -144,7 +146,6 @@ async function start() {
     if (h1) h1.focus();
   });
   await render();
-  document.body.dataset.ready = 'true';
 }
 
 start();

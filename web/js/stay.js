@@ -50,10 +50,12 @@ function timeline(ans, on) {
     }
   }
   svg.append(s('line', { class: 'today', x1: x(onN + 0.5), x2: x(onN + 0.5), y1: top - 6, y2: top + barH + 6 }));
-  svg.append(s('text', { x: Math.min(x(onN), W - 150), y: 14 }, `${t('stay.legend.today')}: ${showDate(on)}`));
+  // a label right of its line in the left half, left of it in the right half
+  const label = (n, y, text) => s('text', { x: x(n + 0.5) + (x(n) > W / 2 ? -4 : 4), y, 'text-anchor': x(n) > W / 2 ? 'end' : 'start' }, text);
+  svg.append(label(onN, 14, `${t('stay.legend.today')}: ${showDate(on)}`));
   if (ans.last_lawful_day) {
     svg.append(s('line', { class: 'last', x1: x(last + 0.5), x2: x(last + 0.5), y1: top - 6, y2: top + barH + 6 }));
-    svg.append(s('text', { x: Math.min(x(last), W - 170), y: 28 }, `${t('stay.legend.last')}: ${showDate(ans.last_lawful_day)}`));
+    svg.append(label(last, 28, `${t('stay.legend.last')}: ${showDate(ans.last_lawful_day)}`));
   }
   const legend = h('ul', { class: 'legend' },
     h('li', {}, h('span', { class: 'sw trip-bar' }), t('stay.legend.trip')),
