@@ -186,7 +186,12 @@ test('upload a CSV with one bad row: the report names the line', async () => {
     `ROSSI,"ANNA, MARIA",ITA,1990-01-02,F,YA1234567,ITA,2031-01-01,${d},${d},71,"Astana, Hotel Demo",${d},${to},tourism`,
     `BIANCHI,LUCA,ITA,1990-02-30,M,YA7654321,ITA,2031-01-01,${d},${d},71,"Astana, Hotel Demo",${d},${to},tourism`,
   ].join('\n') + '\n';
+  // nothing chosen yet: the portal says so (in its language), and refuses to send
+  assert.equal(await page.textContent('#batch-file-name'), 'No file chosen');
+  await page.click('#batch-form button[type=submit]');
+  assert.equal(await page.textContent('#batch-file-err'), 'Choose a file first.');
   await page.setInputFiles('#batch-file', { name: 'guests.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  assert.equal(await page.textContent('#batch-file-name'), 'guests.csv');
   await page.click('#batch-form button[type=submit]');
   await page.waitForSelector('#batch-summary');
   assert.equal(await page.textContent('#batch-summary'), 'Rows: 2; accepted: 1; rejected: 1.');

@@ -8,11 +8,19 @@ import { h, field, setError, clear } from './dom.js';
 
 export async function batchView(ctx) {
   const { main } = ctx;
-  const file = h('input', { type: 'file', accept: '.csv,text/csv', name: 'csv' });
+  // The native file control speaks the browser's language, not the
+  // portal's: it is hidden (still focusable) behind a translated label.
+  const file = h('input', { type: 'file', accept: '.csv,text/csv', name: 'csv', class: 'file-input' });
+  const chosen = h('span', { class: 'file-name', id: 'batch-file-name', i18n: 'batch.no_file' });
+  file.addEventListener('change', () => {
+    const f = file.files && file.files[0];
+    if (f) { delete chosen.dataset.i18n; chosen.textContent = f.name; setError(file, ''); }
+  });
   const report = h('div', { id: 'batch-report', role: 'status', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit', class: 'primary', i18n: 'batch.submit' });
   const form = h('form', { novalidate: true, id: 'batch-form' },
     field({ id: 'batch-file', label: t('batch.file'), control: file, required: true }),
+    h('div', { class: 'file-row' }, h('label', { for: 'batch-file', class: 'file-button', i18n: 'batch.choose' }), chosen),
     h('p', {}, h('a', { href: '/portal/sample.csv', download: 'qonaq-sample.csv', i18n: 'batch.sample' })),
     h('div', { class: 'actions' }, button));
   main.append(h('h1', { i18n: 'batch.title' }), h('p', { i18n: 'batch.intro' }), form, report);

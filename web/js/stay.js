@@ -26,7 +26,7 @@ function timeline(ans, on) {
   const onN = dayNum(on);
   const last = ans.last_lawful_day ? dayNum(ans.last_lawful_day) : onN;
   const end = Math.max(onN, last) + 5;
-  const W = 720, H = 130, L = 10, R = 10, top = 34, barH = 34;
+  const W = 720, H = 150, L = 10, R = 10, top = 46, barH = 40;
   const x = (n) => L + ((n - start) / (end - start + 1)) * (W - L - R);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-labelledby': 'chart-title chart-desc', id: 'stay-chart' });
   svg.append(s('title', { id: 'chart-title' }, t('stay.chart')));
@@ -46,16 +46,16 @@ function timeline(ans, on) {
     const iso = isoOf(n);
     if (iso.endsWith('-01')) {
       svg.append(s('line', { class: 'axis', x1: x(n), x2: x(n), y1: top + barH + 2, y2: top + barH + 10 }));
-      svg.append(s('text', { x: x(n) + 2, y: top + barH + 24 }, t('month.' + (+iso.slice(5, 7)))));
+      svg.append(s('text', { x: x(n) + 2, y: top + barH + 28 }, t('month.' + (+iso.slice(5, 7)))));
     }
   }
   svg.append(s('line', { class: 'today', x1: x(onN + 0.5), x2: x(onN + 0.5), y1: top - 6, y2: top + barH + 6 }));
   // a label right of its line in the left half, left of it in the right half
   const label = (n, y, text) => s('text', { x: x(n + 0.5) + (x(n) > W / 2 ? -4 : 4), y, 'text-anchor': x(n) > W / 2 ? 'end' : 'start' }, text);
-  svg.append(label(onN, 14, `${t('stay.legend.today')}: ${showDate(on)}`));
+  svg.append(label(onN, 18, `${t('stay.legend.today')}: ${showDate(on)}`));
   if (ans.last_lawful_day) {
     svg.append(s('line', { class: 'last', x1: x(last + 0.5), x2: x(last + 0.5), y1: top - 6, y2: top + barH + 6 }));
-    svg.append(label(last, 28, `${t('stay.legend.last')}: ${showDate(ans.last_lawful_day)}`));
+    svg.append(label(last, 38, `${t('stay.legend.last')}: ${showDate(ans.last_lawful_day)}`));
   }
   const legend = h('ul', { class: 'legend' },
     h('li', {}, h('span', { class: 'sw trip-bar' }), t('stay.legend.trip')),
