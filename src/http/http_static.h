@@ -53,6 +53,13 @@ bool qn_http_static_rel_path(const char *url_path, char *out, size_t out_len);
  * extension is not served. */
 const char *qn_http_static_content_type(const char *name);
 
+/* MHD's unescape callback (MHD_OPTION_UNESCAPE_CALLBACK) for paths and
+ * query values: decodes %XX in place like MHD's own, except that %00 stays
+ * as the three characters "%00" — decoded, a NUL would cut the path short
+ * ("/portal/app.js%00.html" would be served as "/portal/app.js"), and such a
+ * path now matches no route and no portal file. Returns the new length. */
+size_t qn_http_static_unescape(void *cls, struct MHD_Connection *conn, char *s);
+
 /* Answers a portal request (GET or HEAD; other methods 405) by queueing a
  * response on req->conn; sets req->status and req->resp_len for the log and
  * the metrics. Returns MHD's result of queueing. */
