@@ -26,7 +26,7 @@ function timeline(ans, on) {
   const onN = dayNum(on);
   const last = ans.last_lawful_day ? dayNum(ans.last_lawful_day) : onN;
   const end = Math.max(onN, last) + 5;
-  const W = 720, H = 150, L = 10, R = 10, top = 46, barH = 40;
+  const W = 720, H = 150, L = 10, R = 34, top = 46, barH = 40;
   const x = (n) => L + ((n - start) / (end - start + 1)) * (W - L - R);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-labelledby': 'chart-title chart-desc', id: 'stay-chart' });
   svg.append(s('title', { id: 'chart-title' }, t('stay.chart')));
