@@ -119,12 +119,22 @@ test('login page in every language, then a wrong password', async () => {
     await shot(`login-${l}`);
   }
   await setLang('en');
+  // keyboard: the skip link is first in the tab order and leads to the content
+  // (and the language is remembered across a reload)
+  await page.goto(BASE + '/');
+  await page.waitForSelector('body[data-view="login.en"]');
+  await page.focus('#lang');
+  await page.keyboard.press('Shift+Tab'); // the skip link comes before everything
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.equal(ring, 'solid', 'the focus is visible');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
   await page.fill('#login-user', 'host');
   await page.fill('#login-pass', 'wrong-password');
   await page.click('#login-form button[type=submit]');
   await page.waitForFunction(() => document.getElementById('login-msg').textContent !== '');
   assert.equal(await page.textContent('#login-msg'), 'Wrong user name or password.');
-  // the choice is remembered
   assert.equal(await page.evaluate(() => localStorage.getItem('qonaq.lang')), 'en');
 });
 
@@ -239,9 +249,9 @@ test('the History of Services has the notice', async () => {
   await shot('history-en');
 });
 
-async function calculate() {
+async function calculate(on = '2026-03-15') {
   await page.fill('[name="citizenship"]', 'USA');
-  await page.fill('#stay-on', '2026-03-15');
+  await page.fill('#stay-on', on);
   await page.fill('#trip1-entry', '2026-01-05');
   await page.fill('#trip1-exit', '2026-01-20');
   await page.click('#stay-add');
@@ -265,7 +275,7 @@ test('the stay calculator gives the last lawful day and draws the window', async
   await setLang('ru');
   await goto('home');
   await goto('stay');
-  await calculate();
+  await calculate('15.03.2026'); // the Russian way of writing a date
   assert.equal(await page.textContent('#fact-last-day'), '30.03.2026');
   assert.equal(await page.textContent('#fact-permit'), 'нет');
   await page.setViewportSize({ width: 360, height: 740 });
@@ -307,6 +317,11 @@ test('every page in kk, ru and en has no untranslated text', async () => {
         assert.ok(Object.hasOwn(dict[l], k), `${l}/${r}: no translation for ${k}`);
         assert.equal(text, dict[l][k], `${l}/${r}: ${k} shows its translation`);
       }
+      // every control has a label (or an aria-label)
+      const unlabelled = await page.$$eval('input, select, textarea, button', (els) => els
+        .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map((e) => e.outerHTML.slice(0, 80)));
+      assert.deepEqual(unlabelled, [], `${l}/${r}: controls without a label`);
       const texts = await pageTexts();
       for (const s of texts) {
         assert.ok(!keys.includes(s), `${l}/${r}: raw key visible: ${s}`);
