@@ -138,6 +138,11 @@ async function start() {
     await setLang(select.value);
     await render();
   });
+  // the skip link moves the focus without touching the hash (the router's)
+  document.querySelector('.skip').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('main').focus();
+  });
   const me = await api('GET', '/me');
   session.user = me.ok ? me.data : null;
   window.addEventListener('hashchange', async () => {
