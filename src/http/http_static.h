@@ -35,7 +35,7 @@
 
 /* The Content-Security-Policy sent with every portal file. */
 #define QN_HTTP_STATIC_CSP                                                                        \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "           \
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "                 \
     "form-action 'self'; frame-ancestors 'none'"
 

@@ -18,7 +18,7 @@ command -v node >/dev/null || fail "node is missing (scripts/deps.sh test instal
 command -v npm >/dev/null || fail "npm is missing (scripts/deps.sh test installs it)"
 
 cd "$here"
-if ! npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1; then
+if ! npm ci --prefer-offline --no-audit --no-fund --loglevel=error >npm.log 2>&1; then
   cat npm.log >&2; fail "npm ci"
 fi
 rm -f npm.log
