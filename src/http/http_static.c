@@ -19,14 +19,14 @@
 
 bool qn_http_static_is_portal(const char *path)
 {
-    return strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0 ||
-           strcmp(path, "/portal") == 0 || strncmp(path, "/portal/", 8) == 0;
+    return strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0 || strcmp(path, "/portal") == 0 ||
+           strncmp(path, "/portal/", 8) == 0;
 }
 
 static bool safe_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-' || c == '/';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-' || c == '/';
 }
 
 bool qn_http_static_rel_path(const char *url_path, char *out, size_t out_len)
@@ -140,8 +140,8 @@ static void add_common_headers(struct MHD_Response *resp, const qn_http_req *req
 }
 
 /* Queues a short plain-text answer (errors, 304). */
-static enum MHD_Result answer_text(qn_http_req *req, unsigned status, const char *text,
-                                   const char *allow, const char *etag)
+static enum MHD_Result answer_text(qn_http_req *req, unsigned status, const char *text, const char *allow,
+                                   const char *etag)
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
@@ -205,8 +205,7 @@ size_t qn_http_static_unescape(void *cls, struct MHD_Connection *conn, char *s)
     char *w = s;
     for (const char *r = s; *r; r++) {
         int hi, lo;
-        if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 && (lo = hex_value(r[2])) >= 0 &&
-            (hi | lo) != 0) {
+        if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 && (lo = hex_value(r[2])) >= 0 && (hi | lo) != 0) {
             *w++ = (char)(hi * 16 + lo);
             r += 2;
         } else {

@@ -34,9 +34,9 @@
 #define QN_HTTP_STATIC_MAX_FILE (4u * 1024u * 1024u)
 
 /* The Content-Security-Policy sent with every portal file. */
-#define QN_HTTP_STATIC_CSP                                                                        \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "           \
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "                 \
+#define QN_HTTP_STATIC_CSP                                                                                   \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "                              \
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "                              \
     "form-action 'self'; frame-ancestors 'none'"
 
 /* True when path ("/..." without the query) belongs to the portal: "/",

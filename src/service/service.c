@@ -50,14 +50,22 @@ const char *qn_svc_store_role(qn_role role)
     switch (role) {
     case QN_ROLE_HOST_INDIVIDUAL:
     case QN_ROLE_HOST_LEGAL:
-    case QN_ROLE_HOTEL: return "host";
-    case QN_ROLE_CITIZEN: return "citizen";
-    case QN_ROLE_FOREIGNER: return "foreigner";
-    case QN_ROLE_OFFICER: return "officer";
-    case QN_ROLE_BORDER: return "border";
-    case QN_ROLE_ANALYST: return "analyst";
-    case QN_ROLE_ADMIN: return "admin";
-    default: return "system";
+    case QN_ROLE_HOTEL:
+        return "host";
+    case QN_ROLE_CITIZEN:
+        return "citizen";
+    case QN_ROLE_FOREIGNER:
+        return "foreigner";
+    case QN_ROLE_OFFICER:
+        return "officer";
+    case QN_ROLE_BORDER:
+        return "border";
+    case QN_ROLE_ANALYST:
+        return "analyst";
+    case QN_ROLE_ADMIN:
+        return "admin";
+    default:
+        return "system";
     }
 }
 
@@ -73,9 +81,8 @@ qn_role qn_svc_role_of(const qn_store_account *a)
     static const struct {
         const char *store;
         qn_role role;
-    } map[] = {{"citizen", QN_ROLE_CITIZEN}, {"foreigner", QN_ROLE_FOREIGNER},
-               {"officer", QN_ROLE_OFFICER}, {"border", QN_ROLE_BORDER},
-               {"analyst", QN_ROLE_ANALYST}, {"admin", QN_ROLE_ADMIN}};
+    } map[] = {{"citizen", QN_ROLE_CITIZEN}, {"foreigner", QN_ROLE_FOREIGNER}, {"officer", QN_ROLE_OFFICER},
+               {"border", QN_ROLE_BORDER},   {"analyst", QN_ROLE_ANALYST},     {"admin", QN_ROLE_ADMIN}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(a->role, map[i].store) == 0)
             return map[i].role;
@@ -89,11 +96,12 @@ void qn_svc_sha256_hex(const char *s, char out[65])
     sodium_bin2hex(out, 65, d, sizeof d);
 }
 
-qn_code qn_svc_hash_password(const qn_service *svc, const char *password,
-                             char out[QN_STORE_HASH_MAX + 1], qn_err *e)
+qn_code qn_svc_hash_password(const qn_service *svc, const char *password, char out[QN_STORE_HASH_MAX + 1],
+                             qn_err *e)
 {
     char hashed[crypto_pwhash_STRBYTES];
-    unsigned long long ops = svc->cheap_pwhash ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    unsigned long long ops =
+        svc->cheap_pwhash ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
     size_t mem = svc->cheap_pwhash ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
     if (crypto_pwhash_str(hashed, password, strlen(password), ops, mem) != 0)
         return qn_err_set(e, QN_E_NOMEM, "cannot hash the password (out of memory)");

@@ -14,7 +14,7 @@ struct qn_service {
     qn_store *store;
     bool cheap_pwhash;
     char dummy_hash[QN_STORE_HASH_MAX + 1]; /* verified against for unknown users (timing) */
-    bool serialize_writes;  /* SQLite: one writer at a time, queued here (see below) */
+    bool serialize_writes;                  /* SQLite: one writer at a time, queued here (see below) */
     pthread_mutex_t write_lock;
 };
 
@@ -49,8 +49,8 @@ const char *qn_svc_store_role(qn_role role);
 qn_role qn_svc_role_of(const qn_store_account *a);
 
 /* Hashes a password with argon2id at the service's cost. */
-qn_code qn_svc_hash_password(const qn_service *svc, const char *password,
-                             char out[QN_STORE_HASH_MAX + 1], qn_err *e);
+qn_code qn_svc_hash_password(const qn_service *svc, const char *password, char out[QN_STORE_HASH_MAX + 1],
+                             qn_err *e);
 
 /* The civil date in Kazakhstan at ctx->now. */
 qn_date_t qn_svc_today(const qn_svc_ctx *ctx);
@@ -58,6 +58,8 @@ qn_date_t qn_svc_today(const qn_svc_ctx *ctx);
 /* Rule checks delegated to the core (rules.c). Each records a field error
  * under `field` and returns false when the value fails. */
 bool qn_svc_check_iin_adult(const char *iin, qn_date_t today, const char *field, qn_err *e);
+/* The IIN's length, digits and check digit; a field error when not. */
+bool qn_svc_check_iin(const char *iin, const char *field, qn_err *e);
 bool qn_svc_check_bin(const char *bin, const char *field, qn_err *e);
 
 /* Adds warnings about the planned stay against the regime of the
