@@ -343,6 +343,27 @@ test('every page in kk, ru and en has no untranslated text', async () => {
   await setLang('en');
 });
 
+test('a foreigner signs out the host and sees only the services of the role', async () => {
+  await page.click('nav button');
+  await page.waitForSelector('body[data-view="login.en"]');
+  // signed out: the API refuses the old session and the portal shows no service
+  assert.deepEqual(await page.$$eval('nav a', (as) => as.map((a) => a.textContent)), ['Sign in']);
+  await page.fill('#login-user', 'foreigner');
+  await page.fill('#login-pass', 'demo');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('body[data-view="home.en"]');
+  assert.equal(await page.textContent('#whoami'), 'Signed in as foreigner (foreigner).');
+  assert.deepEqual(await page.$$eval('nav a', (as) => as.map((a) => a.textContent)), ['Home', 'History of Services', 'Stay calculator']);
+  // a host's page is not offered: the route falls back to home
+  await page.evaluate(() => { location.hash = '#/notify'; });
+  await page.waitForFunction(() => location.hash === '#/home' && document.body.dataset.view === 'home.en');
+  assert.equal(await page.$('#notify-form'), null);
+  await goto('stay');
+  await calculate();
+  assert.equal(await page.textContent('#fact-last-day'), '30 Mar 2026');
+  await shot('home-foreigner-en');
+});
+
 test('the browser reported no error (CSP violation, script error)', () => {
   // 401 (the first /me, a wrong password) and 422 (the notify test) are expected answers
   assert.deepEqual(problems.filter((p) => !/status of (401|422) /.test(p)), []);

@@ -17,11 +17,11 @@ const SERVICES = {
   'host-legal-entity': ['notify', 'batch', 'list', 'history', 'stay'],
   hotel: ['notify', 'batch', 'list', 'history', 'stay'],
   citizen: ['history', 'stay'],
-  foreigner: ['stay'],
-  officer: ['list', 'stay'],
-  border: ['stay'],
-  analyst: ['stay'],
-  admin: [],
+  foreigner: ['history', 'stay'],
+  officer: ['list', 'history', 'stay'],
+  border: ['history', 'stay'],
+  analyst: ['history', 'stay'],
+  admin: ['history'],
 };
 const VIEWS = { notify: notifyView, batch: batchView, list: listView, history: historyView, stay: stayView };
 
