@@ -167,6 +167,12 @@ test('notify a guest: client check, API field error, then success with the deadl
   await page.selectOption('[name="purpose"]', 'tourism');
   // typed lower case, shown upper case
   assert.equal(await page.inputValue('[name="foreigner.citizenship"]'), 'DEU');
+  // a change of language keeps what was typed
+  await setLang('kk');
+  assert.equal(await page.textContent('main h1'), dict.kk['notify.title']);
+  assert.equal(await page.inputValue('[name="foreigner.surname"]'), 'MUELLER');
+  assert.equal(await page.inputValue('[name="address.region"]'), '75');
+  await setLang('en');
   // 1) the client's check as you type: 30 February does not exist
   await page.focus('[name="foreigner.birth_date"]');
   await page.keyboard.press('Tab');

@@ -135,8 +135,16 @@ async function start() {
   await setLang(lang);
   select.value = currentLang();
   select.addEventListener('change', async () => {
+    // what the user has typed survives the change of language
+    const kept = [...document.querySelectorAll('main input[id], main select[id]')]
+      .filter((c) => c.type !== 'file' && c.type !== 'password')
+      .map((c) => [c.id, c.value]);
     await setLang(select.value);
     await render();
+    for (const [id, value] of kept) {
+      const c = document.getElementById(id);
+      if (c && c.type !== 'file') c.value = value;
+    }
   });
   // the skip link moves the focus without touching the hash (the router's)
   document.querySelector('.skip').addEventListener('click', (ev) => {

@@ -22,7 +22,7 @@ export function h(tag, attrs = {}, ...children) {
 // A labelled control with its hint and error line, wired for screen readers.
 export function field({ id, label, control, hint, required }) {
   control.id = id;
-  const err = h('p', { class: 'error', id: id + '-err', role: 'alert' });
+  const err = h('p', { class: 'error', id: id + '-err', 'aria-live': 'polite' });
   const described = [hint ? id + '-hint' : null, id + '-err'].filter(Boolean).join(' ');
   control.setAttribute('aria-describedby', described);
   if (required) control.setAttribute('aria-required', 'true');

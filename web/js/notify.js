@@ -110,7 +110,7 @@ export async function notifyView(ctx) {
     }
     form.append(h('fieldset', {}, h('legend', { i18n: legend }), grid));
   }
-  const summary = h('div', { class: 'notice', id: 'notify-result', role: 'status', 'aria-live': 'polite' });
+  const summary = h('div', { class: 'notice', id: 'notify-result', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
   const button = h('button', { type: 'submit', class: 'primary', i18n: 'notify.submit' });
   form.append(summary, h('div', { class: 'actions' }, button));
   main.append(h('h1', { i18n: 'notify.title' }), h('p', { i18n: 'notify.intro' }), form);
