@@ -111,6 +111,7 @@ build_target() {
   fi
 }
 
+export QN_FUZZ_DATA=${QN_FUZZ_DATA:-$PWD/tests/fuzz/data}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
