@@ -56,7 +56,7 @@ workflow|core/*.c||
 doc|core/*.c doc/*.c|openssl libqrencode|-lhpdf -lm
 sign|core/*.c sign/*.c|openssl|
 sign_trust|core/*.c sign/*.c|openssl|
-csv|core/*.c http/csv.c||
+csv|http/csv.c||
 router|http/router.c||
 json|core/*.c http/json_in.c|jansson|
 EOF
