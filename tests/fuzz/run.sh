@@ -2,7 +2,7 @@
 # run.sh — builds and runs qonaq's libFuzzer targets (tests/fuzz/fuzz_*.c).
 #
 # Usage: tests/fuzz/run.sh short|long|build|replay [TARGET...]
-#   short   each target for QN_FUZZ_SECONDS (default 6) seconds: the `make test` run
+#   short   each target for QN_FUZZ_SECONDS (default 5) seconds: the `make test` run
 #   long    each target for QN_FUZZ_SECONDS (default 300) seconds: `make fuzz`
 #   build   only compile
 #   replay  only replay the regression inputs
@@ -28,7 +28,7 @@ cd "$(dirname "$0")/../.."
 mode=${1:-short}
 shift || true
 case $mode in
-  short) secs=${QN_FUZZ_SECONDS:-6} ;;
+  short) secs=${QN_FUZZ_SECONDS:-5} ;;
   long) secs=${QN_FUZZ_SECONDS:-300} ;;
   build | replay) secs=0 ;;
   *) echo "usage: tests/fuzz/run.sh short|long|build|replay [TARGET...]" >&2; exit 2 ;;
