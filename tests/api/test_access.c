@@ -16,7 +16,7 @@
 #include "support/qn_test.h"
 
 enum { ANON, HOST, HOTEL, CITIZEN, FOREIGNER, OFFICER, BORDER, ANALYST, ADMIN, N_ROLES };
-static const char *const role_user[N_ROLES] = {NULL, "host", "hotel", "citizen", "foreigner",
+static const char *const role_user[N_ROLES] = {NULL,      "host",   "hotel",   "citizen", "foreigner",
                                                "officer", "border", "analyst", "admin"};
 
 /* Set up once in the parent (unchecked fixture). */
@@ -29,8 +29,8 @@ typedef enum { BODY_NONE, BODY_NOTIFICATION, BODY_BATCH, BODY_ACCOUNT, BODY_EMPT
 
 typedef struct {
     const char *method;
-    const char *route;   /* the pattern in the route table this row covers */
-    const char *path;    /* "{N}" is the host's notification id / the spare account id */
+    const char *route; /* the pattern in the route table this row covers */
+    const char *path;  /* "{N}" is the host's notification id / the spare account id */
     body_kind body;
     int expect[N_ROLES]; /* anon, host, hotel, citizen, foreigner, officer, border, analyst, admin */
 } access_row;
@@ -39,24 +39,89 @@ static const access_row matrix[] = {
     {"GET", "/healthz", "/healthz", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/metrics", "/metrics", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/ping", "/api/v1/ping", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/openapi.json",
+     "/api/v1/openapi.json",
+     BODY_NONE,
+     {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/regions", "/api/v1/regions", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/me", "/api/v1/me", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/me/history", "/api/v1/me/history", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v1/notifications", "/api/v1/notifications", BODY_NOTIFICATION, {401, 201, 201, 403, 403, 403, 403, 403, 403}},
-    {"GET", "/api/v1/notifications", "/api/v1/notifications", BODY_NONE, {401, 200, 200, 403, 403, 200, 403, 403, 403}},
-    {"POST", "/api/v1/notifications/batch", "/api/v1/notifications/batch", BODY_BATCH, {401, 200, 200, 403, 403, 403, 403, 403, 403}},
-    {"GET", "/api/v1/notifications/{id}", "/api/v1/notifications/{N}", BODY_NONE, {401, 200, 404, 403, 403, 200, 200, 403, 403}},
-    {"GET", "/api/v1/stay", "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/stay", "/api/v1/stay?document_country=DEU&document_number=C01X00T47", BODY_NONE, {401, 403, 403, 403, 200, 200, 200, 403, 403}},
-    {"POST", "/api/v1/api-keys", "/api/v1/api-keys", BODY_EMPTY_OBJECT, {401, 403, 201, 403, 403, 403, 403, 403, 403}},
-    {"POST", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_ACCOUNT, {401, 403, 403, 403, 403, 403, 403, 403, 201}},
-    {"GET", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/accounts/{id}/disable", "/api/v1/admin/accounts/{N}/disable", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/accounts/{id}/enable", "/api/v1/admin/accounts/{N}/enable", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/auth/login", "/api/v1/auth/login", BODY_NONE, {400, 400, 400, 400, 400, 400, 400, 400, 400}},
+    {"GET",
+     "/api/v1/me/history",
+     "/api/v1/me/history",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"POST",
+     "/api/v1/notifications",
+     "/api/v1/notifications",
+     BODY_NOTIFICATION,
+     {401, 201, 201, 403, 403, 403, 403, 403, 403}},
+    {"GET",
+     "/api/v1/notifications",
+     "/api/v1/notifications",
+     BODY_NONE,
+     {401, 200, 200, 403, 403, 200, 403, 403, 403}},
+    {"POST",
+     "/api/v1/notifications/batch",
+     "/api/v1/notifications/batch",
+     BODY_BATCH,
+     {401, 200, 200, 403, 403, 403, 403, 403, 403}},
+    {"GET",
+     "/api/v1/notifications/{id}",
+     "/api/v1/notifications/{N}",
+     BODY_NONE,
+     {401, 200, 404, 403, 403, 200, 200, 403, 403}},
+    {"GET",
+     "/api/v1/stay",
+     "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/stay",
+     "/api/v1/stay?document_country=DEU&document_number=C01X00T47",
+     BODY_NONE,
+     {401, 403, 403, 403, 200, 200, 200, 403, 403}},
+    {"GET",
+     "/api/v1/stats/notifications",
+     "/api/v1/stats/notifications",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 200, 403, 200, 403}},
+    {"POST",
+     "/api/v1/api-keys",
+     "/api/v1/api-keys",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 201, 403, 403, 403, 403, 403, 403}},
+    {"POST",
+     "/api/v1/admin/accounts",
+     "/api/v1/admin/accounts",
+     BODY_ACCOUNT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 201}},
+    {"GET",
+     "/api/v1/admin/accounts",
+     "/api/v1/admin/accounts",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/disable",
+     "/api/v1/admin/accounts/{N}/disable",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/enable",
+     "/api/v1/admin/accounts/{N}/enable",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/auth/login",
+     "/api/v1/auth/login",
+     BODY_NONE,
+     {400, 400, 400, 400, 400, 400, 400, 400, 400}},
     /* logout ends the session: keep it last */
-    {"POST", "/api/v1/auth/logout", "/api/v1/auth/logout", BODY_NONE, {401, 204, 204, 204, 204, 204, 204, 204, 204}},
+    {"POST",
+     "/api/v1/auth/logout",
+     "/api/v1/auth/logout",
+     BODY_NONE,
+     {401, 204, 204, 204, 204, 204, 204, 204, 204}},
 };
 #define N_ROWS (sizeof matrix / sizeof matrix[0])
 
@@ -110,7 +175,9 @@ START_TEST(matrix_role)
         char doc[32];
         snprintf(doc, sizeof doc, "ACC-%d-%zu", role, i);
         switch (row->body) {
-        case BODY_NOTIFICATION: body = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000); break;
+        case BODY_NOTIFICATION:
+            body = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000);
+            break;
         case BODY_BATCH: {
             char *one = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000);
             body = malloc(strlen(one) + 3);
@@ -120,10 +187,15 @@ START_TEST(matrix_role)
         }
         case BODY_ACCOUNT:
             body = malloc(160);
-            snprintf(body, 160, "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}", role);
+            snprintf(body, 160,
+                     "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}",
+                     role);
             break;
-        case BODY_EMPTY_OBJECT: body = strdup("{}"); break;
-        case BODY_NONE: break;
+        case BODY_EMPTY_OBJECT:
+            body = strdup("{}");
+            break;
+        case BODY_NONE:
+            break;
         }
         char auth[128];
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", tokens[role]);
