@@ -2,16 +2,16 @@
 # run.sh — builds and runs qonaq's libFuzzer targets (tests/fuzz/fuzz_*.c).
 #
 # Usage: tests/fuzz/run.sh short|long|build|replay [TARGET...]
-#   short   each target for QN_FUZZ_SECONDS (default 5) seconds: the `make test` run
+#   short   each target for QN_FUZZ_SECONDS (default 4) seconds: the `make test` run
 #   long    each target for QN_FUZZ_SECONDS (default 300) seconds: `make fuzz`
 #   build   only compile
 #   replay  only replay the regression inputs
 # TARGET names the targets to run (date, ident, stay, ...); default all.
 #
 # How it works: every source file a target needs is compiled by clang with
-# -fsanitize=fuzzer-no-link,address,undefined (the layer's own warning flags
-# -Werror for the targets) into build/fuzz/obj, recompiled only when it or a header it
-# includes changed; each target tests/fuzz/fuzz_NAME.c is linked with
+# -fsanitize=fuzzer-no-link,address,undefined and the project's warning flags
+# into build/fuzz/obj (recompiled only when it or a header it includes
+# changed) and archived per target; each target tests/fuzz/fuzz_NAME.c is linked with
 # -fsanitize=fuzzer into build/fuzz/fuzz_NAME. Then, per target:
 #   1. every file of tests/fuzz/regressions/NAME/ is replayed (one execution
 #      each); a crash, sanitizer report or leak fails the run;
@@ -28,7 +28,7 @@ cd "$(dirname "$0")/../.."
 mode=${1:-short}
 shift || true
 case $mode in
-  short) secs=${QN_FUZZ_SECONDS:-5} ;;
+  short) secs=${QN_FUZZ_SECONDS:-4} ;;
   long) secs=${QN_FUZZ_SECONDS:-300} ;;
   build | replay) secs=0 ;;
   *) echo "usage: tests/fuzz/run.sh short|long|build|replay [TARGET...]" >&2; exit 2 ;;
