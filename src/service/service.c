@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "service/service_internal.h"
+#include "service/signing_internal.h"
 
 static const char *const role_names[QN_ROLE_COUNT] = {
     [QN_ROLE_NONE] = "none",
@@ -120,6 +121,11 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
         free(svc);
         return rc;
     }
+    rc = qn_svc_signing_new(&svc->signing, e); /* sigapi */
+    if (rc != QN_OK) {
+        qn_service_free(svc);
+        return rc;
+    }
     rc = qn_svc_hash_password(svc, "qonaq-dummy-password-for-timing", svc->dummy_hash, e);
     if (rc != QN_OK) {
         qn_service_free(svc);
@@ -134,6 +140,7 @@ void qn_service_free(qn_service *svc)
     if (!svc)
         return;
     qn_store_close(svc->store);
+    qn_svc_signing_free(svc->signing); /* sigapi */
     free(svc);
 }
 
