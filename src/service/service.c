@@ -121,7 +121,7 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
         free(svc);
         return rc;
     }
-    rc = qn_svc_signing_new(&svc->signing, e); /* sigapi */
+    rc = qn_svc_signing_new(cfg, &svc->signing, e); /* sigapi */
     if (rc != QN_OK) {
         qn_service_free(svc);
         return rc;

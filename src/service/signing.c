@@ -30,7 +30,7 @@ typedef struct trust_ref {
     int refs;
 } trust_ref;
 
-qn_code qn_svc_signing_new(qn_svc_signing **out, qn_err *e)
+qn_code qn_svc_signing_new(const qn_service_config *cfg, qn_svc_signing **out, qn_err *e)
 {
     qn_svc_signing *s = calloc(1, sizeof *s);
     if (!s)
@@ -40,6 +40,19 @@ qn_code qn_svc_signing_new(qn_svc_signing **out, qn_err *e)
         return qn_err_set(e, QN_E_INTERNAL, "cannot create a mutex");
     }
     s->gateway = *qn_sms_gateway_outbox();
+    /* Demo files live beside the SQLite file; elsewhere under var/. */
+    const char *url = cfg && cfg->db_url ? cfg->db_url : "sqlite:var/qonaq.db";
+    snprintf(s->data_dir, sizeof s->data_dir, "var");
+    if (strncmp(url, "sqlite:", 7) == 0 && strcmp(url + 7, ":memory:") != 0) {
+        const char *path = url + 7;
+        const char *slash = strrchr(path, '/');
+        if (!slash)
+            snprintf(s->data_dir, sizeof s->data_dir, ".");
+        else if (slash == path)
+            snprintf(s->data_dir, sizeof s->data_dir, "/");
+        else if ((size_t)(slash - path) < sizeof s->data_dir)
+            snprintf(s->data_dir, sizeof s->data_dir, "%.*s", (int)(slash - path), path);
+    }
     *out = s;
     return QN_OK;
 }

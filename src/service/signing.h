@@ -177,15 +177,27 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge,
 qn_code qn_svc_signer_bind(qn_svc_ctx *ctx, int64_t account_id, const char *iin,
                            const char *bin, qn_err *e);
 
+/* True when the accepted signature `r` is by the calling account: the
+ * signer (IIN, BIN) is bound to it (qn_svc_signer_bind), or the caller is a
+ * person whose account IIN is the signer's (no BIN). For services that must
+ * check "signed by the applicant himself" (the demo accounts are bound to
+ * the demo CA's persons this way, see demo_pki.c). False on any error. */
+bool qn_svc_signer_is_caller(qn_svc_ctx *ctx, const qn_sign_result *r);
+
 /* ------------------------------------------------------------ one-time codes */
 
-/* Imports the mobile citizens database: `body` is a JSON array of
- * {"iin": "...", "phone": "+7..."} or CSV lines "iin,phone" (an optional
- * header line "iin,phone"); json selects the form. Every row is checked
- * (IIN check digit, phone "+" and 10..15 digits); any bad row refuses the
- * whole import with field errors "rows[N].iin" / "rows[N].phone". At most
- * QN_SVC_MOBILE_IMPORT_MAX rows. Admin only. *imported receives the count. */
-qn_code qn_svc_mobile_import(qn_svc_ctx *ctx, const char *body, size_t len, bool json,
+/* One row of the mobile citizens database (IIN -> phone). */
+typedef struct {
+    const char *iin;
+    const char *phone; /* "+" and 10..15 digits, e.g. "+77011234567" */
+} qn_svc_mobile_row;
+
+/* Imports rows into the mobile citizens database (an existing IIN gets the
+ * new phone). Every row is checked first (IIN check digit, phone form); any
+ * bad row refuses the whole import with field errors "rows[N].iin" /
+ * "rows[N].phone". At most QN_SVC_MOBILE_IMPORT_MAX rows, in one
+ * transaction. Admin only. *imported receives the count. */
+qn_code qn_svc_mobile_import(qn_svc_ctx *ctx, const qn_svc_mobile_row *rows, size_t n,
                              size_t *imported, qn_err *e);
 
 typedef struct {

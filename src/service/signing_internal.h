@@ -20,10 +20,11 @@ struct qn_svc_signing {
     qn_sms_gateway gateway;
     bool have_otp_key;
     unsigned char otp_key[QN_OTP_KEY_MIN];
+    char data_dir[512];      /* where demo files go: the SQLite file's directory, else "var" */
 };
 
 /* Creates / frees the signing state of a service (service.c calls them). */
-qn_code qn_svc_signing_new(qn_svc_signing **out, qn_err *e);
+qn_code qn_svc_signing_new(const qn_service_config *cfg, qn_svc_signing **out, qn_err *e);
 void qn_svc_signing_free(qn_svc_signing *s);
 
 static inline qn_svc_signing *qn_svc_signing_of(qn_service *svc) { return svc->signing; }
