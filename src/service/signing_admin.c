@@ -34,6 +34,13 @@ static qn_code forbid(qn_err *e)
     return qn_err_set(e, QN_E_FORBIDDEN, "only an administrator manages trusted CAs and CRLs");
 }
 
+qn_code qn_svc_require_admin(const qn_svc_ctx *ctx, qn_err *e)
+{
+    if (ctx->who && ctx->who->role == QN_ROLE_ADMIN)
+        return QN_OK;
+    return qn_err_set(e, QN_E_FORBIDDEN, "only an administrator may do this");
+}
+
 static bool looks_pem(const unsigned char *b, size_t len)
 {
     for (size_t i = 0; i + 11 <= len; i++)
