@@ -16,7 +16,7 @@
 #include "support/qn_test.h"
 
 enum { ANON, HOST, HOTEL, CITIZEN, FOREIGNER, OFFICER, BORDER, ANALYST, ADMIN, N_ROLES };
-static const char *const role_user[N_ROLES] = {NULL, "host", "hotel", "citizen", "foreigner",
+static const char *const role_user[N_ROLES] = {NULL,      "host",   "hotel",   "citizen", "foreigner",
                                                "officer", "border", "analyst", "admin"};
 
 /* Set up once in the parent (unchecked fixture). */
@@ -29,8 +29,8 @@ typedef enum { BODY_NONE, BODY_NOTIFICATION, BODY_BATCH, BODY_ACCOUNT, BODY_EMPT
 
 typedef struct {
     const char *method;
-    const char *route;   /* the pattern in the route table this row covers */
-    const char *path;    /* "{N}" is the host's notification id / the spare account id */
+    const char *route; /* the pattern in the route table this row covers */
+    const char *path;  /* "{N}" is the host's notification id / the spare account id */
     body_kind body;
     int expect[N_ROLES]; /* anon, host, hotel, citizen, foreigner, officer, border, analyst, admin */
 } access_row;
@@ -39,36 +39,145 @@ static const access_row matrix[] = {
     {"GET", "/healthz", "/healthz", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/metrics", "/metrics", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/ping", "/api/v1/ping", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/openapi.json",
+     "/api/v1/openapi.json",
+     BODY_NONE,
+     {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/regions", "/api/v1/regions", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/me", "/api/v1/me", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/me/history", "/api/v1/me/history", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v1/notifications", "/api/v1/notifications", BODY_NOTIFICATION, {401, 201, 201, 403, 403, 403, 403, 403, 403}},
-    {"GET", "/api/v1/notifications", "/api/v1/notifications", BODY_NONE, {401, 200, 200, 403, 403, 200, 403, 403, 403}},
-    {"POST", "/api/v1/notifications/batch", "/api/v1/notifications/batch", BODY_BATCH, {401, 200, 200, 403, 403, 403, 403, 403, 403}},
-    {"GET", "/api/v1/notifications/{id}", "/api/v1/notifications/{N}", BODY_NONE, {401, 200, 404, 403, 403, 200, 200, 403, 403}},
-    {"GET", "/api/v1/stay", "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/stay", "/api/v1/stay?document_country=DEU&document_number=C01X00T47", BODY_NONE, {401, 403, 403, 403, 200, 200, 200, 403, 403}},
-    {"POST", "/api/v1/api-keys", "/api/v1/api-keys", BODY_EMPTY_OBJECT, {401, 403, 201, 403, 403, 403, 403, 403, 403}},
-    {"POST", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_ACCOUNT, {401, 403, 403, 403, 403, 403, 403, 403, 201}},
-    {"GET", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/accounts/{id}/disable", "/api/v1/admin/accounts/{N}/disable", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/accounts/{id}/enable", "/api/v1/admin/accounts/{N}/enable", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/auth/login", "/api/v1/auth/login", BODY_NONE, {400, 400, 400, 400, 400, 400, 400, 400, 400}},
+    {"GET",
+     "/api/v1/me/history",
+     "/api/v1/me/history",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"POST",
+     "/api/v1/notifications",
+     "/api/v1/notifications",
+     BODY_NOTIFICATION,
+     {401, 201, 201, 403, 403, 403, 403, 403, 403}},
+    {"GET",
+     "/api/v1/notifications",
+     "/api/v1/notifications",
+     BODY_NONE,
+     {401, 200, 200, 403, 403, 200, 403, 403, 403}},
+    {"POST",
+     "/api/v1/notifications/batch",
+     "/api/v1/notifications/batch",
+     BODY_BATCH,
+     {401, 200, 200, 403, 403, 403, 403, 403, 403}},
+    {"GET",
+     "/api/v1/notifications/{id}",
+     "/api/v1/notifications/{N}",
+     BODY_NONE,
+     {401, 200, 404, 403, 403, 200, 200, 403, 403}},
+    {"GET",
+     "/api/v1/stay",
+     "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/stay",
+     "/api/v1/stay?document_country=DEU&document_number=C01X00T47",
+     BODY_NONE,
+     {401, 403, 403, 403, 200, 200, 200, 403, 403}},
+    {"GET",
+     "/api/v1/stats/notifications",
+     "/api/v1/stats/notifications",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 200, 403, 200, 403}},
+    {"POST",
+     "/api/v1/api-keys",
+     "/api/v1/api-keys",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 201, 403, 403, 403, 403, 403, 403}},
+    {"POST",
+     "/api/v1/admin/accounts",
+     "/api/v1/admin/accounts",
+     BODY_ACCOUNT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 201}},
+    {"GET",
+     "/api/v1/admin/accounts",
+     "/api/v1/admin/accounts",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/disable",
+     "/api/v1/admin/accounts/{N}/disable",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/enable",
+     "/api/v1/admin/accounts/{N}/enable",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/auth/login",
+     "/api/v1/auth/login",
+     BODY_NONE,
+     {400, 400, 400, 400, 400, 400, 400, 400, 400}},
     /* sigapi: signatures, login by signature, one-time codes */
-    {"POST", "/api/v1/auth/challenge", "/api/v1/auth/challenge", BODY_NONE, {201, 201, 201, 201, 201, 201, 201, 201, 201}},
-    {"POST", "/api/v1/auth/login/signature", "/api/v1/auth/login/signature", BODY_NONE, {400, 400, 400, 400, 400, 400, 400, 400, 400}},
-    {"GET", "/api/v1/admin/cas", "/api/v1/admin/cas", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/cas", "/api/v1/admin/cas", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 403, 403, 403, 422}},
-    {"DELETE", "/api/v1/admin/cas/{id}", "/api/v1/admin/cas/{N}", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 404}},
-    {"POST", "/api/v1/admin/crls", "/api/v1/admin/crls", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 403, 403, 403, 422}},
-    {"POST", "/api/v1/admin/accounts/{id}/signers", "/api/v1/admin/accounts/{N}/signers", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 403, 403, 403, 422}},
-    {"POST", "/api/v1/admin/mobile-citizens", "/api/v1/admin/mobile-citizens", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 403, 403, 403, 400}},
-    {"GET", "/api/v1/admin/outbox", "/api/v1/admin/outbox", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/otp", "/api/v1/otp", BODY_OTP, {401, 201, 403, 201, 403, 403, 403, 403, 403}},
-    {"POST", "/api/v1/otp/{id}/confirm", "/api/v1/otp/{N}/confirm", BODY_EMPTY_OBJECT, {401, 422, 422, 422, 422, 422, 422, 422, 422}},
+    {"POST",
+     "/api/v1/auth/challenge",
+     "/api/v1/auth/challenge",
+     BODY_NONE,
+     {201, 201, 201, 201, 201, 201, 201, 201, 201}},
+    {"POST",
+     "/api/v1/auth/login/signature",
+     "/api/v1/auth/login/signature",
+     BODY_NONE,
+     {400, 400, 400, 400, 400, 400, 400, 400, 400}},
+    {"GET",
+     "/api/v1/admin/cas",
+     "/api/v1/admin/cas",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/admin/cas",
+     "/api/v1/admin/cas",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 422}},
+    {"DELETE",
+     "/api/v1/admin/cas/{id}",
+     "/api/v1/admin/cas/{N}",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 404}},
+    {"POST",
+     "/api/v1/admin/crls",
+     "/api/v1/admin/crls",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 422}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/signers",
+     "/api/v1/admin/accounts/{N}/signers",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 422}},
+    {"POST",
+     "/api/v1/admin/mobile-citizens",
+     "/api/v1/admin/mobile-citizens",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 400}},
+    {"GET",
+     "/api/v1/admin/outbox",
+     "/api/v1/admin/outbox",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/otp",
+     "/api/v1/otp",
+     BODY_OTP,
+     {401, 201, 403, 201, 403, 403, 403, 403, 403}},
+    {"POST",
+     "/api/v1/otp/{id}/confirm",
+     "/api/v1/otp/{N}/confirm",
+     BODY_EMPTY_OBJECT,
+     {401, 422, 422, 422, 422, 422, 422, 422, 422}},
     /* logout ends the session: keep it last */
-    {"POST", "/api/v1/auth/logout", "/api/v1/auth/logout", BODY_NONE, {401, 204, 204, 204, 204, 204, 204, 204, 204}},
+    {"POST",
+     "/api/v1/auth/logout",
+     "/api/v1/auth/logout",
+     BODY_NONE,
+     {401, 204, 204, 204, 204, 204, 204, 204, 204}},
 };
 #define N_ROWS (sizeof matrix / sizeof matrix[0])
 
@@ -122,7 +231,9 @@ START_TEST(matrix_role)
         char doc[32];
         snprintf(doc, sizeof doc, "ACC-%d-%zu", role, i);
         switch (row->body) {
-        case BODY_NOTIFICATION: body = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000); break;
+        case BODY_NOTIFICATION:
+            body = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000);
+            break;
         case BODY_BATCH: {
             char *one = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000);
             body = malloc(strlen(one) + 3);
@@ -132,13 +243,20 @@ START_TEST(matrix_role)
         }
         case BODY_ACCOUNT:
             body = malloc(160);
-            snprintf(body, 160, "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}", role);
+            snprintf(body, 160,
+                     "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}",
+                     role);
             break;
-        case BODY_EMPTY_OBJECT: body = strdup("{}"); break;
+        case BODY_EMPTY_OBJECT:
+            body = strdup("{}");
+            break;
         case BODY_OTP: /* sigapi: a one-time code for a document digest */
-            body = strdup("{\"document_digest\":\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\",\"purpose\":\"consent\"}");
+            body = strdup("{\"document_digest\":"
+                          "\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\","
+                          "\"purpose\":\"consent\"}");
             break;
-        case BODY_NONE: break;
+        case BODY_NONE:
+            break;
         }
         char auth[128];
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", tokens[role]);
