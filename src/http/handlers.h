@@ -41,6 +41,26 @@ void qn_h_account_list(qn_http_req *req);
 void qn_h_account_disable(qn_http_req *req);
 void qn_h_account_enable(qn_http_req *req);
 
+/* http_applications.c (branch apps, issue 6) */
+void qn_h_app_submit(qn_http_req *req);
+void qn_h_app_get(qn_http_req *req);
+void qn_h_app_mine(qn_http_req *req);
+void qn_h_app_queue(qn_http_req *req);
+void qn_h_app_checklist(qn_http_req *req);
+void qn_h_app_take(qn_http_req *req);
+void qn_h_app_register(qn_http_req *req);
+void qn_h_app_refuse(qn_http_req *req);
+void qn_h_app_uphold(qn_http_req *req);
+void qn_h_app_overturn(qn_http_req *req);
+void qn_h_app_appeal(qn_http_req *req);
+void qn_h_app_withdraw(qn_http_req *req);
+void qn_h_consents_mine(qn_http_req *req);
+void qn_h_consent_sign(qn_http_req *req);
+void qn_h_consent_refuse(qn_http_req *req);
+void qn_h_my_registration(qn_http_req *req);
+void qn_h_property_import(qn_http_req *req);
+void qn_h_officer_senior(qn_http_req *req);
+
 /* Shared encoders (http_notifications.c). */
 json_t *qn_h_date_json(qn_date_t d);
 /* RFC 3339 UTC time ("2026-11-23T14:30:00Z"). */

@@ -27,6 +27,25 @@ const qn_http_route qn_http_routes[] = {
     {"GET", "/api/v1/admin/accounts", qn_h_account_list, 0},
     {"POST", "/api/v1/admin/accounts/{id}/disable", qn_h_account_disable, 0},
     {"POST", "/api/v1/admin/accounts/{id}/enable", qn_h_account_enable, 0},
+    /* http_applications.c (branch apps, issue 6) */
+    {"POST", "/api/v1/applications", qn_h_app_submit, 0},
+    {"GET", "/api/v1/applications", qn_h_app_mine, 0},
+    {"GET", "/api/v1/applications/{id}", qn_h_app_get, 0},
+    {"POST", "/api/v1/applications/{id}/appeal", qn_h_app_appeal, 0},
+    {"POST", "/api/v1/applications/{id}/withdraw", qn_h_app_withdraw, 0},
+    {"GET", "/api/v1/officer/applications", qn_h_app_queue, 0},
+    {"GET", "/api/v1/officer/applications/{id}/checklist", qn_h_app_checklist, 0},
+    {"POST", "/api/v1/officer/applications/{id}/take", qn_h_app_take, 0},
+    {"POST", "/api/v1/officer/applications/{id}/register", qn_h_app_register, 0},
+    {"POST", "/api/v1/officer/applications/{id}/refuse", qn_h_app_refuse, 0},
+    {"POST", "/api/v1/officer/applications/{id}/uphold", qn_h_app_uphold, 0},
+    {"POST", "/api/v1/officer/applications/{id}/overturn", qn_h_app_overturn, 0},
+    {"GET", "/api/v1/me/consents", qn_h_consents_mine, 0},
+    {"POST", "/api/v1/consents/{id}/sign", qn_h_consent_sign, 0},
+    {"POST", "/api/v1/consents/{id}/refuse", qn_h_consent_refuse, 0},
+    {"GET", "/api/v1/me/registration", qn_h_my_registration, 0},
+    {"POST", "/api/v1/admin/property", qn_h_property_import, 0},
+    {"POST", "/api/v1/admin/accounts/{id}/senior", qn_h_officer_senior, 0},
 };
 
 const size_t qn_http_route_count = sizeof qn_http_routes / sizeof qn_http_routes[0];
