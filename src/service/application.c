@@ -495,7 +495,7 @@ static qn_code run_automatic(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_appl
         json_t *m = json_array();
         for (size_t i = 0; i < n_missing; i++)
             json_array_append_new(m, json_string(missing[i]));
-        reasons = json_pack("{s:s, s:s, s:s, s:o, s:a}", "reason", qn_refusal_reason_name(out.reason),
+        reasons = json_pack("{s:s, s:s, s:s, s:o, s:[]}", "reason", qn_refusal_reason_name(out.reason),
                             "label", qn_refusal_reason_label(out.reason), "text", out.text,
                             "missing", m, "invalid");
     } else if (out.event == QN_APP_EV_AUTO_PASS) {

@@ -131,7 +131,7 @@ qn_code qn_svc_consents_mine(qn_svc_ctx *ctx, qn_store_consent_list *out, qn_err
 
 /* Signs a consent with a detached CMS over the consent's document text
  * (signature base64/PEM/DER). The signer must be the owner the consent is
- * owed by: anyone else's signature is 422 "signature.wrong_signer". A
+ * owed by: anyone else's signature is 422 "signature_refused.wrong_signer". A
  * consent not owed by the caller is 404. When the last consent is in, the
  * application goes on (submitted, automatic check). */
 qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len,

@@ -1,0 +1,508 @@
+/* test_applications.c — black-box tests of the application workflow over
+ * HTTP (issue 6): the real server on a fresh SQLite database whose trusted
+ * CA is the demo PKI of `qonaq ca demo`; every signature is made by the
+ * `openssl cms` command line tool, never by qonaq's code.
+ *
+ * Covered: temporary registration of a citizen with the owner's and the
+ * co-owner's consents (happy path, one consent missing, a consent signed by
+ * the wrong person, a refused consent), an illegal transition, an officer of
+ * another region, the foreigner's registration (automatic pass, refusal for
+ * incomplete documents listing what is missing, appeal upheld by a senior
+ * officer), and the permanent resident's registration decided by an officer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/date.h"
+#include "store/store.h"
+#include "support/api_client.h"
+#include "support/qn_test.h"
+
+static qn_api_server server;
+static char pki[512];
+
+#define ADDR "0201100012345678" /* demo address, region 75 */
+#define APPLICANT_IIN "880315401237" /* demo PKI "host" person */
+#define OWNER_IIN "750702304560"
+#define COOWNER_IIN "791120407894"
+
+static void setup(void)
+{
+    const char *bin = getenv("QONAQ_BIN");
+    snprintf(pki, sizeof pki, "%s/apps-pki-%d", qn_test_tmpdir(), (int)getpid());
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "%s ca demo %s >/dev/null 2>&1", bin ? bin : "build/qonaq", pki);
+    if (system(cmd) != 0)
+        abort();
+    char url[700], path[600];
+    static int round; /* one fresh database per test case */
+    snprintf(url, sizeof url, "sqlite:%s/apps-%d.db", pki, ++round);
+    snprintf(path, sizeof path, "%s/ca.pem", pki);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        abort();
+    static unsigned char der[65536];
+    size_t n = fread(der, 1, sizeof der, f);
+    fclose(f);
+    qn_store *st = NULL;
+    qn_store_conn *c = NULL;
+    qn_err e;
+    if (qn_store_open(url, NULL, &st, &e) != QN_OK || qn_store_acquire(st, &c, &e) != QN_OK)
+        abort();
+    qn_store_ca ca;
+    memset(&ca, 0, sizeof ca);
+    snprintf(ca.name, sizeof ca.name, "demo root");
+    ca.der = der;
+    ca.der_len = n;
+    ca.enabled = true;
+    if (qn_store_ca_add(c, &ca, &e) != QN_OK)
+        abort();
+    qn_store_release(c);
+    qn_store_close(st);
+    if (!qn_api_start(&server, url, true))
+        abort();
+}
+
+static void teardown(void)
+{
+    int status = qn_api_stop(&server);
+    if (status != 0) {
+        fprintf(stderr, "server exited with %d (log: %s)\n", status, server.log_path);
+        abort();
+    }
+}
+
+static qn_api_resp call(const char *token, const char *method, const char *path, const char *body)
+{
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token ? token : "");
+    const char *h[] = {"Content-Type: application/json", token ? auth : "X-None: 1", NULL};
+    qn_api_resp r;
+    qn_api_call(&server, method, path, h, body, body ? strlen(body) : 0, &r);
+    return r;
+}
+
+static void login(const char *user, const char *password, char tok[65])
+{
+    ck_assert_msg(qn_api_login(&server, user, password, tok), "login as %s failed", user);
+}
+
+/* Creates an account through the administrator; returns its id. */
+static long long make_account(const char *admin, const char *user, const char *role, const char *iin,
+                              const char *region)
+{
+    json_t *b = json_pack("{s:s, s:s, s:s}", "username", user, "password", "secret-pass-1", "role", role);
+    if (iin)
+        json_object_set_new(b, "iin_bin", json_string(iin));
+    if (region)
+        json_object_set_new(b, "region", json_string(region));
+    char *s = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    qn_api_resp r = call(admin, "POST", "/api/v1/admin/accounts", s);
+    free(s);
+    ck_assert_msg(r.status == 201, "create %s: %ld %s", user, r.status, r.body);
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    return id;
+}
+
+/* Signs text with the demo PKI person slug using openssl; returns PEM (malloc'd). */
+static char *sign_text(const char *slug, const char *text)
+{
+    char doc[600], sig[620], cmd[4000];
+    snprintf(doc, sizeof doc, "%s/doc-%ld.txt", pki, (long)random());
+    snprintf(sig, sizeof sig, "%s.p7s", doc);
+    FILE *f = fopen(doc, "wb");
+    ck_assert_ptr_nonnull(f);
+    fwrite(text, 1, strlen(text), f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "openssl cms -sign -binary -in %s -signer %s/%s_sign.pem -inkey %s/%s_sign.key "
+             "-outform PEM -out %s 2>/dev/null",
+             doc, pki, slug, pki, slug, sig);
+    ck_assert_int_eq(system(cmd), 0);
+    f = fopen(sig, "rb");
+    ck_assert_ptr_nonnull(f);
+    static char buf[32768];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* The API takes the base64 of the DER: the PEM body without its lines. */
+    char *out = malloc(n + 1);
+    size_t k = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+        if (strncmp(line, "-----", 5) != 0)
+            for (char *p = line; *p; p++)
+                if (*p != '\r')
+                    out[k++] = *p;
+    out[k] = '\0';
+    return out;
+}
+
+static char *date_in(int days, char out[16])
+{
+    qn_date_t t = qn_date_from_epoch_kz((int64_t)time(NULL)) + days;
+    char b[QN_DATE_STRLEN];
+    snprintf(out, 16, "%s", qn_date_format(t, b));
+    return out;
+}
+
+/* Submits document text signed by slug; returns the response. */
+static qn_api_resp submit(const char *token, const char *slug, const char *document)
+{
+    char *sig = sign_text(slug, document);
+    json_t *b = json_pack("{s:s, s:s}", "document", document, "signature", sig);
+    char *s = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    qn_api_resp r = call(token, "POST", "/api/v1/applications", s);
+    free(s);
+    free(sig);
+    return r;
+}
+
+static char *citizen_doc(void)
+{
+    char f[16], t[16];
+    json_t *d = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:[{s:s, s:s, s:s}]}",
+                          "kind", "citizen_temporary", "address_code", ADDR, "period", "from",
+                          date_in(0, f), "to", date_in(90, t), "person", "iin", APPLICANT_IIN,
+                          "surname", "SADYKOVA", "given_names", "AIGERIM", "birth_date", "1988-03-15",
+                          "documents", "type", "identity_document", "number", "045123456", "form",
+                          "electronic");
+    char *s = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    return s;
+}
+
+/* Signs and sends consent number i of the caller with slug's key. */
+static qn_api_resp sign_consent(const char *token, const char *slug, long long *consent_id)
+{
+    qn_api_resp r = call(token, "GET", "/api/v1/me/consents", NULL);
+    ck_assert_int_eq(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    ck_assert_int_ge(json_array_size(items), 1);
+    json_t *k = json_array_get(items, 0);
+    *consent_id = json_integer_value(json_object_get(k, "id"));
+    char *sig = sign_text(slug, json_string_value(json_object_get(k, "document")));
+    qn_api_resp_free(&r);
+    json_t *b = json_pack("{s:s}", "signature", sig);
+    char *s = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/consents/%lld/sign", *consent_id);
+    r = call(token, "POST", path, s);
+    free(s);
+    free(sig);
+    return r;
+}
+
+typedef struct {
+    char admin[65], applicant[65], owner[65], coowner[65], officer[65], officer71[65], senior[65],
+        foreigner[65];
+} tokens;
+
+static void prepare(tokens *t)
+{
+    login("admin", "demo", t->admin);
+    make_account(t->admin, "aigerim", "host-individual", APPLICANT_IIN, NULL);
+    make_account(t->admin, "bekov", "host-individual", OWNER_IIN, NULL);
+    make_account(t->admin, "bekova", "host-individual", COOWNER_IIN, NULL);
+    make_account(t->admin, "off71", "officer", NULL, "71");
+    long long sid = make_account(t->admin, "senior75", "officer", NULL, "75");
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/admin/accounts/%lld/senior", sid);
+    qn_api_resp r = call(t->admin, "POST", path, "{\"senior\":true}");
+    ck_assert_int_eq(r.status, 200);
+    qn_api_resp_free(&r);
+    r = call(t->admin, "POST", "/api/v1/admin/property",
+             "{\"rows\":[{\"code\":\"" ADDR "\",\"region\":\"75\",\"text\":\"Almaty, Abai Avenue 10, "
+             "flat 5\",\"owners\":[{\"iin\":\"" OWNER_IIN "\",\"share_num\":1,\"share_den\":2},{\"iin\":\"" COOWNER_IIN
+             "\",\"share_num\":1,\"share_den\":2}]}]}");
+    ck_assert_msg(r.status == 200, "property: %s", r.body);
+    qn_api_resp_free(&r);
+    login("aigerim", "secret-pass-1", t->applicant);
+    login("bekov", "secret-pass-1", t->owner);
+    login("bekova", "secret-pass-1", t->coowner);
+    login("officer", "demo", t->officer);
+    login("off71", "secret-pass-1", t->officer71);
+    login("senior75", "secret-pass-1", t->senior);
+    login("foreigner", "demo", t->foreigner);
+}
+
+START_TEST(citizen_consents)
+{
+    tokens t;
+    prepare(&t);
+    char *doc = citizen_doc();
+    qn_api_resp r = submit(t.applicant, "host", doc);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "awaiting_consents");
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "consents")), 2);
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    char path[128];
+
+    /* An illegal transition: nothing to register while consents are awaited. */
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/register", id);
+    r = call(t.officer, "POST", path, NULL);
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_str_eq(qn_api_str(r.json, "code"), "conflict.illegal_transition");
+    qn_api_resp_free(&r);
+
+    /* An officer of another region: 404, the application does not leak. */
+    r = call(t.officer71, "POST", path, NULL);
+    ck_assert_int_eq(r.status, 404);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/applications/%lld", id);
+    r = call(t.officer71, "GET", path, NULL);
+    ck_assert_int_eq(r.status, 404);
+    qn_api_resp_free(&r);
+
+    /* The owner's consent signed with the co-owner's key: wrong signer. */
+    long long kid = 0;
+    r = sign_consent(t.owner, "coowner", &kid);
+    ck_assert_int_eq(r.status, 422);
+    ck_assert_str_eq(qn_api_str(r.json, "code"), "signature_refused.wrong_signer");
+    qn_api_resp_free(&r);
+    /* Someone else may not even see the owner's consent. */
+    snprintf(path, sizeof path, "/api/v1/consents/%lld/refuse", kid);
+    r = call(t.coowner, "POST", path, "{}");
+    ck_assert_int_eq(r.status, 404);
+    qn_api_resp_free(&r);
+
+    /* The owner signs; the co-owner's consent is still missing. */
+    r = sign_consent(t.owner, "owner", &kid);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/applications/%lld", id);
+    r = call(t.applicant, "GET", path, NULL);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "awaiting_consents");
+    qn_api_resp_free(&r);
+    r = call(t.applicant, "GET", "/api/v1/me/registration", NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 0);
+    qn_api_resp_free(&r);
+
+    /* The co-owner signs: registered at once, visible to the applicant. */
+    r = sign_consent(t.coowner, "coowner", &kid);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    qn_api_resp_free(&r);
+    r = call(t.applicant, "GET", path, NULL);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "registered");
+    ck_assert_str_eq(qn_api_str(json_object_get(r.json, "reasons"), "address_code"), ADDR);
+    qn_api_resp_free(&r);
+    r = call(t.applicant, "GET", "/api/v1/me/registration", NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
+    ck_assert_str_eq(qn_api_str(json_array_get(json_object_get(r.json, "items"), 0), "address_code"), ADDR);
+    qn_api_resp_free(&r);
+    r = call(t.applicant, "GET", "/api/v1/me/history", NULL);
+    ck_assert_ptr_nonnull(strstr(r.body, "citizen_temporary.registered"));
+    qn_api_resp_free(&r);
+
+    /* A second application: the co-owner refuses, the application is declined. */
+    r = submit(t.applicant, "host", doc);
+    ck_assert_int_eq(r.status, 201);
+    id = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    r = call(t.coowner, "GET", "/api/v1/me/consents", NULL);
+    kid = json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/consents/%lld/refuse", kid);
+    r = call(t.coowner, "POST", path, "{\"text\":\"no\"}");
+    ck_assert_int_eq(r.status, 200);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/applications/%lld", id);
+    r = call(t.applicant, "GET", path, NULL);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "declined");
+    qn_api_resp_free(&r);
+    r = call(t.owner, "GET", "/api/v1/me/consents", NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 0);
+    qn_api_resp_free(&r);
+    free(doc);
+}
+END_TEST
+
+static char *foreigner_doc(int stay_days, bool extra)
+{
+    char f[16], t[16], en[16];
+    json_t *d = json_pack(
+        "{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}, s:s, s:{s:s, s:b}, s:[]}",
+        "kind", "foreigner_temporary", "address_code", ADDR, "period", "from", date_in(-1, f), "to",
+        date_in(stay_days - 1, t), "foreigner", "surname", "MULLER", "given_names", "HANS",
+        "citizenship", "DEU", "birth_date", "1980-01-01", "document", "number", "C01X00T99",
+        "country", "DEU", "expires", "2035-01-01", "entry_date", date_in(-2, en), "migration_card",
+        "number", "MC123", "border_mark", 1, "documents");
+    if (extra) {
+        json_t *docs = json_object_get(d, "documents");
+        const char *names[] = {"address_sheets", "statistical_coupon", "photo"};
+        for (int i = 0; i < 3; i++)
+            json_array_append_new(docs, json_pack("{s:s, s:s}", "type", names[i], "form", "original"));
+    }
+    char *s = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    return s;
+}
+
+START_TEST(foreigner_and_appeal)
+{
+    tokens t;
+    prepare(&t);
+    char *doc = foreigner_doc(20, false);
+    /* Only a host may apply. */
+    qn_api_resp r = submit(t.foreigner, "host", doc);
+    ck_assert_int_eq(r.status, 403);
+    qn_api_resp_free(&r);
+    r = submit(t.applicant, "host", doc);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "registered");
+    qn_api_resp_free(&r);
+    /* The same foreigner again for an overlapping period: duplicate. */
+    r = submit(t.applicant, "host", doc);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "refused");
+    ck_assert_str_eq(qn_api_str(json_object_get(r.json, "reasons"), "reason"), "duplicate_registration");
+    qn_api_resp_free(&r);
+    free(doc);
+
+    /* A stay over 6 months without the extra documents: refused, listing them. */
+    doc = foreigner_doc(200, false);
+    json_t *j = json_loads(doc, 0, NULL);
+    json_object_set_new(json_object_get(j, "foreigner"), "document",
+                        json_pack("{s:s, s:s, s:s}", "number", "C01X00T77", "country", "DEU", "expires", "2035-01-01"));
+    free(doc);
+    doc = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    r = submit(t.applicant, "host", doc);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "refused");
+    json_t *reasons = json_object_get(r.json, "reasons");
+    ck_assert_str_eq(qn_api_str(reasons, "reason"), "incomplete_documents");
+    json_t *missing = json_object_get(reasons, "missing");
+    ck_assert_int_eq(json_array_size(missing), 3);
+    ck_assert_str_eq(json_string_value(json_array_get(missing, 0)), "address_sheets");
+    ck_assert_str_eq(json_string_value(json_array_get(missing, 1)), "statistical_coupon");
+    ck_assert_str_eq(json_string_value(json_array_get(missing, 2)), "photo");
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    free(doc);
+
+    char path[128];
+    /* The appeal, by the applicant only. */
+    snprintf(path, sizeof path, "/api/v1/applications/%lld/appeal", id);
+    r = call(t.owner, "POST", path, "{\"grounds\":\"x\"}");
+    ck_assert_int_eq(r.status, 404);
+    qn_api_resp_free(&r);
+    r = call(t.applicant, "POST", path, "{\"grounds\":\"the sheets were handed in at the office\"}");
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "appealed");
+    qn_api_resp_free(&r);
+    /* An ordinary officer may not decide an appeal; the senior officer does. */
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/uphold", id);
+    r = call(t.officer, "POST", path, "{\"text\":\"still missing\"}");
+    ck_assert_int_eq(r.status, 403);
+    ck_assert_str_eq(qn_api_str(r.json, "code"), "forbidden.wrong_actor");
+    qn_api_resp_free(&r);
+    r = call(t.officer71, "POST", path, "{\"text\":\"still missing\"}");
+    ck_assert_int_eq(r.status, 404);
+    qn_api_resp_free(&r);
+    r = call(t.senior, "POST", path, "{\"text\":\"the sheets are not in the file\"}");
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "upheld");
+    qn_api_resp_free(&r);
+    r = call(t.applicant, "GET", "/api/v1/me/history", NULL);
+    ck_assert_ptr_nonnull(strstr(r.body, "foreigner_temporary.appeal_upheld"));
+    qn_api_resp_free(&r);
+}
+END_TEST
+
+START_TEST(resident_by_officer)
+{
+    tokens t;
+    prepare(&t);
+    char f[16];
+    json_t *d = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:i, s:[{s:s, s:s}]}",
+                          "kind", "permanent_resident", "address_code", ADDR, "period", "from",
+                          date_in(0, f), "person", "surname", "IVANOV", "given_names", "IVAN",
+                          "citizenship", "RUS", "document", "number", "RP123456", "country", "KAZ",
+                          "members_over_14", 1, "documents", "type", "identity_document", "form",
+                          "original");
+    char *doc = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    qn_api_resp r = submit(t.foreigner, "owner", doc);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "submitted");
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    free(doc);
+    char path[128];
+    /* In the officer's queue of region 75, not in region 71's. */
+    r = call(t.officer, "GET", "/api/v1/officer/applications?kind=permanent_resident", NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
+    qn_api_resp_free(&r);
+    r = call(t.officer71, "GET", "/api/v1/officer/applications", NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 0);
+    qn_api_resp_free(&r);
+    r = call(t.applicant, "GET", "/api/v1/officer/applications", NULL);
+    ck_assert_int_eq(r.status, 403);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/take", id);
+    r = call(t.officer, "POST", path, NULL);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/checklist", id);
+    r = call(t.officer, "GET", path, NULL);
+    ck_assert(json_is_false(json_object_get(r.json, "complete")));
+    ck_assert_ptr_nonnull(strstr(r.body, "owner_consent"));
+    ck_assert_ptr_nonnull(strstr(r.body, "members_identity_documents"));
+    qn_api_resp_free(&r);
+    /* Register is refused while documents are missing. */
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/register", id);
+    r = call(t.officer, "POST", path, NULL);
+    ck_assert_int_eq(r.status, 422);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/refuse", id);
+    r = call(t.officer, "POST", path, "{\"reason\":\"incomplete_documents\",\"text\":\"bring them\",\"invalid\":[\"identity_document\"]}");
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "refused");
+    json_t *reasons = json_object_get(r.json, "reasons");
+    ck_assert_int_eq(json_array_size(json_object_get(reasons, "missing")), 3);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(reasons, "invalid"), 0)),
+                     "identity_document");
+    qn_api_resp_free(&r);
+    /* Appeal, overturned by the senior officer: back to review. */
+    snprintf(path, sizeof path, "/api/v1/applications/%lld/appeal", id);
+    r = call(t.foreigner, "POST", path, "{\"grounds\":\"documents are attached now\"}");
+    ck_assert_int_eq(r.status, 200);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/overturn", id);
+    r = call(t.senior, "POST", path, "{\"text\":\"review again\"}");
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "in_review");
+    qn_api_resp_free(&r);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("applications");
+    TCase *tc = tcase_create("workflow");
+    tcase_set_timeout(tc, 120);
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, citizen_consents);
+    suite_add_tcase(s, tc);
+    TCase *t2 = tcase_create("foreigner");
+    tcase_set_timeout(t2, 120);
+    tcase_add_unchecked_fixture(t2, setup, teardown);
+    tcase_add_test(t2, foreigner_and_appeal);
+    suite_add_tcase(s, t2);
+    TCase *t3 = tcase_create("resident");
+    tcase_set_timeout(t3, 120);
+    tcase_add_unchecked_fixture(t3, setup, teardown);
+    tcase_add_test(t3, resident_by_officer);
+    suite_add_tcase(s, t3);
+    return s;
+}
+
+QN_TEST_MAIN(suite)
