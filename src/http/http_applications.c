@@ -197,10 +197,14 @@ void qn_h_app_queue(qn_http_req *req)
 
 void qn_h_app_checklist(qn_http_req *req)
 {
+    qn_err e;
+    if (qn_svc_app_officer_only(&req->ctx, &e) != QN_OK) {
+        qn_http_reply_problem(req, &e);
+        return;
+    }
     int64_t id;
     if (!qn_h_path_id(req, "id", &id))
         return;
-    qn_err e;
     qn_app_view v;
     if (qn_svc_app_get(&req->ctx, id, &v, &e) != QN_OK) {
         qn_http_reply_problem(req, &e);
@@ -216,6 +220,12 @@ void qn_h_app_checklist(qn_http_req *req)
 /* Decodes the optional body of an action and applies it. */
 static void act(qn_http_req *req, qn_app_event ev)
 {
+    qn_err ge;
+    if (ev != QN_APP_EV_APPEAL && ev != QN_APP_EV_WITHDRAW &&
+        qn_svc_app_officer_only(&req->ctx, &ge) != QN_OK) {
+        qn_http_reply_problem(req, &ge);
+        return;
+    }
     int64_t id;
     if (!qn_h_path_id(req, "id", &id))
         return;
@@ -352,6 +362,11 @@ void qn_h_my_registration(qn_http_req *req)
 
 void qn_h_property_import(qn_http_req *req)
 {
+    qn_err ge;
+    if (qn_svc_app_admin_only(&req->ctx, &ge) != QN_OK) {
+        qn_http_reply_problem(req, &ge);
+        return;
+    }
     json_t *body = qn_http_body_json(req);
     if (!body)
         return;
@@ -409,6 +424,11 @@ void qn_h_property_import(qn_http_req *req)
 
 void qn_h_officer_senior(qn_http_req *req)
 {
+    qn_err ge;
+    if (qn_svc_app_admin_only(&req->ctx, &ge) != QN_OK) {
+        qn_http_reply_problem(req, &ge);
+        return;
+    }
     int64_t id;
     if (!qn_h_path_id(req, "id", &id))
         return;

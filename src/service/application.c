@@ -1053,6 +1053,26 @@ qn_code qn_svc_consent_refuse(qn_svc_ctx *ctx, int64_t consent_id, const char *t
 
 /* ------------------------------------------- register, property, seniors */
 
+static qn_code only(qn_svc_ctx *ctx, qn_role role, const char *what, qn_err *e)
+{
+    qn_err_clear(e);
+    if (ctx->who->role == QN_ROLE_NONE)
+        return qn_err_set(e, QN_E_UNAUTHORIZED, "log in first");
+    if (ctx->who->role != role)
+        return qn_err_set(e, QN_E_FORBIDDEN, "only %s may do this", what);
+    return QN_OK;
+}
+
+qn_code qn_svc_app_officer_only(qn_svc_ctx *ctx, qn_err *e)
+{
+    return only(ctx, QN_ROLE_OFFICER, "officers", e);
+}
+
+qn_code qn_svc_app_admin_only(qn_svc_ctx *ctx, qn_err *e)
+{
+    return only(ctx, QN_ROLE_ADMIN, "the administrator", e);
+}
+
 qn_code qn_svc_my_registration(qn_svc_ctx *ctx, qn_store_residence_list *out, qn_err *e)
 {
     qn_err_clear(e);

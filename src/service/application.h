@@ -153,6 +153,13 @@ typedef struct {
     qn_store_owner owners[16];
 } qn_property_in;
 
+/* Role guards of route groups, decided here rather than in the adapters:
+ * QN_OK for an officer (resp. the administrator), else 401 (anonymous) or
+ * 403. Handlers of /officer/... (and /admin/...) call them first, so a
+ * caller of the wrong role learns nothing about an id. */
+qn_code qn_svc_app_officer_only(qn_svc_ctx *ctx, qn_err *e);
+qn_code qn_svc_app_admin_only(qn_svc_ctx *ctx, qn_err *e);
+
 /* Administrator: puts the addresses and replaces their owners (one
  * transaction; any invalid row refuses all, naming rows[i]). */
 qn_code qn_svc_property_import(qn_svc_ctx *ctx, const qn_property_in *rows, size_t n, qn_err *e);
