@@ -8,7 +8,8 @@
 # GET /api/v1/ping. Prints requests/s, p50/p99 latency, the notifications
 # actually recorded (counted back through the API) and the ratio.
 # Environment: QONAQ_BIN (default build/qonaq), BENCH_SECONDS (default 10),
-# BENCH_CONNECTIONS (default 16), BENCH_THREADS (wrk threads, default 2).
+# BENCH_CONNECTIONS (default 16), BENCH_THREADS (wrk threads, default 2),
+# BENCH_SERVER_THREADS (the server's request threads, default 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${QONAQ_BIN:-$PWD/build/qonaq}
@@ -26,7 +27,7 @@ trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 base=http://127.0.0.1:$port
-QONAQ_PWHASH=min "$bin" serve --listen 127.0.0.1:$port --db "sqlite:$tmp/bench.db" --demo --quiet \
+QONAQ_PWHASH=min "$bin" serve --listen 127.0.0.1:$port --db "sqlite:$tmp/bench.db" --demo --quiet --threads "${BENCH_SERVER_THREADS:-4}" \
   >"$tmp/server.out" 2>"$tmp/server.err" &
 pid=$!
 for _ in $(seq 1 200); do

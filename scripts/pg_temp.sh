@@ -6,6 +6,9 @@
 #                                  export QONAQ_TEST_PG_DIR='DIR'
 #                                  on stdout (eval it); exit 1 if it cannot start
 #   scripts/pg_temp.sh stop DIR    stop it and delete its files
+#   scripts/pg_temp.sh crash DIR   SIGKILL the server and all its processes,
+#                                  then start it again (crash recovery from
+#                                  the WAL); for the crash-safety test
 #
 # The server listens only on a Unix socket (no TCP), has fsync and
 # synchronous_commit on (the durability the tests check is real), and trusts
@@ -58,6 +61,7 @@ start)
   opts="-c listen_addresses='' -c unix_socket_directories='$home' -c port=5432"
   opts="$opts -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   opts="$opts -c max_connections=200 -c shared_buffers=32MB -c log_min_messages=warning"
+  printf '%s\n' "$opts" >"$home/opts"
   if ! as_owner "$pgbin/pg_ctl" -D "$home/data" -l "$home/server.log" -w -t 60 -o "$opts" start \
       >/dev/null 2>&1; then
     echo "pg_temp: the server did not start:" >&2
@@ -72,6 +76,24 @@ start)
   echo "export QONAQ_TEST_PG='$url'"
   echo "export QONAQ_TEST_PG_DIR='$dir'"
   ;;
+crash)
+  home=$(cat "$dir/cluster")
+  main=$(head -n 1 "$home/data/postmaster.pid")
+  kids=$(ps --ppid "$main" -o pid= || true)
+  kill -9 "$main" $kids 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    alive=0
+    for p in $main $kids; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ $alive -eq 0 ] && break
+    sleep 0.1
+  done
+  if ! as_owner "$pgbin/pg_ctl" -D "$home/data" -l "$home/server.log" -w -t 60 \
+      -o "$(cat "$home/opts")" start >/dev/null 2>&1; then
+    echo "pg_temp: the server did not restart after the crash:" >&2
+    tail -n 20 "$home/server.log" >&2 || true
+    exit 1
+  fi
+  ;;
 stop)
   [ -f "$dir/cluster" ] || exit 0
   home=$(cat "$dir/cluster")
@@ -81,7 +103,7 @@ stop)
   rm -f "$dir/cluster"
   ;;
 *)
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop|crash DIR" >&2
   exit 2
   ;;
 esac

@@ -98,8 +98,8 @@ int qn_cmd_serve(int argc, char **argv)
     }
 
     const char *pw = getenv("QONAQ_PWHASH");
-    qn_service_config scfg = {.db_url = db, .pool_size = (int)cfg.threads + 2,
-                              .cheap_pwhash = pw && strcmp(pw, "min") == 0};
+    qn_service_config scfg = {
+        .db_url = db, .pool_size = (int)cfg.threads + 2, .cheap_pwhash = pw && strcmp(pw, "min") == 0};
     qn_err e;
     qn_err_clear(&e);
     qn_service *svc = NULL;

@@ -32,6 +32,9 @@ void qn_h_notification_batch(qn_http_req *req);
 /* http_stay.c */
 void qn_h_stay(qn_http_req *req);
 
+/* http_stats.c */
+void qn_h_stats(qn_http_req *req);
+
 /* http_history.c */
 void qn_h_history(qn_http_req *req);
 

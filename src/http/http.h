@@ -35,26 +35,26 @@ typedef struct qn_http_req {
     struct MHD_Connection *conn;
     char method[16];
     char path[512];
-    int route;                /* index in qn_http_routes or QN_ROUTE_NONE / _WRONG_METHOD */
+    int route; /* index in qn_http_routes or QN_ROUTE_NONE / _WRONG_METHOD */
     qn_http_params params;
-    char allow[64];           /* for 405 */
-    char *body;               /* NUL-terminated, body_len bytes */
+    char allow[64]; /* for 405 */
+    char *body;     /* NUL-terminated, body_len bytes */
     size_t body_len, body_cap, body_limit;
     bool body_too_large;
     char request_id[32];
     char client_addr[64];
     struct timespec started;
-    qn_principal who;          /* role QN_ROLE_NONE when anonymous */
-    qn_svc_ctx ctx;            /* passed to service calls; accumulates db time */
+    qn_principal who; /* role QN_ROLE_NONE when anonymous */
+    qn_svc_ctx ctx;   /* passed to service calls; accumulates db time */
     /* the answer */
     int status;
-    char *resp_body;           /* malloc'd */
+    char *resp_body; /* malloc'd */
     size_t resp_len;
-    const char *content_type;  /* static string */
+    const char *content_type; /* static string */
     size_t n_headers;
     char *header_names[QN_HTTP_MAX_RESP_HEADERS];
     char *header_values[QN_HTTP_MAX_RESP_HEADERS];
-    char log_code[64];         /* machine code of an error answer, for the log */
+    char log_code[64]; /* machine code of an error answer, for the log */
 } qn_http_req;
 
 /* The server's service layer (for handlers that need more than req->ctx). */
@@ -77,8 +77,7 @@ void qn_http_add_header(qn_http_req *req, const char *name, const char *value);
 void qn_http_reply_json(qn_http_req *req, int status, json_t *body);
 
 /* Answers with text of a content type; takes ownership of malloc'd body. */
-void qn_http_reply_owned(qn_http_req *req, int status, const char *content_type, char *body,
-                         size_t len);
+void qn_http_reply_owned(qn_http_req *req, int status, const char *content_type, char *body, size_t len);
 
 /* Answers with a copy of a static or caller-owned text. */
 void qn_http_reply_text(qn_http_req *req, int status, const char *content_type, const char *text);

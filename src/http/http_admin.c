@@ -8,9 +8,9 @@
 
 static json_t *account_json(const qn_account_view *a)
 {
-    json_t *b = json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)a->id, "username",
-                          a->username, "role", qn_role_name(a->role), "display_name", a->display_name,
-                          "disabled", a->disabled, "created_at", qn_h_time_json(a->created_at));
+    json_t *b = json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)a->id, "username", a->username,
+                          "role", qn_role_name(a->role), "display_name", a->display_name, "disabled",
+                          a->disabled, "created_at", qn_h_time_json(a->created_at));
     if (a->iin_bin[0])
         json_object_set_new(b, "iin_bin", json_string(a->iin_bin));
     if (a->region[0])
@@ -27,7 +27,7 @@ void qn_h_account_create(qn_http_req *req)
     qn_jin d;
     qn_jin_init(&d, &e);
     static const char *const fields[] = {"username", "password", "role", "display_name",
-                                         "iin_bin", "region", NULL};
+                                         "iin_bin",  "region",   NULL};
     qn_account_in in;
     memset(&in, 0, sizeof in);
     if (qn_jin_object(&d, body, "", fields)) {
@@ -83,8 +83,9 @@ void qn_h_account_list(qn_http_req *req)
     for (size_t i = 0; i < l.count; i++)
         json_array_append_new(items, account_json(&l.items[i]));
     qn_account_list_free(&l);
-    qn_http_reply_json(req, 200, json_pack("{s:o, s:I, s:I}", "items", items, "page", (json_int_t)page,
-                                           "per_page", (json_int_t)per_page));
+    qn_http_reply_json(req, 200,
+                       json_pack("{s:o, s:I, s:I}", "items", items, "page", (json_int_t)page, "per_page",
+                                 (json_int_t)per_page));
 }
 
 static void set_disabled(qn_http_req *req, bool disabled)

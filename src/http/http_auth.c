@@ -48,8 +48,8 @@ void qn_h_login(qn_http_req *req)
     qn_http_add_header(req, "Set-Cookie", cookie);
     qn_http_reply_json(req, 200,
                        json_pack("{s:s, s:s, s:o, s:s, s:I}", "token", s.token, "csrf_token", s.csrf,
-                                 "expires_at", qn_h_time_json(s.expires_at), "role",
-                                 qn_role_name(s.role), "account_id", (json_int_t)s.account_id));
+                                 "expires_at", qn_h_time_json(s.expires_at), "role", qn_role_name(s.role),
+                                 "account_id", (json_int_t)s.account_id));
 }
 
 void qn_h_logout(qn_http_req *req)
@@ -105,6 +105,6 @@ void qn_h_apikey_create(qn_http_req *req)
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_json(req, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)k.id, "key", k.key,
-                                           "label", k.label));
+    qn_http_reply_json(req, 201,
+                       json_pack("{s:I, s:s, s:s}", "id", (json_int_t)k.id, "key", k.key, "label", k.label));
 }

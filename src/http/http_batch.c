@@ -25,18 +25,35 @@
 #include "http/csv.h"
 #include "http/handlers.h"
 
-static const char *const csv_columns[] = {
-    "foreigner.surname", "foreigner.given_names", "foreigner.patronymic", "foreigner.citizenship",
-    "foreigner.birth_date", "foreigner.sex", "foreigner.document.number",
-    "foreigner.document.country", "foreigner.document.expires", "entry.date", "entry.checkpoint",
-    "arrival_date", "address.code", "address.region", "address.text", "stay.from", "stay.to",
-    "purpose", "visa.number", "visa.category", "visa.valid_until", "migration_card", NULL};
+static const char *const csv_columns[] = {"foreigner.surname",
+                                          "foreigner.given_names",
+                                          "foreigner.patronymic",
+                                          "foreigner.citizenship",
+                                          "foreigner.birth_date",
+                                          "foreigner.sex",
+                                          "foreigner.document.number",
+                                          "foreigner.document.country",
+                                          "foreigner.document.expires",
+                                          "entry.date",
+                                          "entry.checkpoint",
+                                          "arrival_date",
+                                          "address.code",
+                                          "address.region",
+                                          "address.text",
+                                          "stay.from",
+                                          "stay.to",
+                                          "purpose",
+                                          "visa.number",
+                                          "visa.category",
+                                          "visa.valid_until",
+                                          "migration_card",
+                                          NULL};
 
 typedef struct {
     size_t n, cap;
-    json_t **objects;  /* each row's object (NULL when the row could not be read) */
-    size_t *lines;     /* CSV line of each row (0 for JSON) */
-    char **row_error;  /* a structural problem of the row (CSV), malloc'd, or NULL */
+    json_t **objects; /* each row's object (NULL when the row could not be read) */
+    size_t *lines;    /* CSV line of each row (0 for JSON) */
+    char **row_error; /* a structural problem of the row (CSV), malloc'd, or NULL */
 } rowset;
 
 static void rowset_free(rowset *rs)
@@ -189,7 +206,8 @@ static bool read_json(qn_http_req *req, rowset *rs)
     }
     size_t i;
     json_t *v;
-    json_array_foreach(body, i, v) {
+    json_array_foreach(body, i, v)
+    {
         if (!rowset_push(rs, json_incref(v), 0, NULL)) {
             json_decref(body);
             qn_http_reply_error(req, QN_E_NOMEM, NULL, "out of memory");
@@ -204,8 +222,8 @@ static json_t *errors_json(const qn_err *e)
 {
     json_t *errs = json_array();
     for (size_t i = 0; i < e->n_fields; i++)
-        json_array_append_new(errs, json_pack("{s:s, s:s}", "field", e->fields[i].field, "reason",
-                                              e->fields[i].reason));
+        json_array_append_new(
+            errs, json_pack("{s:s, s:s}", "field", e->fields[i].field, "reason", e->fields[i].reason));
     return errs;
 }
 
@@ -282,9 +300,10 @@ void qn_h_notification_batch(qn_http_req *req)
                 json_object_set_new(r, "line", json_integer((json_int_t)rs.lines[i]));
             json_array_append_new(results, r);
         }
-        qn_http_reply_json(req, 200, json_pack("{s:I, s:I, s:I, s:o}", "rows", (json_int_t)rs.n,
-                                               "accepted", (json_int_t)n_ok, "rejected",
-                                               (json_int_t)(rs.n - n_ok), "results", results));
+        qn_http_reply_json(req, 200,
+                           json_pack("{s:I, s:I, s:I, s:o}", "rows", (json_int_t)rs.n, "accepted",
+                                     (json_int_t)n_ok, "rejected", (json_int_t)(rs.n - n_ok), "results",
+                                     results));
     }
     for (size_t i = 0; i < rs.n; i++) {
         free(payloads[i]);

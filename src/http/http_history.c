@@ -22,12 +22,12 @@ void qn_h_history(qn_http_req *req)
         if (!body)
             body = json_string(h.items[i].body ? h.items[i].body : "");
         json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)h.items[i].id,
-                                               "kind", h.items[i].kind, "ref", h.items[i].ref,
-                                               "created_at", qn_h_time_json(h.items[i].created_at),
-                                               "notice", body));
+                                               "kind", h.items[i].kind, "ref", h.items[i].ref, "created_at",
+                                               qn_h_time_json(h.items[i].created_at), "notice", body));
     }
     json_int_t total = (json_int_t)h.total;
     qn_history_free(&h);
-    qn_http_reply_json(req, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page,
-                                           "per_page", (json_int_t)per_page, "total", total));
+    qn_http_reply_json(req, 200,
+                       json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page, "per_page",
+                                 (json_int_t)per_page, "total", total));
 }

@@ -15,8 +15,8 @@ void qn_h_healthz(qn_http_req *req)
     qn_err_clear(&e);
     int version = 0;
     if (qn_service_health(&req->ctx, &version, &e) != QN_OK) {
-        json_t *b = json_pack("{s:s, s:s, s:s}", "status", "unavailable", "database", "unreachable",
-                              "detail", e.message);
+        json_t *b = json_pack("{s:s, s:s, s:s}", "status", "unavailable", "database", "unreachable", "detail",
+                              e.message);
         qn_http_reply_json(req, 503, b);
         return;
     }
@@ -34,10 +34,7 @@ void qn_h_metrics(qn_http_req *req)
 
 void qn_h_ping(qn_http_req *req) { qn_http_reply_json(req, 200, json_pack("{s:b}", "pong", 1)); }
 
-void qn_h_openapi(qn_http_req *req)
-{
-    qn_http_reply_text(req, 200, "application/json", qn_openapi_json);
-}
+void qn_h_openapi(qn_http_req *req) { qn_http_reply_text(req, 200, "application/json", qn_openapi_json); }
 
 void qn_h_regions(qn_http_req *req)
 {

@@ -39,10 +39,10 @@ json_t *qn_h_time_json(int64_t epoch)
 
 void qn_h_decode_notification(qn_jin *d, const json_t *obj, const char *path, qn_notification_in *in)
 {
-    static const char *const top[] = {"foreigner", "entry", "arrival_date", "address", "stay",
-                                      "purpose", "visa", "migration_card", NULL};
-    static const char *const foreigner[] = {"surname", "given_names", "patronymic", "citizenship",
-                                            "birth_date", "sex", "document", NULL};
+    static const char *const top[] = {"foreigner", "entry", "arrival_date",   "address", "stay",
+                                      "purpose",   "visa",  "migration_card", NULL};
+    static const char *const foreigner[] = {"surname",    "given_names", "patronymic", "citizenship",
+                                            "birth_date", "sex",         "document",   NULL};
     static const char *const document[] = {"number", "country", "expires", NULL};
     static const char *const entry[] = {"date", "checkpoint", NULL};
     static const char *const address[] = {"code", "region", "text", NULL};
@@ -106,20 +106,22 @@ static json_t *warnings_json(const qn_notification_out *out)
 {
     json_t *w = json_array();
     for (size_t i = 0; i < out->n_warnings; i++)
-        json_array_append_new(w, json_pack("{s:s, s:s}", "code", out->warnings[i].code, "message",
-                                           out->warnings[i].message));
+        json_array_append_new(
+            w, json_pack("{s:s, s:s}", "code", out->warnings[i].code, "message", out->warnings[i].message));
     return w;
 }
 
 json_t *qn_h_notification_created(const qn_notification_out *out)
 {
-    json_t *b = json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:o}", "id", (json_int_t)out->id, "number",
-                          out->number, "status", out->status, "arrival_date",
-                          qn_h_date_json(out->arrival_date), "deadline", qn_h_date_json(out->deadline),
-                          "on_time", out->on_time, "warnings", warnings_json(out));
+    json_t *b =
+        json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:o}", "id", (json_int_t)out->id, "number", out->number,
+                  "status", out->status, "arrival_date", qn_h_date_json(out->arrival_date), "deadline",
+                  qn_h_date_json(out->deadline), "on_time", out->on_time, "warnings", warnings_json(out));
     if (b && out->violation_id)
-        json_object_set_new(b, "violation", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)out->violation_id,
-                                                      "article", "518", "state", "open"));
+        json_object_set_new(b, "violation",
+                            json_pack("{s:I, s:s, s:s, s:s, s:i}", "id", (json_int_t)out->violation_id,
+                                      "article", out->article, "state", "open", "sanction", out->sanction,
+                                      "fine_mci", out->fine_mci));
     return b;
 }
 
@@ -129,12 +131,12 @@ json_t *qn_h_notification_view(const qn_notification_out *o)
         "{s:I, s:s, s:s, s:o, s:o, s:b, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:{s:o}, s:{s:s, s:s}, "
         "s:{s:o, s:o}, s:s, s:o}",
         "id", (json_int_t)o->id, "number", o->number, "status", o->status, "arrival_date",
-        qn_h_date_json(o->arrival_date), "deadline", qn_h_date_json(o->deadline), "on_time",
-        o->on_time, "foreigner", "surname", o->surname, "given_names", o->given_names,
-        "citizenship", o->citizenship, "document", "number", o->doc_number, "country",
-        o->doc_country, "entry", "date", qn_h_date_json(o->entry_date), "address", "code",
-        o->address_code, "region", o->region, "stay", "from", qn_h_date_json(o->stay_from), "to",
-        qn_h_date_json(o->stay_to), "purpose", o->purpose, "created_at", qn_h_time_json(o->created_at));
+        qn_h_date_json(o->arrival_date), "deadline", qn_h_date_json(o->deadline), "on_time", o->on_time,
+        "foreigner", "surname", o->surname, "given_names", o->given_names, "citizenship", o->citizenship,
+        "document", "number", o->doc_number, "country", o->doc_country, "entry", "date",
+        qn_h_date_json(o->entry_date), "address", "code", o->address_code, "region", o->region, "stay",
+        "from", qn_h_date_json(o->stay_from), "to", qn_h_date_json(o->stay_to), "purpose", o->purpose,
+        "created_at", qn_h_time_json(o->created_at));
     return b;
 }
 
@@ -187,8 +189,8 @@ void qn_h_notification_submit(qn_http_req *req)
     crypto_hash_sha256(digest, (const unsigned char *)req->body, req->body_len);
     qn_notification_out out;
     qn_idem_replay replay;
-    qn_code rc = qn_svc_notification_submit(&req->ctx, &in, idem, digest, render_created, NULL, &out,
-                                            &replay, &e);
+    qn_code rc =
+        qn_svc_notification_submit(&req->ctx, &in, idem, digest, render_created, NULL, &out, &replay, &e);
     json_decref(body);
     if (rc != QN_OK) {
         qn_http_reply_problem(req, &e);
@@ -320,7 +322,7 @@ void qn_h_notification_list(qn_http_req *req)
     for (size_t i = 0; i < l.count; i++)
         json_array_append_new(items, qn_h_notification_view(&l.items[i]));
     qn_notification_list_free(&l);
-    qn_http_reply_json(req, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page",
-                                           (json_int_t)q.page, "per_page", (json_int_t)q.per_page,
-                                           "total", (json_int_t)l.total));
+    qn_http_reply_json(req, 200,
+                       json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)q.page,
+                                 "per_page", (json_int_t)q.per_page, "total", (json_int_t)l.total));
 }

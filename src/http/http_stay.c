@@ -20,20 +20,20 @@ static json_t *answer_json(const qn_stay_answer *a)
     for (size_t i = 0; i < a->n_trips; i++)
         json_array_append_new(trips, json_pack("{s:o, s:o}", "entry", qn_h_date_json(a->trips[i].entry),
                                                "exit", qn_h_date_json(a->trips[i].exit)));
-    json_t *b = json_pack(
-        "{s:{s:s, s:s, s:i, s:i, s:i}, s:b, s:o, s:o, s:i, s:i, s:i, s:o, s:i, s:s, s:i, s:o, s:b, "
-        "s:o, s:o, s:o, s:s}",
-        "regime", "name", r->regime.name ? r->regime.name : "", "label",
-        r->regime.label ? r->regime.label : "", "per_entry_days", r->regime.per_entry_days,
-        "cap_days", r->regime.cap_days, "window_days", r->regime.window_days, "is_present",
-        r->is_present, "current_entry", qn_h_date_json(r->current_entry), "window_start",
-        qn_h_date_json(r->window_start), "days_used", r->days_used, "days_left", r->days_left,
-        "excess_days", r->excess_days, "last_lawful_day", qn_h_date_json(r->last_lawful_day),
-        "days_allowed_this_entry", r->days_allowed_this_entry, "limited_by",
-        r->limited_by ? r->limited_by : "", "overstay_days", r->overstay_days, "first_breach",
-        qn_h_date_json(r->first_breach), "permit_required", r->permit_required,
-        "permit_needed_from", qn_h_date_json(r->permit_needed_from), "notification_deadline",
-        qn_h_date_json(r->notification_deadline), "trips", trips, "source", a->source);
+    json_t *b =
+        json_pack("{s:{s:s, s:s, s:i, s:i, s:i}, s:b, s:o, s:o, s:i, s:i, s:i, s:o, s:i, s:s, s:i, s:o, s:b, "
+                  "s:o, s:o, s:o, s:s}",
+                  "regime", "name", r->regime.name ? r->regime.name : "", "label",
+                  r->regime.label ? r->regime.label : "", "per_entry_days", r->regime.per_entry_days,
+                  "cap_days", r->regime.cap_days, "window_days", r->regime.window_days, "is_present",
+                  r->is_present, "current_entry", qn_h_date_json(r->current_entry), "window_start",
+                  qn_h_date_json(r->window_start), "days_used", r->days_used, "days_left", r->days_left,
+                  "excess_days", r->excess_days, "last_lawful_day", qn_h_date_json(r->last_lawful_day),
+                  "days_allowed_this_entry", r->days_allowed_this_entry, "limited_by",
+                  r->limited_by ? r->limited_by : "", "overstay_days", r->overstay_days, "first_breach",
+                  qn_h_date_json(r->first_breach), "permit_required", r->permit_required,
+                  "permit_needed_from", qn_h_date_json(r->permit_needed_from), "notification_deadline",
+                  qn_h_date_json(r->notification_deadline), "trips", trips, "source", a->source);
     if (b && a->person_id)
         json_object_set_new(b, "person_id", json_integer((json_int_t)a->person_id));
     return b;

@@ -23,8 +23,7 @@ const char *qn_jin_path(char *buf, size_t len, const char *path, const char *key
     return buf;
 }
 
-static void vrecord(qn_jin *d, bool shape, const char *path, const char *key, const char *fmt,
-                    va_list ap)
+static void vrecord(qn_jin *d, bool shape, const char *path, const char *key, const char *fmt, va_list ap)
 {
     char where[96], reason[192];
     qn_jin_path(where, sizeof where, path, key);
@@ -53,14 +52,21 @@ void qn_jin_shape(qn_jin *d, const char *path, const char *key, const char *fmt,
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
     case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
+    case JSON_FALSE:
+        return "a boolean";
+    case JSON_NULL:
+        return "null";
     }
     return "a value";
 }
@@ -73,7 +79,8 @@ bool qn_jin_object(qn_jin *d, const json_t *v, const char *path, const char *con
     }
     const char *key;
     json_t *val;
-    json_object_foreach((json_t *)v, key, val) {
+    json_object_foreach((json_t *)v, key, val)
+    {
         bool known = false;
         for (size_t i = 0; allowed && allowed[i]; i++)
             if (strcmp(allowed[i], key) == 0) {
@@ -90,8 +97,7 @@ bool qn_jin_object(qn_jin *d, const json_t *v, const char *path, const char *con
 }
 
 /* The member, or NULL when absent or JSON null. Records "is required". */
-static const json_t *member(qn_jin *d, const json_t *obj, const char *path, const char *key,
-                            bool required)
+static const json_t *member(qn_jin *d, const json_t *obj, const char *path, const char *key, bool required)
 {
     const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
     if (v == NULL || json_is_null(v)) {
@@ -102,8 +108,8 @@ static const json_t *member(qn_jin *d, const json_t *obj, const char *path, cons
     return v;
 }
 
-const json_t *qn_jin_obj(qn_jin *d, const json_t *obj, const char *path, const char *key,
-                         bool required, const char *const *allowed)
+const json_t *qn_jin_obj(qn_jin *d, const json_t *obj, const char *path, const char *key, bool required,
+                         const char *const *allowed)
 {
     const json_t *v = member(d, obj, path, key, required);
     if (v == NULL)
@@ -113,8 +119,8 @@ const json_t *qn_jin_obj(qn_jin *d, const json_t *obj, const char *path, const c
     return qn_jin_object(d, v, where, allowed) ? v : NULL;
 }
 
-const char *qn_jin_str(qn_jin *d, const json_t *obj, const char *path, const char *key,
-                       size_t max_len, bool required)
+const char *qn_jin_str(qn_jin *d, const json_t *obj, const char *path, const char *key, size_t max_len,
+                       bool required)
 {
     const json_t *v = member(d, obj, path, key, required);
     if (v == NULL)
@@ -164,8 +170,8 @@ bool qn_jin_date(qn_jin *d, const json_t *obj, const char *path, const char *key
     return true;
 }
 
-bool qn_jin_int(qn_jin *d, const json_t *obj, const char *path, const char *key, bool required,
-                long long min, long long max, long long *out)
+bool qn_jin_int(qn_jin *d, const json_t *obj, const char *path, const char *key, bool required, long long min,
+                long long max, long long *out)
 {
     const json_t *v = member(d, obj, path, key, required);
     if (v == NULL)

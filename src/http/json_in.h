@@ -40,14 +40,14 @@ bool qn_jin_object(qn_jin *d, const json_t *v, const char *path, const char *con
 
 /* Member key of obj as a nested object (checked with allowed), or NULL when
  * absent (an error if required) or of the wrong type. */
-const json_t *qn_jin_obj(qn_jin *d, const json_t *obj, const char *path, const char *key,
-                         bool required, const char *const *allowed);
+const json_t *qn_jin_obj(qn_jin *d, const json_t *obj, const char *path, const char *key, bool required,
+                         const char *const *allowed);
 
 /* Member key as a string of 1..max_len bytes (after trimming nothing), or
  * NULL when absent/null (an error if required), wrong type, empty or longer.
  * Control characters are refused. */
-const char *qn_jin_str(qn_jin *d, const json_t *obj, const char *path, const char *key,
-                       size_t max_len, bool required);
+const char *qn_jin_str(qn_jin *d, const json_t *obj, const char *path, const char *key, size_t max_len,
+                       bool required);
 
 /* Member key as a YYYY-MM-DD date. Returns false when absent (an error if
  * required; *out becomes QN_DATE_NONE) or invalid. */
@@ -56,8 +56,8 @@ bool qn_jin_date(qn_jin *d, const json_t *obj, const char *path, const char *key
 
 /* Member key as an integer in [min, max]. Returns false when absent (error if
  * required) or invalid. */
-bool qn_jin_int(qn_jin *d, const json_t *obj, const char *path, const char *key, bool required,
-                long long min, long long max, long long *out);
+bool qn_jin_int(qn_jin *d, const json_t *obj, const char *path, const char *key, bool required, long long min,
+                long long max, long long *out);
 
 /* Member key as a boolean; absent leaves *out unchanged. */
 bool qn_jin_bool(qn_jin *d, const json_t *obj, const char *path, const char *key, bool *out);

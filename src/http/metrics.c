@@ -62,8 +62,7 @@ static size_t status_index(int status)
 void qn_metrics_record(qn_metrics *m, int route, int status, uint64_t total_ns, uint64_t db_ns)
 {
     size_t r = (route >= 0 && (size_t)route < m->n_routes) ? (size_t)route : m->n_routes;
-    atomic_fetch_add_explicit(&m->requests[r * N_STATUS + status_index(status)], 1,
-                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->requests[r * N_STATUS + status_index(status)], 1, memory_order_relaxed);
     double s = (double)total_ns / 1e9;
     for (size_t i = 0; i < N_BUCKET; i++)
         if (s <= buckets[i])
@@ -131,8 +130,8 @@ char *qn_metrics_render(const qn_metrics *m, size_t *len_out)
                 snprintf(status, sizeof status, "%d", statuses[s]);
             else
                 snprintf(status, sizeof status, "other");
-            sb_printf(&b, "qonaq_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %llu\n",
-                      route, method, status, (unsigned long long)n);
+            sb_printf(&b, "qonaq_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %llu\n", route,
+                      method, status, (unsigned long long)n);
         }
     }
     sb_printf(&b, "# HELP qonaq_http_request_duration_seconds Time from request start to response.\n"
@@ -146,12 +145,13 @@ char *qn_metrics_render(const qn_metrics *m, size_t *len_out)
     sb_printf(&b, "qonaq_http_request_duration_seconds_sum %.6f\n",
               (double)atomic_load(&m->latency_sum_ns) / 1e9);
     sb_printf(&b, "qonaq_http_request_duration_seconds_count %llu\n", (unsigned long long)count);
-    sb_printf(&b, "# HELP qonaq_db_seconds_total Time spent in database calls.\n"
-                  "# TYPE qonaq_db_seconds_total counter\n"
-                  "qonaq_db_seconds_total %.6f\n"
-                  "# HELP qonaq_db_requests_total Requests that used the database.\n"
-                  "# TYPE qonaq_db_requests_total counter\n"
-                  "qonaq_db_requests_total %llu\n",
+    sb_printf(&b,
+              "# HELP qonaq_db_seconds_total Time spent in database calls.\n"
+              "# TYPE qonaq_db_seconds_total counter\n"
+              "qonaq_db_seconds_total %.6f\n"
+              "# HELP qonaq_db_requests_total Requests that used the database.\n"
+              "# TYPE qonaq_db_requests_total counter\n"
+              "qonaq_db_requests_total %llu\n",
               (double)atomic_load(&m->db_ns) / 1e9, (unsigned long long)atomic_load(&m->db_requests));
     if (b.failed) {
         free(b.s);

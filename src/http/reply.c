@@ -48,8 +48,7 @@ void qn_http_add_header(qn_http_req *req, const char *name, const char *value)
     req->n_headers++;
 }
 
-void qn_http_reply_owned(qn_http_req *req, int status, const char *content_type, char *body,
-                         size_t len)
+void qn_http_reply_owned(qn_http_req *req, int status, const char *content_type, char *body, size_t len)
 {
     free(req->resp_body);
     req->resp_body = body;
@@ -102,10 +101,10 @@ static json_t *problem_json(const qn_err *e, const char *request_id, int status,
     char type[160];
     snprintf(type, sizeof type, "https://qonaq.kz/problems/%s",
              status == 405 ? "method_not_allowed" : qn_code_name(code));
-    json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title",
-                          title ? title : qn_code_title(code), "status",
-                          status ? status : qn_code_http_status(code), "detail",
-                          e->message[0] ? e->message : qn_code_title(code), "code", machine);
+    json_t *p =
+        json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title ? title : qn_code_title(code),
+                  "status", status ? status : qn_code_http_status(code), "detail",
+                  e->message[0] ? e->message : qn_code_title(code), "code", machine);
     if (!p)
         return NULL;
     if (request_id && request_id[0])
@@ -113,8 +112,8 @@ static json_t *problem_json(const qn_err *e, const char *request_id, int status,
     if (e->n_fields) {
         json_t *errs = json_array();
         for (size_t i = 0; i < e->n_fields; i++)
-            json_array_append_new(errs, json_pack("{s:s, s:s}", "field", e->fields[i].field,
-                                                  "reason", e->fields[i].reason));
+            json_array_append_new(
+                errs, json_pack("{s:s, s:s}", "field", e->fields[i].field, "reason", e->fields[i].reason));
         json_object_set_new(p, "errors", errs);
         if (e->n_fields_dropped)
             json_object_set_new(p, "errors_omitted", json_integer((json_int_t)e->n_fields_dropped));
@@ -175,8 +174,8 @@ json_t *qn_http_body_json(qn_http_req *req)
     json_t *v = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!v) {
         qn_http_reply_error(req, QN_E_BAD_REQUEST, "json_syntax",
-                            "the body is not valid JSON: %s at line %d, column %d", jerr.text,
-                            jerr.line, jerr.column);
+                            "the body is not valid JSON: %s at line %d, column %d", jerr.text, jerr.line,
+                            jerr.column);
         return NULL;
     }
     return v;

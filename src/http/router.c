@@ -50,8 +50,8 @@ static bool match_one(const char *pattern, const char *path, qn_http_params *par
     return true;
 }
 
-int qn_http_route_match(const qn_http_route *routes, size_t n_routes, const char *method,
-                        const char *path, qn_http_params *params, char *allow, size_t allow_len)
+int qn_http_route_match(const qn_http_route *routes, size_t n_routes, const char *method, const char *path,
+                        qn_http_params *params, char *allow, size_t allow_len)
 {
     bool path_matched = false;
     size_t used = 0;
@@ -65,8 +65,7 @@ int qn_http_route_match(const qn_http_route *routes, size_t n_routes, const char
             return (int)i;
         }
         if (allow && allow_len && !strstr(allow, routes[i].method)) {
-            int n = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "",
-                             routes[i].method);
+            int n = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", routes[i].method);
             if (n > 0 && (size_t)n < allow_len - used)
                 used += (size_t)n;
         }

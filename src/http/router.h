@@ -46,7 +46,7 @@ typedef struct {
 extern const qn_http_route qn_http_routes[];
 extern const size_t qn_http_route_count;
 
-#define QN_ROUTE_NONE (-1)        /* no pattern matches the path: 404 */
+#define QN_ROUTE_NONE (-1)         /* no pattern matches the path: 404 */
 #define QN_ROUTE_WRONG_METHOD (-2) /* a pattern matches under other methods: 405 */
 
 /* Finds the route for method and path (path without the query string).
@@ -54,8 +54,8 @@ extern const size_t qn_http_route_count;
  * fills params (values are copies; a segment longer than QN_HTTP_PARAM_MAX-1
  * never matches). On QN_ROUTE_WRONG_METHOD writes "GET, POST" style into
  * allow (allow_len bytes, may be 0). HEAD is not implied by GET. */
-int qn_http_route_match(const qn_http_route *routes, size_t n_routes, const char *method,
-                        const char *path, qn_http_params *params, char *allow, size_t allow_len);
+int qn_http_route_match(const qn_http_route *routes, size_t n_routes, const char *method, const char *path,
+                        qn_http_params *params, char *allow, size_t allow_len);
 
 /* The value of parameter name, or NULL. */
 const char *qn_http_param(const qn_http_params *params, const char *name);

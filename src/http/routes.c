@@ -23,6 +23,7 @@ const qn_http_route qn_http_routes[] = {
     {"POST", "/api/v1/notifications/batch", qn_h_notification_batch, QN_ROUTE_BATCH},
     {"GET", "/api/v1/notifications/{id}", qn_h_notification_get, 0},
     {"GET", "/api/v1/stay", qn_h_stay, 0},
+    {"GET", "/api/v1/stats/notifications", qn_h_stats, 0},
     {"POST", "/api/v1/admin/accounts", qn_h_account_create, 0},
     {"GET", "/api/v1/admin/accounts", qn_h_account_list, 0},
     {"POST", "/api/v1/admin/accounts/{id}/disable", qn_h_account_disable, 0},

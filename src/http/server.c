@@ -68,23 +68,19 @@ static void req_free(qn_http_req *req)
 static void client_address(struct MHD_Connection *conn, char *buf, size_t len)
 {
     snprintf(buf, len, "unknown");
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-                  (socklen_t)len);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)len);
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
-                  (socklen_t)len);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)len);
 }
 
 static bool is_unsafe(const char *method)
 {
-    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
-           strcmp(method, "OPTIONS") != 0;
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
 }
 
 /* Resolves the caller's credentials into req->who. Returns false after
@@ -147,16 +143,16 @@ static void dispatch(qn_http_req *req)
     if (req->route == QN_ROUTE_WRONG_METHOD) {
         qn_err e;
         qn_err_clear(&e);
-        qn_err_set(&e, QN_E_BAD_REQUEST, "%s is not allowed on %.200s (allowed: %s)", req->method,
-                   req->path, req->allow);
+        qn_err_set(&e, QN_E_BAD_REQUEST, "%s is not allowed on %.200s (allowed: %s)", req->method, req->path,
+                   req->allow);
         qn_err_sub(&e, "method_not_allowed");
         qn_http_reply_problem_status(req, &e, 405, "Method not allowed");
         qn_http_add_header(req, "Allow", req->allow);
         return;
     }
     if (req->body_too_large) {
-        qn_http_reply_error(req, QN_E_TOO_LARGE, "body_too_large",
-                            "the request body exceeds %zu bytes", req->body_limit);
+        qn_http_reply_error(req, QN_E_TOO_LARGE, "body_too_large", "the request body exceeds %zu bytes",
+                            req->body_limit);
         return;
     }
     const qn_http_route *route = &qn_http_routes[req->route];
@@ -185,9 +181,9 @@ static enum MHD_Result queue(struct MHD_Connection *conn, qn_http_req *req)
     return r;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
 {
     (void)version;
     qn_server *s = cls;
@@ -213,8 +209,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (strlen(url) >= sizeof req->path)
             req->route = QN_ROUTE_NONE;
         else
-            req->route = qn_http_route_match(qn_http_routes, qn_http_route_count, method, url,
-                                             &req->params, req->allow, sizeof req->allow);
+            req->route = qn_http_route_match(qn_http_routes, qn_http_route_count, method, url, &req->params,
+                                             req->allow, sizeof req->allow);
         req->body_limit = s->cfg.max_json_body;
         if (req->route >= 0 && (qn_http_routes[req->route].flags & QN_ROUTE_BATCH))
             req->body_limit = s->cfg.max_batch_body;
@@ -293,10 +289,9 @@ static void log_request(const qn_server *s, const qn_http_req *req, uint64_t tot
                      "\"method\":\"%s\",\"path\":\"%s\",\"route\":\"%s\",\"status\":%d,"
                      "\"duration_ms\":%.3f,\"db_ms\":%.3f,\"bytes\":%zu,\"account\":%lld,"
                      "\"role\":\"%s\",\"client\":\"%s\",\"code\":\"%s\"}\n",
-                     ts, req->request_id, req->method, path, route, req->status,
-                     (double)total_ns / 1e6, (double)req->ctx.db_ns / 1e6, req->resp_len,
-                     (long long)req->who.account_id, qn_role_name(req->who.role), req->client_addr,
-                     req->log_code);
+                     ts, req->request_id, req->method, path, route, req->status, (double)total_ns / 1e6,
+                     (double)req->ctx.db_ns / 1e6, req->resp_len, (long long)req->who.account_id,
+                     qn_role_name(req->who.role), req->client_addr, req->log_code);
     (void)s;
     if (n > 0)
         fwrite(line, 1, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, stderr);
@@ -355,11 +350,10 @@ qn_server *qn_server_start(const qn_server_config *cfg, qn_service *svc, qn_err 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
     s->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
-        MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        cfg->connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->header_memory,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1), MHD_OPTION_CONNECTION_LIMIT,
+        cfg->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->header_memory, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!s->daemon) {
         qn_metrics_free(s->metrics);
         free(s);

@@ -23,16 +23,16 @@
 #include "service/service.h"
 
 typedef struct {
-    char host[64];             /* "127.0.0.1" */
-    uint16_t port;             /* 0 picks a free port */
-    unsigned threads;          /* thread pool size */
+    char host[64];    /* "127.0.0.1" */
+    uint16_t port;    /* 0 picks a free port */
+    unsigned threads; /* thread pool size */
     unsigned connection_limit;
     unsigned connection_timeout_s;
-    size_t header_memory;      /* MHD_OPTION_CONNECTION_MEMORY_LIMIT */
-    size_t max_json_body;      /* 1 MiB */
-    size_t max_batch_body;     /* 20 MiB */
-    unsigned drain_ms;         /* how long stop waits for requests in flight */
-    bool log_requests;         /* one JSON line per request to stderr */
+    size_t header_memory;  /* MHD_OPTION_CONNECTION_MEMORY_LIMIT */
+    size_t max_json_body;  /* 1 MiB */
+    size_t max_batch_body; /* 20 MiB */
+    unsigned drain_ms;     /* how long stop waits for requests in flight */
+    bool log_requests;     /* one JSON line per request to stderr */
 } qn_server_config;
 
 /* Fills the defaults: 127.0.0.1:8080, 4 threads, 512 connections, 30 s,

@@ -43,10 +43,14 @@ static bool username_ok(const char *u)
 static const char *host_kind(qn_role role)
 {
     switch (role) {
-    case QN_ROLE_HOST_INDIVIDUAL: return "individual";
-    case QN_ROLE_HOST_LEGAL: return "legal";
-    case QN_ROLE_HOTEL: return "hotel";
-    default: return "";
+    case QN_ROLE_HOST_INDIVIDUAL:
+        return "individual";
+    case QN_ROLE_HOST_LEGAL:
+        return "legal";
+    case QN_ROLE_HOTEL:
+        return "hotel";
+    default:
+        return "";
     }
 }
 
@@ -72,7 +76,10 @@ static qn_code validate(qn_svc_ctx *ctx, const qn_account_in *in, bool check_pas
         else
             qn_svc_check_bin(in->iin_bin, "iin_bin", e);
     } else if (in->iin_bin && in->iin_bin[0]) {
-        qn_err_field(e, "iin_bin", "applies only to host accounts");
+        /* Personal accounts (citizen, foreigner, officers, analyst, admin)
+         * may be bound to their holder's IIN: it links a foreigner to their
+         * own stay record and a person to their signature certificate. */
+        qn_svc_check_iin(in->iin_bin, "iin_bin", e);
     }
     if (in->role == QN_ROLE_OFFICER) {
         if (!in->region || !qn_region_find(in->region))
@@ -83,8 +90,8 @@ static qn_code validate(qn_svc_ctx *ctx, const qn_account_in *in, bool check_pas
     return e ? e->code : QN_OK;
 }
 
-static qn_code create(qn_svc_ctx *ctx, const qn_account_in *in, bool check_password,
-                      qn_account_view *out, qn_err *e)
+static qn_code create(qn_svc_ctx *ctx, const qn_account_in *in, bool check_password, qn_account_view *out,
+                      qn_err *e)
 {
     qn_code rc = validate(ctx, in, check_password, e);
     if (rc != QN_OK)
@@ -94,8 +101,7 @@ static qn_code create(qn_svc_ctx *ctx, const qn_account_in *in, bool check_passw
     snprintf(a.username, sizeof a.username, "%s", in->username);
     snprintf(a.role, sizeof a.role, "%s", qn_svc_store_role(in->role));
     snprintf(a.host_kind, sizeof a.host_kind, "%s", host_kind(in->role));
-    snprintf(a.display_name, sizeof a.display_name, "%s",
-             in->display_name ? in->display_name : in->username);
+    snprintf(a.display_name, sizeof a.display_name, "%s", in->display_name ? in->display_name : in->username);
     if (in->iin_bin)
         snprintf(a.iin_bin, sizeof a.iin_bin, "%s", in->iin_bin);
     if (in->region)
@@ -105,7 +111,7 @@ static qn_code create(qn_svc_ctx *ctx, const qn_account_in *in, bool check_passw
     if (rc != QN_OK)
         return rc;
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -139,8 +145,7 @@ static qn_code create(qn_svc_ctx *ctx, const qn_account_in *in, bool check_passw
     return rc;
 }
 
-qn_code qn_svc_account_create(qn_svc_ctx *ctx, const qn_account_in *in, qn_account_view *out,
-                              qn_err *e)
+qn_code qn_svc_account_create(qn_svc_ctx *ctx, const qn_account_in *in, qn_account_view *out, qn_err *e)
 {
     if (ctx->who->role != QN_ROLE_ADMIN)
         return qn_err_set(e, QN_E_FORBIDDEN, "only an administrator creates accounts");
@@ -149,21 +154,21 @@ qn_code qn_svc_account_create(qn_svc_ctx *ctx, const qn_account_in *in, qn_accou
     return create(ctx, in, true, out, e);
 }
 
-qn_code qn_svc_account_create_unchecked(qn_svc_ctx *ctx, const qn_account_in *in,
-                                        qn_account_view *out, qn_err *e)
+qn_code qn_svc_account_create_unchecked(qn_svc_ctx *ctx, const qn_account_in *in, qn_account_view *out,
+                                        qn_err *e)
 {
     return create(ctx, in, false, out, e);
 }
 
-qn_code qn_svc_account_set_disabled(qn_svc_ctx *ctx, int64_t id, bool disabled,
-                                    qn_account_view *out, qn_err *e)
+qn_code qn_svc_account_set_disabled(qn_svc_ctx *ctx, int64_t id, bool disabled, qn_account_view *out,
+                                    qn_err *e)
 {
     if (ctx->who->role != QN_ROLE_ADMIN)
         return qn_err_set(e, QN_E_FORBIDDEN, "only an administrator disables accounts");
     if (id == ctx->who->account_id && disabled)
         return qn_err_set(e, QN_E_CONFLICT, "an administrator cannot disable their own account");
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     qn_store_account a;
@@ -198,8 +203,8 @@ qn_code qn_svc_account_list(qn_svc_ctx *ctx, qn_role role, int64_t offset, int64
     if (rc != QN_OK)
         return rc;
     qn_store_account_list l = {0};
-    rc = qn_store_account_list_by_role(c.conn, role == QN_ROLE_NONE ? NULL : qn_svc_store_role(role),
-                                       offset, limit, &l, e);
+    rc = qn_store_account_list_by_role(c.conn, role == QN_ROLE_NONE ? NULL : qn_svc_store_role(role), offset,
+                                       limit, &l, e);
     qn_svc_release(ctx, &c);
     if (rc != QN_OK)
         return rc;

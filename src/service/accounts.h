@@ -21,8 +21,8 @@ typedef struct {
     const char *password;
     const char *display_name; /* may be NULL: the username */
     qn_role role;
-    const char *iin_bin;      /* hosts: IIN or BIN */
-    const char *region;       /* officers */
+    const char *iin_bin; /* hosts: IIN or BIN */
+    const char *region;  /* officers */
 } qn_account_in;
 
 typedef struct {
@@ -43,18 +43,17 @@ typedef struct {
 
 /* Creates an account. Errors: 403 (not admin), 422 with fields (bad
  * username, password, IIN/BIN, age, region), 409 (username taken). */
-qn_code qn_svc_account_create(qn_svc_ctx *ctx, const qn_account_in *in, qn_account_view *out,
-                              qn_err *e);
+qn_code qn_svc_account_create(qn_svc_ctx *ctx, const qn_account_in *in, qn_account_view *out, qn_err *e);
 
 /* Same, without the caller check and with no password length rule: for the
  * demo seed only (the caller is the system). */
-qn_code qn_svc_account_create_unchecked(qn_svc_ctx *ctx, const qn_account_in *in,
-                                        qn_account_view *out, qn_err *e);
+qn_code qn_svc_account_create_unchecked(qn_svc_ctx *ctx, const qn_account_in *in, qn_account_view *out,
+                                        qn_err *e);
 
 /* Disables (or re-enables) an account and ends its sessions. 403, 404. An
  * administrator cannot disable their own account (409). */
-qn_code qn_svc_account_set_disabled(qn_svc_ctx *ctx, int64_t id, bool disabled,
-                                    qn_account_view *out, qn_err *e);
+qn_code qn_svc_account_set_disabled(qn_svc_ctx *ctx, int64_t id, bool disabled, qn_account_view *out,
+                                    qn_err *e);
 
 /* Lists accounts, optionally of one role (QN_ROLE_NONE: all), by id. */
 qn_code qn_svc_account_list(qn_svc_ctx *ctx, qn_role role, int64_t offset, int64_t limit,

@@ -32,8 +32,8 @@ static void principal_from(const qn_store_account *a, qn_cred_kind via, qn_princ
     p->via = via;
 }
 
-qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password,
-                     qn_session_out *out, qn_err *e)
+qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password, qn_session_out *out,
+                     qn_err *e)
 {
     memset(out, 0, sizeof *out);
     qn_svc_conn c = {0};
@@ -41,13 +41,12 @@ qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password
     if (rc != QN_OK)
         return rc;
     int64_t by_user = 0, by_addr = 0;
-    rc = qn_store_login_failures(c.conn, username, ctx->client_addr, ctx->now - QN_LOGIN_WINDOW,
-                                 &by_user, &by_addr, e);
+    rc = qn_store_login_failures(c.conn, username, ctx->client_addr, ctx->now - QN_LOGIN_WINDOW, &by_user,
+                                 &by_addr, e);
     if (rc != QN_OK)
         goto done;
     if (by_user >= QN_LOGIN_MAX_PER_ACCOUNT || by_addr >= QN_LOGIN_MAX_PER_ADDR) {
-        rc = qn_err_set(e, QN_E_RATE_LIMITED,
-                        "too many failed logins %s; try again in a few minutes",
+        rc = qn_err_set(e, QN_E_RATE_LIMITED, "too many failed logins %s; try again in a few minutes",
                         by_user >= QN_LOGIN_MAX_PER_ACCOUNT ? "for this account" : "from this address");
         qn_err_sub(e, "login_rate");
         goto done;
@@ -62,9 +61,14 @@ qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password
         rc = lookup.code;
         goto done;
     }
+    /* The hash check holds no connection and no write lock. */
+    qn_svc_release(ctx, &c);
     const char *hash = known ? acct.password_hash : ctx->svc->dummy_hash;
     bool good = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     bool ok = known && good && !acct.disabled;
+    rc = qn_svc_acquire_writer(ctx, &c, e);
+    if (rc != QN_OK)
+        goto done;
     qn_err ignore;
     qn_store_login_attempt_add(c.conn, username, ctx->client_addr, ok, ctx->now, &ignore);
     if (!ok) {
@@ -106,7 +110,7 @@ qn_code qn_svc_logout(qn_svc_ctx *ctx, qn_err *e)
     if (who->via != QN_CRED_BEARER && who->via != QN_CRED_COOKIE)
         return qn_err_set(e, QN_E_UNAUTHORIZED, "logout needs a session (Bearer token or cookie)");
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_session_delete(c.conn, who->token_hash, e);
     qn_svc_release(ctx, &c);
@@ -115,8 +119,8 @@ qn_code qn_svc_logout(qn_svc_ctx *ctx, qn_err *e)
     return rc;
 }
 
-qn_code qn_svc_authenticate(qn_svc_ctx *ctx, qn_cred_kind kind, const char *credential,
-                            qn_principal *out, qn_err *e)
+qn_code qn_svc_authenticate(qn_svc_ctx *ctx, qn_cred_kind kind, const char *credential, qn_principal *out,
+                            qn_err *e)
 {
     memset(out, 0, sizeof *out);
     size_t len = strlen(credential);
@@ -200,7 +204,7 @@ qn_code qn_svc_apikey_create(qn_svc_ctx *ctx, const char *label, qn_apikey_out *
     snprintf(k.label, sizeof k.label, "%s", label && label[0] ? label : "pms");
     k.created_at = ctx->now;
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_apikey_create(c.conn, &k, e);
     qn_svc_release(ctx, &c);

@@ -40,16 +40,16 @@ typedef struct {
  * (unknown user, wrong password, disabled account: one message for all),
  * 429 (sub "login_rate") when the account or the address is over its limit,
  * 503 when the store is down. */
-qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password,
-                     qn_session_out *out, qn_err *e);
+qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password, qn_session_out *out,
+                     qn_err *e);
 
 /* Ends the caller's session (Bearer or cookie). 401 when not a session. */
 qn_code qn_svc_logout(qn_svc_ctx *ctx, qn_err *e);
 
 /* Resolves a credential to a principal. 401 when unknown, expired or the
  * account is disabled. */
-qn_code qn_svc_authenticate(qn_svc_ctx *ctx, qn_cred_kind kind, const char *credential,
-                            qn_principal *out, qn_err *e);
+qn_code qn_svc_authenticate(qn_svc_ctx *ctx, qn_cred_kind kind, const char *credential, qn_principal *out,
+                            qn_err *e);
 
 /* For a cookie-authenticated unsafe request: true when header (the
  * X-CSRF-Token value, may be NULL) is the session's CSRF token. */

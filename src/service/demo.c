@@ -16,7 +16,7 @@ static const qn_demo_account demo[] = {
     {"host", "host-individual", "851231412342"},
     {"hotel", "hotel", "240140001238"},
     {"citizen", "citizen", ""},
-    {"foreigner", "foreigner", ""},
+    {"foreigner", "foreigner", QN_DEMO_FOREIGNER_IIN},
     {"officer", "officer", "75"},
     {"border", "border", ""},
     {"analyst", "analyst", ""},
@@ -46,7 +46,8 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
     if (rc != QN_OK)
         return rc;
     if (real) {
-        qn_err_set(e, QN_E_CONFLICT, "--demo refused: the database holds accounts that are not demo accounts");
+        qn_err_set(e, QN_E_CONFLICT,
+                   "--demo refused: the database holds accounts that are not demo accounts");
         qn_err_sub(e, "real_accounts");
         return QN_E_CONFLICT;
     }
@@ -76,7 +77,7 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
         }
     }
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(&ctx, &c, e);
+    rc = qn_svc_acquire_writer(&ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     for (size_t i = 0; rc == QN_OK && i < sizeof addresses / sizeof addresses[0]; i++)
@@ -84,9 +85,8 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
     qn_store_document doc;
     qn_err miss;
     qn_err_clear(&miss);
-    if (rc == QN_OK &&
-        qn_store_document_find(c.conn, QN_DEMO_DOCUMENT_COUNTRY, QN_DEMO_DOCUMENT_NUMBER, &doc, &miss) ==
-            QN_E_NOT_FOUND) {
+    if (rc == QN_OK && qn_store_document_find(c.conn, QN_DEMO_DOCUMENT_COUNTRY, QN_DEMO_DOCUMENT_NUMBER, &doc,
+                                              &miss) == QN_E_NOT_FOUND) {
         qn_store_person p;
         memset(&p, 0, sizeof p);
         snprintf(p.kind, sizeof p.kind, "foreigner");
@@ -95,6 +95,7 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
         snprintf(p.citizenship, sizeof p.citizenship, "DEU");
         qn_date_from_ymd(1984, 8, 12, &p.birth_date);
         snprintf(p.sex, sizeof p.sex, "F");
+        snprintf(p.iin, sizeof p.iin, "%s", QN_DEMO_FOREIGNER_IIN);
         rc = qn_store_begin(c.conn, e);
         if (rc == QN_OK)
             rc = qn_store_person_create(c.conn, &p, e);

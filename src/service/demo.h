@@ -13,8 +13,8 @@
 
 typedef struct {
     const char *username;
-    const char *role;     /* role name as in the API */
-    const char *binding;  /* IIN, BIN or region, "" if none */
+    const char *role;    /* role name as in the API */
+    const char *binding; /* IIN, BIN or region, "" if none */
 } qn_demo_account;
 
 /* The demo accounts (8), for printing at start-up. */
@@ -23,6 +23,9 @@ const qn_demo_account *qn_demo_accounts(size_t *count);
 #define QN_DEMO_PASSWORD "demo"
 #define QN_DEMO_DOCUMENT_COUNTRY "DEU"
 #define QN_DEMO_DOCUMENT_NUMBER "C01X00T47"
+/* The demo foreigner's IIN (synthetic, valid check digit): it binds the
+ * "foreigner" account to the seeded person, whose stay it may read. */
+#define QN_DEMO_FOREIGNER_IIN "840812400015"
 
 /* Seeds the demo data. QN_E_CONFLICT (sub "real_accounts") when the
  * database holds non-demo accounts. */

@@ -17,8 +17,7 @@ qn_code qn_svc_history(qn_svc_ctx *ctx, int64_t page, int64_t per_page, qn_histo
     if (rc != QN_OK)
         return rc;
     qn_store_notice_list l = {0};
-    rc = qn_store_notice_list_account(c.conn, ctx->who->account_id, (page - 1) * per_page, per_page,
-                                      &l, e);
+    rc = qn_store_notice_list_account(c.conn, ctx->who->account_id, (page - 1) * per_page, per_page, &l, e);
     qn_svc_release(ctx, &c);
     if (rc != QN_OK)
         return rc;

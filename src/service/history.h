@@ -9,7 +9,7 @@ typedef struct {
     int64_t id;
     char kind[33];
     char ref[33];
-    char *body;      /* JSON text as recorded (malloc'd) */
+    char *body; /* JSON text as recorded (malloc'd) */
     int64_t created_at;
 } qn_notice_view;
 

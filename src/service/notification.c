@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/deadline.h"
+#include "core/violation.h"
 #include "service/regions.h"
 #include "service/service_internal.h"
 
@@ -53,8 +54,8 @@ static void copy(char *dst, size_t n, const char *src)
     dst[len] = '\0';
 }
 
-qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
-                                  qn_notification_out *out, qn_err *e)
+qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in, qn_notification_out *out,
+                                  qn_err *e)
 {
     memset(out, 0, sizeof *out);
     qn_date_t today = qn_svc_today(ctx);
@@ -66,7 +67,8 @@ qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
     if (!is_alpha3(in->citizenship))
         qn_err_field(e, "foreigner.citizenship", "must be an ISO 3166-1 alpha-3 code such as DEU");
     else if (strcmp(in->citizenship, "KAZ") == 0)
-        qn_err_field(e, "foreigner.citizenship", "is KAZ: citizens of Kazakhstan are not notified as foreigners");
+        qn_err_field(e, "foreigner.citizenship",
+                     "is KAZ: citizens of Kazakhstan are not notified as foreigners");
     if (!in->sex || (strcmp(in->sex, "M") && strcmp(in->sex, "F") && strcmp(in->sex, "X")))
         qn_err_field(e, "foreigner.sex", "must be M, F or X");
     if (in->birth_date == QN_DATE_NONE)
@@ -124,8 +126,10 @@ qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
     out->deadline = qn_deadline_notification(in->arrival_date);
     out->on_time = !qn_deadline_is_late_at(out->deadline, ctx->now);
     if (!out->on_time)
-        add_warning(out, "late", "the deadline to notify was %s; the host is liable under art. 518 of the Administrative Code",
-                    qn_date_format(out->deadline, d1));
+        add_warning(
+            out, "late",
+            "the deadline to notify was %s; the host is liable under art. 518 of the Administrative Code",
+            qn_date_format(out->deadline, d1));
     if (in->visa_number && in->visa_valid_until < in->stay_to)
         add_warning(out, "visa_expires", "the visa is valid until %s, before stay.to (%s)",
                     qn_date_format(in->visa_valid_until, d1), qn_date_format(in->stay_to, d2));
@@ -228,8 +232,8 @@ static qn_code resolve_address(qn_store_conn *conn, const qn_notification_in *in
     return qn_store_address_put(conn, &a, e);
 }
 
-static void fill_store_row(const qn_notification_in *in, const qn_notification_out *chk,
-                           int64_t owner, int64_t person_id, qn_store_notification *n)
+static void fill_store_row(const qn_notification_in *in, const qn_notification_out *chk, int64_t owner,
+                           int64_t person_id, qn_store_notification *n)
 {
     memset(n, 0, sizeof *n);
     n->host_account_id = owner;
@@ -248,9 +252,8 @@ static void fill_store_row(const qn_notification_in *in, const qn_notification_o
 }
 
 /* The art. 518 record of a late notification and the host's notice. */
-static qn_code record_consequences(qn_svc_ctx *ctx, qn_store_conn *conn,
-                                   const qn_store_notification *n, qn_notification_out *out,
-                                   qn_err *e)
+static qn_code record_consequences(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_notification *n,
+                                   qn_notification_out *out, qn_err *e)
 {
     char arrival[QN_DATE_STRLEN], deadline[QN_DATE_STRLEN], today[QN_DATE_STRLEN];
     qn_date_format(n->arrival_date, arrival);
@@ -263,12 +266,39 @@ static qn_code record_consequences(qn_svc_ctx *ctx, qn_store_conn *conn,
         copy(v.kind, sizeof v.kind, "art518");
         v.subject_account_id = n->host_account_id;
         copy(v.subject_iin_bin, sizeof v.subject_iin_bin, ctx->who->party_id);
+        /* CAO art. 518 (core/violation.h). Business size is not on record:
+         * legal entities and hotels are assessed as small businesses, the
+         * officer can correct the case; repetition is the officer's finding. */
+        qn_violation_facts vf;
+        memset(&vf, 0, sizeof vf);
+        vf.kind = QN_VIOL_HOST_NOTIFICATION;
+        vf.offence_date = n->deadline + 1;
+        vf.host_kind =
+            ctx->who->role == QN_ROLE_HOST_INDIVIDUAL ? QN_HOST_INDIVIDUAL : QN_HOST_SMALL_BUSINESS;
+        vf.days_late = qn_svc_today(ctx) - n->deadline;
+        if (vf.days_late < 1)
+            vf.days_late = 1;
+        qn_sanction sanction;
+        memset(&sanction, 0, sizeof sanction);
+        qn_err assess;
+        qn_err_clear(&assess);
+        if (qn_violation_assess(&vf, &sanction, &assess) == QN_OK) {
+            snprintf(out->sanction, sizeof out->sanction, "%s", sanction.code ? sanction.code : "");
+            out->fine_mci = sanction.fine_mci;
+            v.fine_mci = sanction.fine_mci;
+            v.fine_amount = sanction.amount_kzt;
+            snprintf(v.article, sizeof v.article, "%d.%d", sanction.article, sanction.part);
+        } else {
+            copy(v.article, sizeof v.article, "518.1");
+        }
         char facts[512];
-        snprintf(facts, sizeof facts,
-                 "{\"notification\":\"%s\",\"arrival_date\":\"%s\",\"deadline\":\"%s\",\"notified_on\":\"%s\"}",
-                 n->number, arrival, deadline, today);
+        snprintf(
+            facts, sizeof facts,
+            "{\"notification\":\"%s\",\"arrival_date\":\"%s\",\"deadline\":\"%s\",\"notified_on\":\"%s\","
+            "\"days_late\":%d,\"sanction\":\"%s\"}",
+            n->number, arrival, deadline, today, vf.days_late, out->sanction);
         v.facts = facts;
-        copy(v.article, sizeof v.article, "518.1");
+        snprintf(out->article, sizeof out->article, "%s", v.article);
         copy(v.state, sizeof v.state, "open");
         copy(v.region, sizeof v.region, out->region);
         v.notification_id = n->id;
@@ -282,10 +312,9 @@ static qn_code record_consequences(qn_svc_ctx *ctx, qn_store_conn *conn,
     note.account_id = ctx->who->account_id;
     copy(note.kind, sizeof note.kind, "notification");
     copy(note.ref, sizeof note.ref, n->number);
-    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "text",
-                             "Notification of arrival received", "number", n->number,
-                             "arrival_date", arrival, "deadline", deadline, "on_time", n->on_time,
-                             "foreigner", out->surname);
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "text", "Notification of arrival received",
+                             "number", n->number, "arrival_date", arrival, "deadline", deadline, "on_time",
+                             n->on_time, "foreigner", out->surname);
     note.body = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     if (!note.body)
@@ -299,15 +328,16 @@ static qn_code record_consequences(qn_svc_ctx *ctx, qn_store_conn *conn,
 static qn_code must_be_host(const qn_svc_ctx *ctx, qn_err *e)
 {
     if (!qn_role_is_host(ctx->who->role))
-        return qn_err_set(e, QN_E_FORBIDDEN, "only a host (individual, legal entity or hotel) notifies arrivals; you are %s",
+        return qn_err_set(e, QN_E_FORBIDDEN,
+                          "only a host (individual, legal entity or hotel) notifies arrivals; you are %s",
                           qn_role_name(ctx->who->role));
     return QN_OK;
 }
 
-qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in,
-                                   const char *idem_key, const unsigned char body_digest[32],
-                                   qn_notification_render render, void *render_user,
-                                   qn_notification_out *out, qn_idem_replay *replay, qn_err *e)
+qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in, const char *idem_key,
+                                   const unsigned char body_digest[32], qn_notification_render render,
+                                   void *render_user, qn_notification_out *out, qn_idem_replay *replay,
+                                   qn_err *e)
 {
     if (replay)
         memset(replay, 0, sizeof *replay);
@@ -315,7 +345,7 @@ qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in
     if (rc != QN_OK)
         return rc;
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -383,8 +413,7 @@ static bool row_fail(qn_batch_row *row, const qn_err *err)
     return true;
 }
 
-qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, size_t *n_ok,
-                                  qn_err *e)
+qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, size_t *n_ok, qn_err *e)
 {
     *n_ok = 0;
     qn_code rc = must_be_host(ctx, e);
@@ -416,7 +445,7 @@ qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n,
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     }
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         goto out;
     rc = qn_store_begin(c.conn, e);
@@ -501,9 +530,9 @@ static void view_from(const qn_store_notification *n, qn_notification_out *out)
     out->created_at = n->created_at;
     json_t *p = n->payload ? json_loads(n->payload, 0, NULL) : NULL;
     const char *sur = NULL, *giv = NULL, *cit = NULL, *dn = NULL, *dc = NULL, *reg = NULL;
-    json_unpack(p, "{s?{s?s, s?s, s?s, s?{s?s, s?s}}, s?{s?s}}", "foreigner", "surname", &sur,
-                "given_names", &giv, "citizenship", &cit, "document", "number", &dn, "country",
-                &dc, "address", "region", &reg);
+    json_unpack(p, "{s?{s?s, s?s, s?s, s?{s?s, s?s}}, s?{s?s}}", "foreigner", "surname", &sur, "given_names",
+                &giv, "citizenship", &cit, "document", "number", &dn, "country", &dc, "address", "region",
+                &reg);
     copy(out->surname, sizeof out->surname, sur);
     copy(out->given_names, sizeof out->given_names, giv);
     copy(out->citizenship, sizeof out->citizenship, cit);
@@ -553,8 +582,8 @@ qn_code qn_svc_notification_get(qn_svc_ctx *ctx, int64_t id, qn_notification_out
     return rc;
 }
 
-qn_code qn_svc_notification_list(qn_svc_ctx *ctx, const qn_notification_query *q,
-                                 qn_notification_list *out, qn_err *e)
+qn_code qn_svc_notification_list(qn_svc_ctx *ctx, const qn_notification_query *q, qn_notification_list *out,
+                                 qn_err *e)
 {
     memset(out, 0, sizeof *out);
     qn_role r = ctx->who->role;

@@ -34,7 +34,7 @@ typedef struct {
     const char *surname, *given_names, *patronymic;
     const char *citizenship; /* ISO 3166-1 alpha-3 */
     qn_date_t birth_date;
-    const char *sex;         /* "M", "F", "X" */
+    const char *sex; /* "M", "F", "X" */
     const char *doc_number, *doc_country;
     qn_date_t doc_expires;
     qn_date_t entry_date;
@@ -50,7 +50,7 @@ typedef struct {
 } qn_notification_in;
 
 typedef struct {
-    char code[32];     /* "stay_over_limit", "visa_expires" ... */
+    char code[32]; /* "stay_over_limit", "visa_expires" ... */
     char message[192];
 } qn_warning;
 
@@ -63,7 +63,10 @@ typedef struct {
     char citizenship[4], surname[129], given_names[129], doc_number[33], doc_country[4];
     char address_code[33], region[17], purpose[33];
     int64_t created_at;
-    int64_t violation_id;       /* the art. 518 record when late (submit only) */
+    int64_t violation_id; /* the art. 518 record when late (submit only) */
+    char article[33];     /* "518.1" */
+    char sanction[48];    /* core sanction code, e.g. "art518_p1_individual" */
+    int fine_mci;         /* 0 for a warning */
     size_t n_warnings;
     qn_warning warnings[QN_NOTIF_MAX_WARNINGS];
 } qn_notification_out;
@@ -72,32 +75,32 @@ typedef struct {
 typedef char *(*qn_notification_render)(const qn_notification_out *out, void *user);
 
 typedef struct {
-    bool replay;   /* the answer is the stored one: status and body below */
+    bool replay; /* the answer is the stored one: status and body below */
     int status;
-    char *body;    /* malloc'd; caller frees */
+    char *body; /* malloc'd; caller frees */
 } qn_idem_replay;
 
 /* Submits one notification. idem_key may be NULL; with it, body_digest
  * (SHA-256 of the request body) and render must be given, and a replay
  * fills *replay instead of out. Errors: 403 (not a host), 422 with fields,
  * 409 (idempotency key reused with another body), 503. */
-qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in,
-                                   const char *idem_key, const unsigned char body_digest[32],
-                                   qn_notification_render render, void *render_user,
-                                   qn_notification_out *out, qn_idem_replay *replay, qn_err *e);
+qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in, const char *idem_key,
+                                   const unsigned char body_digest[32], qn_notification_render render,
+                                   void *render_user, qn_notification_out *out, qn_idem_replay *replay,
+                                   qn_err *e);
 
 /* Validates one notification without writing (the rules part of submit).
  * Field names as in the JSON request ("foreigner.document.expires"). */
-qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
-                                  qn_notification_out *preview, qn_err *e);
+qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in, qn_notification_out *preview,
+                                  qn_err *e);
 
 /* One row of a batch: its input (NULL when the adapter could not decode
  * it) and its result. */
 typedef struct {
     const qn_notification_in *in;
-    qn_err *err;              /* the row's errors, malloc'd (freed by the caller with free());
-                                 set by the adapter when in is NULL, by the service otherwise */
-    qn_notification_out out;  /* on success */
+    qn_err *err;             /* the row's errors, malloc'd (freed by the caller with free());
+                                set by the adapter when in is NULL, by the service otherwise */
+    qn_notification_out out; /* on success */
     bool ok;
 } qn_batch_row;
 
@@ -105,18 +108,17 @@ typedef struct {
  * validated alone and either recorded whole or not at all. n <= 10,000.
  * Returns QN_OK when the batch committed (even with bad rows); *n_ok counts
  * recorded rows. 403, 413 (too many rows), 503. */
-qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, size_t *n_ok,
-                                  qn_err *e);
+qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, size_t *n_ok, qn_err *e);
 
 /* One notification the caller may see (404 otherwise, never 403: another
  * host's numbers are not disclosed). */
 qn_code qn_svc_notification_get(qn_svc_ctx *ctx, int64_t id, qn_notification_out *out, qn_err *e);
 
 typedef struct {
-    qn_date_t from, to;   /* arrival date range (QN_DATE_NONE: open) */
-    const char *status;   /* NULL: any */
-    int64_t page;         /* 1.. */
-    int64_t per_page;     /* 1..200 */
+    qn_date_t from, to; /* arrival date range (QN_DATE_NONE: open) */
+    const char *status; /* NULL: any */
+    int64_t page;       /* 1.. */
+    int64_t per_page;   /* 1..200 */
 } qn_notification_query;
 
 typedef struct {
@@ -126,8 +128,8 @@ typedef struct {
 } qn_notification_list;
 
 /* A host's own notifications, or an officer's region's. 403 for others. */
-qn_code qn_svc_notification_list(qn_svc_ctx *ctx, const qn_notification_query *q,
-                                 qn_notification_list *out, qn_err *e);
+qn_code qn_svc_notification_list(qn_svc_ctx *ctx, const qn_notification_query *q, qn_notification_list *out,
+                                 qn_err *e);
 void qn_notification_list_free(qn_notification_list *l);
 
 #endif

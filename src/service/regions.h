@@ -14,9 +14,9 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *code;    /* "75" */
-    const char *name;    /* "Almaty" */
-    bool is_city;        /* city of republican significance */
+    const char *code; /* "75" */
+    const char *name; /* "Almaty" */
+    bool is_city;     /* city of republican significance */
 } qn_region;
 
 /* The table and its size (20). */

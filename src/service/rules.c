@@ -31,6 +31,16 @@ bool qn_svc_check_iin_adult(const char *iin, qn_date_t today, const char *field,
     return true;
 }
 
+bool qn_svc_check_iin(const char *iin, const char *field, qn_err *e)
+{
+    qn_iin_info info;
+    if (!qn_iin_check(iin, strlen(iin), &info)) {
+        qn_err_field(e, field, "is not a valid IIN: %s", info.reason ? info.reason : "check failed");
+        return false;
+    }
+    return true;
+}
+
 bool qn_svc_check_bin(const char *bin, const char *field, qn_err *e)
 {
     qn_bin_info info;
@@ -62,7 +72,8 @@ void qn_svc_stay_warnings(const qn_notification_in *in, qn_notification_out *out
         if (out->n_warnings < QN_NOTIF_MAX_WARNINGS) {
             qn_warning *w = &out->warnings[out->n_warnings++];
             snprintf(w->code, sizeof w->code, "stay_unchecked");
-            snprintf(w->message, sizeof w->message, "the stay limits could not be checked: %.120s", e.message);
+            snprintf(w->message, sizeof w->message, "the stay limits could not be checked: %.120s",
+                     e.message);
         }
         return;
     }
@@ -73,14 +84,13 @@ void qn_svc_stay_warnings(const qn_notification_in *in, qn_notification_out *out
         snprintf(w->code, sizeof w->code, "stay_over_limit");
         snprintf(w->message, sizeof w->message,
                  "stay.to %s is past the last lawful day %s under the %s regime (limited by %s)",
-                 qn_date_format(in->stay_to, d1), qn_date_format(r.last_lawful_day, d2),
-                 r.regime.name, r.limited_by);
+                 qn_date_format(in->stay_to, d1), qn_date_format(r.last_lawful_day, d2), r.regime.name,
+                 r.limited_by);
     }
     if (r.permit_required && out->n_warnings < QN_NOTIF_MAX_WARNINGS) {
         qn_warning *w = &out->warnings[out->n_warnings++];
         snprintf(w->code, sizeof w->code, "permit_needed");
-        snprintf(w->message, sizeof w->message,
-                 "a stay until %s needs a temporary residence permit from %s",
+        snprintf(w->message, sizeof w->message, "a stay until %s needs a temporary residence permit from %s",
                  qn_date_format(in->stay_to, d1),
                  r.permit_needed_from != QN_DATE_NONE ? qn_date_format(r.permit_needed_from, d2) : "?");
     }

@@ -50,14 +50,22 @@ const char *qn_svc_store_role(qn_role role)
     switch (role) {
     case QN_ROLE_HOST_INDIVIDUAL:
     case QN_ROLE_HOST_LEGAL:
-    case QN_ROLE_HOTEL: return "host";
-    case QN_ROLE_CITIZEN: return "citizen";
-    case QN_ROLE_FOREIGNER: return "foreigner";
-    case QN_ROLE_OFFICER: return "officer";
-    case QN_ROLE_BORDER: return "border";
-    case QN_ROLE_ANALYST: return "analyst";
-    case QN_ROLE_ADMIN: return "admin";
-    default: return "system";
+    case QN_ROLE_HOTEL:
+        return "host";
+    case QN_ROLE_CITIZEN:
+        return "citizen";
+    case QN_ROLE_FOREIGNER:
+        return "foreigner";
+    case QN_ROLE_OFFICER:
+        return "officer";
+    case QN_ROLE_BORDER:
+        return "border";
+    case QN_ROLE_ANALYST:
+        return "analyst";
+    case QN_ROLE_ADMIN:
+        return "admin";
+    default:
+        return "system";
     }
 }
 
@@ -73,9 +81,8 @@ qn_role qn_svc_role_of(const qn_store_account *a)
     static const struct {
         const char *store;
         qn_role role;
-    } map[] = {{"citizen", QN_ROLE_CITIZEN}, {"foreigner", QN_ROLE_FOREIGNER},
-               {"officer", QN_ROLE_OFFICER}, {"border", QN_ROLE_BORDER},
-               {"analyst", QN_ROLE_ANALYST}, {"admin", QN_ROLE_ADMIN}};
+    } map[] = {{"citizen", QN_ROLE_CITIZEN}, {"foreigner", QN_ROLE_FOREIGNER}, {"officer", QN_ROLE_OFFICER},
+               {"border", QN_ROLE_BORDER},   {"analyst", QN_ROLE_ANALYST},     {"admin", QN_ROLE_ADMIN}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(a->role, map[i].store) == 0)
             return map[i].role;
@@ -89,11 +96,12 @@ void qn_svc_sha256_hex(const char *s, char out[65])
     sodium_bin2hex(out, 65, d, sizeof d);
 }
 
-qn_code qn_svc_hash_password(const qn_service *svc, const char *password,
-                             char out[QN_STORE_HASH_MAX + 1], qn_err *e)
+qn_code qn_svc_hash_password(const qn_service *svc, const char *password, char out[QN_STORE_HASH_MAX + 1],
+                             qn_err *e)
 {
     char hashed[crypto_pwhash_STRBYTES];
-    unsigned long long ops = svc->cheap_pwhash ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    unsigned long long ops =
+        svc->cheap_pwhash ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
     size_t mem = svc->cheap_pwhash ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
     if (crypto_pwhash_str(hashed, password, strlen(password), ops, mem) != 0)
         return qn_err_set(e, QN_E_NOMEM, "cannot hash the password (out of memory)");
@@ -114,12 +122,14 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
     if (!svc)
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     svc->cheap_pwhash = cfg->cheap_pwhash;
+    pthread_mutex_init(&svc->write_lock, NULL);
     qn_store_options opt = {.pool_size = cfg->pool_size};
     qn_code rc = qn_store_open(cfg->db_url, &opt, &svc->store, e);
     if (rc != QN_OK) {
         free(svc);
         return rc;
     }
+    svc->serialize_writes = strcmp(qn_store_backend(svc->store), "sqlite") == 0;
     rc = qn_svc_hash_password(svc, "qonaq-dummy-password-for-timing", svc->dummy_hash, e);
     if (rc != QN_OK) {
         qn_service_free(svc);
@@ -134,6 +144,7 @@ void qn_service_free(qn_service *svc)
     if (!svc)
         return;
     qn_store_close(svc->store);
+    pthread_mutex_destroy(&svc->write_lock);
     free(svc);
 }
 
@@ -154,6 +165,21 @@ qn_code qn_svc_acquire(qn_svc_ctx *ctx, qn_svc_conn *c, qn_err *e)
     return QN_OK;
 }
 
+qn_code qn_svc_acquire_writer(qn_svc_ctx *ctx, qn_svc_conn *c, qn_err *e)
+{
+    c->holds_write_lock = false;
+    if (ctx->svc->serialize_writes) {
+        pthread_mutex_lock(&ctx->svc->write_lock);
+        c->holds_write_lock = true;
+    }
+    qn_code rc = qn_svc_acquire(ctx, c, e);
+    if (rc != QN_OK && c->holds_write_lock) {
+        pthread_mutex_unlock(&ctx->svc->write_lock);
+        c->holds_write_lock = false;
+    }
+    return rc;
+}
+
 void qn_svc_release(qn_svc_ctx *ctx, qn_svc_conn *c)
 {
     if (!c->conn && c->taken.tv_sec == 0)
@@ -161,6 +187,10 @@ void qn_svc_release(qn_svc_ctx *ctx, qn_svc_conn *c)
     if (c->conn)
         qn_store_release(c->conn);
     c->conn = NULL;
+    if (c->holds_write_lock) {
+        pthread_mutex_unlock(&ctx->svc->write_lock);
+        c->holds_write_lock = false;
+    }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     int64_t ns = (int64_t)(now.tv_sec - c->taken.tv_sec) * 1000000000 + (now.tv_nsec - c->taken.tv_nsec);

@@ -62,11 +62,11 @@ typedef struct {
     int64_t account_id;
     qn_role role;
     char username[65];
-    char region[17];    /* officer's subdivision code ("75" = Almaty city); "" otherwise */
-    char party_id[16];  /* IIN (individual) or BIN (legal entity, hotel); "" otherwise */
+    char region[17];   /* officer's subdivision code ("75" = Almaty city); "" otherwise */
+    char party_id[16]; /* IIN (individual) or BIN (legal entity, hotel); "" otherwise */
     qn_cred_kind via;
-    int64_t session_id; /* the session or API key used */
-    char csrf_hash[72]; /* hex SHA-256 of the session's CSRF token */
+    int64_t session_id;  /* the session or API key used */
+    char csrf_hash[72];  /* hex SHA-256 of the session's CSRF token */
     char token_hash[72]; /* hex SHA-256 of the session token ("" for API keys) */
 } qn_principal;
 
@@ -79,15 +79,15 @@ typedef struct qn_service qn_service;
 typedef struct {
     qn_service *svc;
     const qn_principal *who;
-    int64_t now;              /* epoch seconds (UTC) */
+    int64_t now; /* epoch seconds (UTC) */
     char client_addr[64];
     uint64_t db_ns;
 } qn_svc_ctx;
 
 typedef struct {
-    const char *db_url;   /* NULL: sqlite:var/qonaq.db */
-    int pool_size;        /* store connections (0: the store's default) */
-    bool cheap_pwhash;    /* libsodium's minimum argon2id cost (tests, benchmarks) */
+    const char *db_url; /* NULL: sqlite:var/qonaq.db */
+    int pool_size;      /* store connections (0: the store's default) */
+    bool cheap_pwhash;  /* libsodium's minimum argon2id cost (tests, benchmarks) */
 } qn_service_config;
 
 /* Opens the store (applying migrations) and prepares the service. Errors:

@@ -43,8 +43,8 @@ static int cmp_trip(const void *a, const void *b)
     return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char *doc_number,
-                           qn_date_t on, qn_stay_answer *out, qn_err *e)
+qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char *doc_number, qn_date_t on,
+                           qn_stay_answer *out, qn_err *e)
 {
     memset(out, 0, sizeof *out);
     qn_role r = ctx->who->role;
@@ -72,6 +72,16 @@ qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char 
         *e = miss;
     if (rc == QN_OK)
         rc = qn_store_person_get(c.conn, doc.person_id, &person, e);
+    /* A foreigner reads only their own stay: the account is bound to the
+     * person by IIN (foreigners receive one with their first registration,
+     * kz_rules.md §4.4). Someone else's document answers exactly as an
+     * unknown one, so the route does not reveal who is on record. */
+    if (rc == QN_OK && r == QN_ROLE_FOREIGNER &&
+        (ctx->who->party_id[0] == '\0' || strcmp(ctx->who->party_id, person.iin) != 0)) {
+        qn_svc_release(ctx, &c);
+        return qn_err_set(e, QN_E_NOT_FOUND, "no person on record with document %s %s", doc_country,
+                          doc_number);
+    }
     if (rc == QN_OK)
         rc = qn_store_crossing_list_person(c.conn, doc.person_id, &xs, e);
     qn_store_notification_filter f;

@@ -16,10 +16,10 @@
 
 typedef struct {
     qn_stay_result result;
-    int64_t person_id;       /* person lookups */
-    size_t n_trips;          /* trips the computation used */
+    int64_t person_id; /* person lookups */
+    size_t n_trips;    /* trips the computation used */
     qn_trip trips[QN_STAY_QUERY_MAX_TRIPS];
-    char source[32];         /* "input", "crossings", "crossings+notifications", "notifications" */
+    char source[32]; /* "input", "crossings", "crossings+notifications", "notifications" */
 } qn_stay_answer;
 
 /* Computes the stay for citizenship and trips on day `on` (QN_DATE_NONE:
@@ -29,7 +29,7 @@ qn_code qn_svc_stay_calc(qn_svc_ctx *ctx, const char *citizenship, const qn_trip
 
 /* The stay of the person holding the document (country, number) on `on`.
  * 403 for roles without access; 404 when no such document is on record. */
-qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char *doc_number,
-                           qn_date_t on, qn_stay_answer *out, qn_err *e);
+qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char *doc_number, qn_date_t on,
+                           qn_stay_answer *out, qn_err *e);
 
 #endif

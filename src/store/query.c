@@ -33,15 +33,21 @@ static qs_param *param(qs_q *q, int idx)
 void qs_int(qs_q *q, int idx, int64_t v)
 {
     qs_param *p = param(q, idx);
-    if (p != NULL)
-        *p = (qs_param){.type = QS_INT, .i = v};
+    if (p == NULL)
+        return;
+    memset(p, 0, sizeof *p);
+    p->type = QS_INT;
+    p->i = v;
 }
 
 void qs_text(qs_q *q, int idx, const char *s)
 {
     qs_param *p = param(q, idx);
-    if (p != NULL)
-        *p = s == NULL ? (qs_param){.type = QS_NULL} : (qs_param){.type = QS_TEXT, .s = s};
+    if (p == NULL)
+        return;
+    memset(p, 0, sizeof *p);
+    p->type = s == NULL ? QS_NULL : QS_TEXT;
+    p->s = s;
 }
 
 void qs_text_opt(qs_q *q, int idx, const char *s)
@@ -52,23 +58,32 @@ void qs_text_opt(qs_q *q, int idx, const char *s)
 void qs_int_opt(qs_q *q, int idx, int64_t v)
 {
     qs_param *p = param(q, idx);
-    if (p != NULL)
-        *p = v == 0 ? (qs_param){.type = QS_NULL} : (qs_param){.type = QS_INT, .i = v};
+    if (p == NULL)
+        return;
+    memset(p, 0, sizeof *p);
+    p->type = v == 0 ? QS_NULL : QS_INT;
+    p->i = v;
 }
 
 void qs_date(qs_q *q, int idx, qn_date_t d)
 {
     qs_param *p = param(q, idx);
-    if (p != NULL)
-        *p = d == QN_DATE_NONE ? (qs_param){.type = QS_NULL} : (qs_param){.type = QS_INT, .i = d};
+    if (p == NULL)
+        return;
+    memset(p, 0, sizeof *p);
+    p->type = d == QN_DATE_NONE ? QS_NULL : QS_INT;
+    p->i = d;
 }
 
 void qs_blob(qs_q *q, int idx, const unsigned char *b, size_t len)
 {
     qs_param *p = param(q, idx);
-    if (p != NULL)
-        *p = b == NULL ? (qs_param){.type = QS_NULL}
-                       : (qs_param){.type = QS_BLOB, .b = b, .len = len};
+    if (p == NULL)
+        return;
+    memset(p, 0, sizeof *p);
+    p->type = b == NULL ? QS_NULL : QS_BLOB;
+    p->b = b;
+    p->len = len;
 }
 
 int qs_step(qs_q *q, qn_err *err)
@@ -191,9 +206,8 @@ qn_code qs_collect(qs_q *q, size_t cap, size_t item_size, qs_reader read, void *
     *count = 0;
     size_t have = 0;
     unsigned char *buf = NULL;
-    int r;
     qn_code rc = QN_OK;
-    while (rc == QN_OK && *count < cap && (r = qs_step(q, err)) == 1) {
+    while (rc == QN_OK && *count < cap && qs_step(q, err) == 1) {
         if (*count == have) {
             size_t want = have == 0 ? 16 : have * 2;
             if (want > cap)

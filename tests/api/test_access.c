@@ -16,7 +16,7 @@
 #include "support/qn_test.h"
 
 enum { ANON, HOST, HOTEL, CITIZEN, FOREIGNER, OFFICER, BORDER, ANALYST, ADMIN, N_ROLES };
-static const char *const role_user[N_ROLES] = {NULL, "host", "hotel", "citizen", "foreigner",
+static const char *const role_user[N_ROLES] = {NULL,      "host",   "hotel",   "citizen", "foreigner",
                                                "officer", "border", "analyst", "admin"};
 
 /* Set up once in the parent (unchecked fixture). */
@@ -29,8 +29,8 @@ typedef enum { BODY_NONE, BODY_NOTIFICATION, BODY_BATCH, BODY_ACCOUNT, BODY_EMPT
 
 typedef struct {
     const char *method;
-    const char *route;   /* the pattern in the route table this row covers */
-    const char *path;    /* "{N}" is the host's notification id / the spare account id */
+    const char *route; /* the pattern in the route table this row covers */
+    const char *path;  /* "{N}" is the host's notification id / the spare account id */
     body_kind body;
     int expect[N_ROLES]; /* anon, host, hotel, citizen, foreigner, officer, border, analyst, admin */
 } access_row;
@@ -39,44 +39,181 @@ static const access_row matrix[] = {
     {"GET", "/healthz", "/healthz", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/metrics", "/metrics", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/ping", "/api/v1/ping", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/openapi.json",
+     "/api/v1/openapi.json",
+     BODY_NONE,
+     {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/regions", "/api/v1/regions", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/me", "/api/v1/me", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/me/history", "/api/v1/me/history", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v1/notifications", "/api/v1/notifications", BODY_NOTIFICATION, {401, 201, 201, 403, 403, 403, 403, 403, 403}},
-    {"GET", "/api/v1/notifications", "/api/v1/notifications", BODY_NONE, {401, 200, 200, 403, 403, 200, 403, 403, 403}},
-    {"POST", "/api/v1/notifications/batch", "/api/v1/notifications/batch", BODY_BATCH, {401, 200, 200, 403, 403, 403, 403, 403, 403}},
-    {"GET", "/api/v1/notifications/{id}", "/api/v1/notifications/{N}", BODY_NONE, {401, 200, 404, 403, 403, 200, 200, 403, 403}},
-    {"GET", "/api/v1/stay", "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/stay", "/api/v1/stay?document_country=DEU&document_number=C01X00T47", BODY_NONE, {401, 403, 403, 403, 200, 200, 200, 403, 403}},
-    {"POST", "/api/v1/api-keys", "/api/v1/api-keys", BODY_EMPTY_OBJECT, {401, 403, 201, 403, 403, 403, 403, 403, 403}},
-    {"POST", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_ACCOUNT, {401, 403, 403, 403, 403, 403, 403, 403, 201}},
-    {"GET", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/accounts/{id}/disable", "/api/v1/admin/accounts/{N}/disable", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/accounts/{id}/enable", "/api/v1/admin/accounts/{N}/enable", BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"GET",
+     "/api/v1/me/history",
+     "/api/v1/me/history",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"POST",
+     "/api/v1/notifications",
+     "/api/v1/notifications",
+     BODY_NOTIFICATION,
+     {401, 201, 201, 403, 403, 403, 403, 403, 403}},
+    {"GET",
+     "/api/v1/notifications",
+     "/api/v1/notifications",
+     BODY_NONE,
+     {401, 200, 200, 403, 403, 200, 403, 403, 403}},
+    {"POST",
+     "/api/v1/notifications/batch",
+     "/api/v1/notifications/batch",
+     BODY_BATCH,
+     {401, 200, 200, 403, 403, 403, 403, 403, 403}},
+    {"GET",
+     "/api/v1/notifications/{id}",
+     "/api/v1/notifications/{N}",
+     BODY_NONE,
+     {401, 200, 404, 403, 403, 200, 200, 403, 403}},
+    {"GET",
+     "/api/v1/stay",
+     "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/stay",
+     "/api/v1/stay?document_country=DEU&document_number=C01X00T47",
+     BODY_NONE,
+     {401, 403, 403, 403, 200, 200, 200, 403, 403}},
+    {"GET",
+     "/api/v1/stats/notifications",
+     "/api/v1/stats/notifications",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 200, 403, 200, 403}},
+    {"POST",
+     "/api/v1/api-keys",
+     "/api/v1/api-keys",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 201, 403, 403, 403, 403, 403, 403}},
+    {"POST",
+     "/api/v1/admin/accounts",
+     "/api/v1/admin/accounts",
+     BODY_ACCOUNT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 201}},
+    {"GET",
+     "/api/v1/admin/accounts",
+     "/api/v1/admin/accounts",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/disable",
+     "/api/v1/admin/accounts/{N}/disable",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/enable",
+     "/api/v1/admin/accounts/{N}/enable",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
     /* http_applications.c (branch apps): id 999999 does not exist; the
      * workflow with real applications, per role, is in test_applications.c. */
-    {"POST", "/api/v1/applications", "/api/v1/applications", BODY_EMPTY_OBJECT, {401, 422, 422, 422, 422, 422, 422, 422, 422}},
-    {"GET", "/api/v1/applications", "/api/v1/applications", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/applications/{id}", "/api/v1/applications/999999", BODY_NONE, {401, 404, 404, 404, 404, 404, 404, 404, 404}},
-    {"POST", "/api/v1/applications/{id}/appeal", "/api/v1/applications/999999/appeal", BODY_EMPTY_OBJECT, {401, 404, 404, 404, 404, 404, 404, 404, 404}},
-    {"POST", "/api/v1/applications/{id}/withdraw", "/api/v1/applications/999999/withdraw", BODY_NONE, {401, 404, 404, 404, 404, 404, 404, 404, 404}},
-    {"GET", "/api/v1/officer/applications", "/api/v1/officer/applications", BODY_NONE, {401, 403, 403, 403, 403, 200, 403, 403, 403}},
-    {"GET", "/api/v1/officer/applications/{id}/checklist", "/api/v1/officer/applications/999999/checklist", BODY_NONE, {401, 403, 403, 403, 403, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/take", "/api/v1/officer/applications/999999/take", BODY_NONE, {401, 403, 403, 403, 403, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/register", "/api/v1/officer/applications/999999/register", BODY_NONE, {401, 403, 403, 403, 403, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/refuse", "/api/v1/officer/applications/999999/refuse", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/uphold", "/api/v1/officer/applications/999999/uphold", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/overturn", "/api/v1/officer/applications/999999/overturn", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 404, 403, 403, 403}},
-    {"GET", "/api/v1/me/consents", "/api/v1/me/consents", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v1/consents/{id}/sign", "/api/v1/consents/999999/sign", BODY_EMPTY_OBJECT, {401, 422, 422, 422, 422, 422, 422, 422, 422}},
-    {"POST", "/api/v1/consents/{id}/refuse", "/api/v1/consents/999999/refuse", BODY_EMPTY_OBJECT, {401, 404, 404, 404, 404, 404, 404, 404, 404}},
-    {"GET", "/api/v1/me/registration", "/api/v1/me/registration", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v1/admin/property", "/api/v1/admin/property", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 403, 403, 403, 400}},
-    {"POST", "/api/v1/admin/accounts/{id}/senior", "/api/v1/admin/accounts/{N}/senior", BODY_EMPTY_OBJECT, {401, 403, 403, 403, 403, 403, 403, 403, 422}},
-    {"POST", "/api/v1/auth/login", "/api/v1/auth/login", BODY_NONE, {400, 400, 400, 400, 400, 400, 400, 400, 400}},
+    {"POST",
+     "/api/v1/applications",
+     "/api/v1/applications",
+     BODY_EMPTY_OBJECT,
+     {401, 422, 422, 422, 422, 422, 422, 422, 422}},
+    {"GET",
+     "/api/v1/applications",
+     "/api/v1/applications",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/applications/{id}",
+     "/api/v1/applications/999999",
+     BODY_NONE,
+     {401, 404, 404, 404, 404, 404, 404, 404, 404}},
+    {"POST",
+     "/api/v1/applications/{id}/appeal",
+     "/api/v1/applications/999999/appeal",
+     BODY_EMPTY_OBJECT,
+     {401, 404, 404, 404, 404, 404, 404, 404, 404}},
+    {"POST",
+     "/api/v1/applications/{id}/withdraw",
+     "/api/v1/applications/999999/withdraw",
+     BODY_NONE,
+     {401, 404, 404, 404, 404, 404, 404, 404, 404}},
+    {"GET",
+     "/api/v1/officer/applications",
+     "/api/v1/officer/applications",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 200, 403, 403, 403}},
+    {"GET",
+     "/api/v1/officer/applications/{id}/checklist",
+     "/api/v1/officer/applications/999999/checklist",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 404, 403, 403, 403}},
+    {"POST",
+     "/api/v1/officer/applications/{id}/take",
+     "/api/v1/officer/applications/999999/take",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 404, 403, 403, 403}},
+    {"POST",
+     "/api/v1/officer/applications/{id}/register",
+     "/api/v1/officer/applications/999999/register",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 404, 403, 403, 403}},
+    {"POST",
+     "/api/v1/officer/applications/{id}/refuse",
+     "/api/v1/officer/applications/999999/refuse",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 404, 403, 403, 403}},
+    {"POST",
+     "/api/v1/officer/applications/{id}/uphold",
+     "/api/v1/officer/applications/999999/uphold",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 404, 403, 403, 403}},
+    {"POST",
+     "/api/v1/officer/applications/{id}/overturn",
+     "/api/v1/officer/applications/999999/overturn",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 404, 403, 403, 403}},
+    {"GET",
+     "/api/v1/me/consents",
+     "/api/v1/me/consents",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"POST",
+     "/api/v1/consents/{id}/sign",
+     "/api/v1/consents/999999/sign",
+     BODY_EMPTY_OBJECT,
+     {401, 422, 422, 422, 422, 422, 422, 422, 422}},
+    {"POST",
+     "/api/v1/consents/{id}/refuse",
+     "/api/v1/consents/999999/refuse",
+     BODY_EMPTY_OBJECT,
+     {401, 404, 404, 404, 404, 404, 404, 404, 404}},
+    {"GET",
+     "/api/v1/me/registration",
+     "/api/v1/me/registration",
+     BODY_NONE,
+     {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"POST",
+     "/api/v1/admin/property",
+     "/api/v1/admin/property",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 400}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/senior",
+     "/api/v1/admin/accounts/{N}/senior",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 422}},
+    {"POST",
+     "/api/v1/auth/login",
+     "/api/v1/auth/login",
+     BODY_NONE,
+     {400, 400, 400, 400, 400, 400, 400, 400, 400}},
     /* logout ends the session: keep it last */
-    {"POST", "/api/v1/auth/logout", "/api/v1/auth/logout", BODY_NONE, {401, 204, 204, 204, 204, 204, 204, 204, 204}},
+    {"POST",
+     "/api/v1/auth/logout",
+     "/api/v1/auth/logout",
+     BODY_NONE,
+     {401, 204, 204, 204, 204, 204, 204, 204, 204}},
 };
 #define N_ROWS (sizeof matrix / sizeof matrix[0])
 
@@ -130,7 +267,9 @@ START_TEST(matrix_role)
         char doc[32];
         snprintf(doc, sizeof doc, "ACC-%d-%zu", role, i);
         switch (row->body) {
-        case BODY_NOTIFICATION: body = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000); break;
+        case BODY_NOTIFICATION:
+            body = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000);
+            break;
         case BODY_BATCH: {
             char *one = qn_api_notification_json(doc, "USA", 1, 1, 10, 3000);
             body = malloc(strlen(one) + 3);
@@ -140,10 +279,15 @@ START_TEST(matrix_role)
         }
         case BODY_ACCOUNT:
             body = malloc(160);
-            snprintf(body, 160, "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}", role);
+            snprintf(body, 160,
+                     "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}",
+                     role);
             break;
-        case BODY_EMPTY_OBJECT: body = strdup("{}"); break;
-        case BODY_NONE: break;
+        case BODY_EMPTY_OBJECT:
+            body = strdup("{}");
+            break;
+        case BODY_NONE:
+            break;
         }
         char auth[128];
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", tokens[role]);

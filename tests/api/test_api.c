@@ -84,7 +84,8 @@ START_TEST(meta_routes)
     qn_api_resp_free(&r);
     qn_api_call(&server, "GET", "/metrics", NULL, NULL, 0, &r);
     ck_assert_int_eq(r.status, 200);
-    ck_assert_ptr_nonnull(strstr(r.body, "qonaq_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"));
+    ck_assert_ptr_nonnull(
+        strstr(r.body, "qonaq_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"));
     ck_assert_ptr_nonnull(strstr(r.body, "qonaq_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
     ck_assert_ptr_nonnull(strstr(r.body, "qonaq_db_seconds_total"));
     char rid[64];
@@ -122,12 +123,12 @@ START_TEST(login_rate_limited)
 {
     qn_api_resp r;
     for (int i = 0; i < 5; i++) {
-        r = post_json(NULL, "/api/v1/auth/login", "{\"username\":\"analyst\",\"password\":\"wrong\"}", NULL);
+        r = post_json(NULL, "/api/v1/auth/login", "{\"username\":\"citizen\",\"password\":\"wrong\"}", NULL);
         ck_assert_int_eq(r.status, 401);
         qn_api_resp_free(&r);
     }
     /* Even the right password is refused while the account is over its limit. */
-    r = post_json(NULL, "/api/v1/auth/login", "{\"username\":\"analyst\",\"password\":\"demo\"}", NULL);
+    r = post_json(NULL, "/api/v1/auth/login", "{\"username\":\"citizen\",\"password\":\"demo\"}", NULL);
     ck_assert_int_eq(r.status, 429);
     ck_assert_str_eq(qn_api_str(r.json, "code"), "rate_limited.login_rate");
     char retry[16];
@@ -179,6 +180,23 @@ START_TEST(submit_get_list_history)
         ck_assert_str_eq(qn_api_str(it, "address.region"), "75");
     qn_api_resp_free(&r);
 
+    /* Aggregates: the officer's are of region 75 only; the analyst's of all. */
+    r = get_as(officer, "/api/v1/stats/notifications");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(qn_api_str(r.json, "scope"), "75");
+    ck_assert_int_ge(json_integer_value(json_object_get(r.json, "total")), 1);
+    json_array_foreach(json_object_get(r.json, "by_region"), k, it)
+        ck_assert_str_eq(qn_api_str(it, "key"), "75");
+    ck_assert_ptr_null(strstr(r.body, "SUB0001")); /* no personal data */
+    qn_api_resp_free(&r);
+    char analyst[65];
+    login("analyst", analyst);
+    r = get_as(analyst, "/api/v1/stats/notifications?from=2000-01-01");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(qn_api_str(r.json, "scope"), "all");
+    ck_assert_int_ge(json_integer_value(json_object_get(r.json, "total")), 1);
+    qn_api_resp_free(&r);
+
     /* Another host does not see it, and is not told it exists. */
     login("hotel", other);
     r = get_as(other, want);
@@ -198,6 +216,14 @@ START_TEST(submit_get_list_history)
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(qn_api_str(r.json, "source"), "notifications");
     qn_api_resp_free(&r);
+    /* The foreigner account reads only its own stay: another person's
+     * document answers as an unknown one. */
+    char foreigner[65];
+    login("foreigner", foreigner);
+    r = get_as(foreigner, "/api/v1/stay?document_country=USA&document_number=SUB0001");
+    ck_assert_int_eq(r.status, 404);
+    ck_assert_ptr_null(strstr(r.body, "SMITH"));
+    qn_api_resp_free(&r);
     free(body);
 }
 END_TEST
@@ -212,6 +238,10 @@ START_TEST(late_and_over_limit)
     ck_assert_int_eq(r.status, 201);
     ck_assert(json_is_false(json_object_get(r.json, "on_time")));
     ck_assert_ptr_nonnull(json_object_get(r.json, "violation"));
+    /* A host-individual's first late notification: a warning under art. 518 part 1. */
+    ck_assert_str_eq(qn_api_str(r.json, "violation.article"), "518.1");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r.json, "violation"), "fine_mci")),
+                     0);
     ck_assert_ptr_nonnull(strstr(r.body, "\"late\""));
     qn_api_resp_free(&r);
     free(body);
@@ -503,35 +533,47 @@ START_TEST(admin_accounts)
 {
     char admin[65];
     login("admin", admin);
-    qn_api_resp r = post_json(admin, "/api/v1/admin/accounts",
-                              "{\"username\":\"officer19\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"19\"}", NULL);
+    qn_api_resp r = post_json(
+        admin, "/api/v1/admin/accounts",
+        "{\"username\":\"officer19\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"19\"}",
+        NULL);
     ck_assert_int_eq(r.status, 201);
     json_int_t id = json_integer_value(json_object_get(r.json, "id"));
     qn_api_resp_free(&r);
-    r = post_json(admin, "/api/v1/admin/accounts",
-                  "{\"username\":\"officer19\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"19\"}", NULL);
+    r = post_json(
+        admin, "/api/v1/admin/accounts",
+        "{\"username\":\"officer19\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"19\"}",
+        NULL);
     ck_assert_int_eq(r.status, 409);
     qn_api_resp_free(&r);
-    r = post_json(admin, "/api/v1/admin/accounts",
-                  "{\"username\":\"officerx\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"00\"}", NULL);
+    r = post_json(
+        admin, "/api/v1/admin/accounts",
+        "{\"username\":\"officerx\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"00\"}",
+        NULL);
     ck_assert_int_eq(r.status, 422);
     ck_assert(qn_api_has_field_error(r.json, "region"));
     qn_api_resp_free(&r);
     /* IIN with a wrong check digit; then a minor's IIN (born 2020-02-29). */
     r = post_json(admin, "/api/v1/admin/accounts",
-                  "{\"username\":\"hostx\",\"password\":\"long-enough-1\",\"role\":\"host-individual\",\"iin_bin\":\"851231412341\"}", NULL);
+                  "{\"username\":\"hostx\",\"password\":\"long-enough-1\",\"role\":\"host-individual\",\"iin_"
+                  "bin\":\"851231412341\"}",
+                  NULL);
     ck_assert_int_eq(r.status, 422);
     ck_assert(qn_api_has_field_error(r.json, "iin_bin"));
     qn_api_resp_free(&r);
     r = post_json(admin, "/api/v1/admin/accounts",
-                  "{\"username\":\"hostkid\",\"password\":\"long-enough-1\",\"role\":\"host-individual\",\"iin_bin\":\"200229699997\"}", NULL);
+                  "{\"username\":\"hostkid\",\"password\":\"long-enough-1\",\"role\":\"host-individual\","
+                  "\"iin_bin\":\"200229699997\"}",
+                  NULL);
     ck_assert_int_eq(r.status, 422);
     ck_assert(qn_api_has_field_error(r.json, "iin_bin"));
     ck_assert_ptr_nonnull(strstr(r.body, "18"));
     qn_api_resp_free(&r);
     /* A second hotel operator on the demo hotel's BIN shares its notifications. */
     r = post_json(admin, "/api/v1/admin/accounts",
-                  "{\"username\":\"hotel2\",\"password\":\"long-enough-1\",\"role\":\"hotel\",\"iin_bin\":\"240140001238\"}", NULL);
+                  "{\"username\":\"hotel2\",\"password\":\"long-enough-1\",\"role\":\"hotel\",\"iin_bin\":"
+                  "\"240140001238\"}",
+                  NULL);
     ck_assert_int_eq(r.status, 201);
     qn_api_resp_free(&r);
     char hotel[65], hotel2[65];

@@ -71,7 +71,8 @@ START_TEST(core_flow_on_postgresql)
 
     char border[65];
     ck_assert(qn_api_login(&s, "border", "demo", border));
-    r = call(&s, "GET", "/api/v1/stay?document_country=KOR&document_number=PG000001", border, NULL, NULL, NULL);
+    r = call(&s, "GET", "/api/v1/stay?document_country=KOR&document_number=PG000001", border, NULL, NULL,
+             NULL);
     ck_assert_int_eq(r.status, 200);
     qn_api_resp_free(&r);
     r = call(&s, "POST", "/api/v1/auth/logout", tok, NULL, NULL, NULL);

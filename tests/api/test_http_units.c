@@ -14,11 +14,8 @@
 static void h_dummy(struct qn_http_req *req) { (void)req; }
 
 static const qn_http_route routes[] = {
-    {"GET", "/a", h_dummy, 0},
-    {"POST", "/a", h_dummy, 0},
-    {"GET", "/a/{id}", h_dummy, 0},
-    {"POST", "/a/{id}/x", h_dummy, 0},
-    {"POST", "/a/batch", h_dummy, 0},
+    {"GET", "/a", h_dummy, 0},         {"POST", "/a", h_dummy, 0},       {"GET", "/a/{id}", h_dummy, 0},
+    {"POST", "/a/{id}/x", h_dummy, 0}, {"POST", "/a/batch", h_dummy, 0},
 };
 
 START_TEST(router_table)
@@ -63,7 +60,8 @@ END_TEST
 
 START_TEST(csv_reader)
 {
-    const char *text = "\xEF\xBB\xBF" "a,b,c\r\n"
+    const char *text = "\xEF\xBB\xBF"
+                       "a,b,c\r\n"
                        "1,\"x, y\",\"say \"\"hi\"\"\"\n"
                        "\n"
                        "2,\"multi\nline\",z\n"

@@ -71,10 +71,12 @@ START_TEST(every_documented_route_exists)
     json_t *paths = json_object_get(doc, "paths");
     const char *p;
     json_t *item;
-    json_object_foreach(paths, p, item) {
+    json_object_foreach(paths, p, item)
+    {
         const char *m;
         json_t *op;
-        json_object_foreach(item, m, op) {
+        json_object_foreach(item, m, op)
+        {
             if (strcmp(m, "parameters") == 0)
                 continue;
             bool found = false;
@@ -89,7 +91,8 @@ START_TEST(every_documented_route_exists)
             ck_assert_msg(json_object_size(responses) > 0, "%s %s documents no response", m, p);
             const char *code;
             json_t *resp;
-            json_object_foreach(responses, code, resp) {
+            json_object_foreach(responses, code, resp)
+            {
                 if (code[0] == '4' || code[0] == '5') {
                     const char *r = json_string_value(json_object_get(resp, "$ref"));
                     ck_assert_msg(r && strcmp(r, "#/components/responses/Problem") == 0,

@@ -224,6 +224,37 @@ START_TEST(migrations_from_empty)
 }
 END_TEST
 
+START_TEST(concurrent_migrations)
+{
+    /* Two processes open the same empty database at once: both succeed and
+     * the migration is applied exactly once. */
+    conf_t t;
+    memset(&t, 0, sizeof t);
+    conf_fresh_url(t.url, sizeof t.url);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        ck_assert_int_ge(kids[k], 0);
+        if (kids[k] == 0) {
+            qn_err err;
+            qn_err_clear(&err);
+            qn_code rc = qn_store_migrate(t.url, NULL, NULL, &err);
+            if (rc != QN_OK)
+                fprintf(stderr, "migrator %d: %s\n", k, err.message);
+            _exit(rc == QN_OK ? 0 : 1);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        int st = 0;
+        ck_assert_int_eq(waitpid(kids[k], &st, 0), kids[k]);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "migrator %d status %d", k, st);
+    }
+    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM schema_version"),
+                     QN_STORE_SCHEMA_VERSION);
+    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM audit_head"), 1);
+}
+END_TEST
+
 START_TEST(newer_schema_is_refused)
 {
     conf_t t;

@@ -544,6 +544,76 @@ START_TEST(pg_lost_connection)
     conf_close(&t);
 }
 END_TEST
+
+/* PostgreSQL only: the SERVER is killed (SIGKILL to every server process)
+ * while a writer streams acknowledged inserts; after crash recovery every
+ * acknowledged record is there, the indexes check out and the chain holds. */
+START_TEST(pg_server_crash)
+{
+    const char *root = qn_test_env("QONAQ_ROOT", 1);
+    const char *pgdir = qn_test_env("QONAQ_TEST_PG_DIR", 1);
+    conf_t t;
+    conf_open(&t);
+    int64_t host = mk_account(&t, "hotel", "host");
+    int64_t pid = mk_person(&t, "Schmidt");
+    conf_close(&t);
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        close(fds[0]);
+        _exit(writer(t.url, host, pid, -1, fds[1])); /* ends when the server dies */
+    }
+    close(fds[1]);
+    enum { MAXACK = 100000 };
+    int64_t *acked = calloc(MAXACK, sizeof *acked);
+    size_t n = 0;
+    bool crashed = false;
+    for (;;) {
+        int64_t id;
+        ssize_t got = read(fds[0], &id, sizeof id);
+        if (got == 0)
+            break;
+        if (got < 0 && errno == EINTR)
+            continue;
+        ck_assert_int_eq(got, (ssize_t)sizeof id);
+        if (n < MAXACK)
+            acked[n++] = id;
+        if (n == 40 && !crashed) {
+            char cmd[2048];
+            snprintf(cmd, sizeof cmd, "'%s/scripts/pg_temp.sh' crash '%s'", root, pgdir);
+            ck_assert_int_eq(system(cmd), 0);
+            crashed = true;
+        }
+    }
+    close(fds[0]);
+    int st = 0;
+    ck_assert_int_eq(waitpid(child, &st, 0), child);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "writer should fail on the crash: %d", st);
+    conf_open_url(&t);
+    for (size_t i = 0; i < n; i++) {
+        qn_store_notification g;
+        OK(&t, qn_store_notification_get(t.c, acked[i], &g, &t.err));
+        qn_store_notification_clear(&g);
+    }
+    free(acked);
+    qn_store_audit_report r;
+    verify(&t, &r);
+    ck_assert_msg(r.ok, "%s", r.reason);
+    conf_close(&t);
+    char out[64];
+    ck_assert_int_eq(raw_exec(t.url, "CREATE EXTENSION IF NOT EXISTS amcheck", NULL, 0), 0);
+    ck_assert_int_eq(raw_exec(t.url,
+                              "SELECT COUNT(bt_index_check(c.oid, true)) FROM pg_index i "
+                              "JOIN pg_class c ON c.oid = i.indexrelid "
+                              "JOIN pg_am a ON a.oid = c.relam "
+                              "JOIN pg_namespace s ON s.oid = c.relnamespace "
+                              "WHERE a.amname = 'btree' AND s.nspname = 'public'",
+                              out, sizeof out),
+                     0);
+}
+END_TEST
 #endif
 
 #endif

@@ -17,6 +17,7 @@ static Suite *store_pg_suite(void)
     TCase *tc = tcase_create("conformance");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, migrations_from_empty);
+    tcase_add_test(tc, concurrent_migrations);
     tcase_add_test(tc, newer_schema_is_refused);
     tcase_add_test(tc, bad_urls);
     tcase_add_test(tc, accounts);
@@ -37,6 +38,7 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
     tcase_add_test(tc, pool_threads);
     tcase_add_test(tc, pg_lost_connection);
+    tcase_add_test(tc, pg_server_crash);
     suite_add_tcase(s, tc);
     return s;
 }

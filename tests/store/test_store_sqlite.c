@@ -14,6 +14,7 @@ static Suite *store_sqlite_suite(void)
     TCase *tc = tcase_create("conformance");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, migrations_from_empty);
+    tcase_add_test(tc, concurrent_migrations);
     tcase_add_test(tc, newer_schema_is_refused);
     tcase_add_test(tc, bad_urls);
     tcase_add_test(tc, accounts);

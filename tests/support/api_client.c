@@ -29,8 +29,7 @@ int qn_api_free_port(void)
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
     int port = -1;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
         port = ntohs(a.sin_port);
     close(fd);
     return port;
@@ -57,7 +56,8 @@ bool qn_api_start(qn_api_server *s, const char *db, bool demo)
         snprintf(s->db, sizeof s->db, "%s", db);
     else
         snprintf(s->db, sizeof s->db, "sqlite:%s/api-%d-%ld.db", qn_test_tmpdir(), (int)getpid(), counter);
-    snprintf(s->log_path, sizeof s->log_path, "%s/server-%d-%ld.log", qn_test_tmpdir(), (int)getpid(), counter);
+    snprintf(s->log_path, sizeof s->log_path, "%s/server-%d-%ld.log", qn_test_tmpdir(), (int)getpid(),
+             counter);
     for (int attempt = 0; attempt < 3; attempt++) {
         s->port = qn_api_free_port();
         snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
@@ -75,7 +75,8 @@ bool qn_api_start(qn_api_server *s, const char *db, bool demo)
             }
             setenv("QONAQ_PWHASH", "min", 1);
             if (demo)
-                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--demo", "--threads", "4", (char *)NULL);
+                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--demo", "--threads", "4",
+                      (char *)NULL);
             else
                 execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--threads", "4", (char *)NULL);
             _exit(127);
@@ -144,8 +145,8 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *user)
     return add;
 }
 
-bool qn_api_call(const qn_api_server *s, const char *method, const char *path,
-                 const char *const *headers, const char *body, size_t body_len, qn_api_resp *r)
+bool qn_api_call(const qn_api_server *s, const char *method, const char *path, const char *const *headers,
+                 const char *body, size_t body_len, qn_api_resp *r)
 {
     memset(r, 0, sizeof *r);
     CURL *c = curl_easy_init();
@@ -244,7 +245,8 @@ bool qn_api_has_field_error(const json_t *problem, const char *field)
     const json_t *errs = json_object_get(problem, "errors");
     size_t i;
     const json_t *e;
-    json_array_foreach(errs, i, e) {
+    json_array_foreach(errs, i, e)
+    {
         const char *f = json_string_value(json_object_get(e, "field"));
         if (f && strcmp(f, field) == 0)
             return true;

@@ -13,7 +13,7 @@
 typedef struct {
     pid_t pid;
     int port;
-    char base[64];      /* "http://127.0.0.1:PORT" */
+    char base[64]; /* "http://127.0.0.1:PORT" */
     char db[512];
     char log_path[512]; /* the server's stderr */
 } qn_api_server;
@@ -30,17 +30,17 @@ int qn_api_stop(qn_api_server *s);
 
 typedef struct {
     long status;
-    char *body;          /* malloc'd, NUL-terminated */
+    char *body; /* malloc'd, NUL-terminated */
     size_t body_len;
-    char *headers;       /* raw response headers, malloc'd */
-    json_t *json;        /* parsed body or NULL */
+    char *headers; /* raw response headers, malloc'd */
+    json_t *json;  /* parsed body or NULL */
 } qn_api_resp;
 
 /* One request. method "GET"/"POST"/...; path relative to the base;
  * headers: NULL-terminated array of "Name: value" (may be NULL);
  * body may be NULL. Returns false when the transfer itself failed. */
-bool qn_api_call(const qn_api_server *s, const char *method, const char *path,
-                 const char *const *headers, const char *body, size_t body_len, qn_api_resp *r);
+bool qn_api_call(const qn_api_server *s, const char *method, const char *path, const char *const *headers,
+                 const char *body, size_t body_len, qn_api_resp *r);
 
 void qn_api_resp_free(qn_api_resp *r);
 

@@ -24,13 +24,14 @@ char *qn_api_notification_json(const char *doc, const char *cit, int arrival_ago
     char *s = malloc(1024);
     if (!s)
         abort();
-    snprintf(s, 1024,
-             "{\"foreigner\":{\"surname\":\"TESTER\",\"given_names\":\"ALEX\",\"citizenship\":\"%s\","
-             "\"birth_date\":\"1980-05-01\",\"sex\":\"M\",\"document\":{\"number\":\"%s\",\"country\":\"%s\","
-             "\"expires\":\"%s\"}},\"entry\":{\"date\":\"%s\",\"checkpoint\":\"ALA\"},\"arrival_date\":\"%s\","
-             "\"address\":{\"region\":\"75\",\"text\":\"Almaty, Abai Avenue 10\"},"
-             "\"stay\":{\"from\":\"%s\",\"to\":\"%s\"},\"purpose\":\"tourism\"}",
-             cit, doc, cit, exp, entry, arrival, arrival, to);
+    snprintf(
+        s, 1024,
+        "{\"foreigner\":{\"surname\":\"TESTER\",\"given_names\":\"ALEX\",\"citizenship\":\"%s\","
+        "\"birth_date\":\"1980-05-01\",\"sex\":\"M\",\"document\":{\"number\":\"%s\",\"country\":\"%s\","
+        "\"expires\":\"%s\"}},\"entry\":{\"date\":\"%s\",\"checkpoint\":\"ALA\"},\"arrival_date\":\"%s\","
+        "\"address\":{\"region\":\"75\",\"text\":\"Almaty, Abai Avenue 10\"},"
+        "\"stay\":{\"from\":\"%s\",\"to\":\"%s\"},\"purpose\":\"tourism\"}",
+        cit, doc, cit, exp, entry, arrival, arrival, to);
     return s;
 }
 
@@ -62,13 +63,15 @@ char *qn_api_batch_csv(int n, const char *prefix, int bad_row)
     char *s = malloc(cap);
     if (!s)
         abort();
-    size_t len = (size_t)snprintf(s, cap,
+    size_t len = (size_t)snprintf(
+        s, cap,
         "foreigner.surname,foreigner.given_names,foreigner.citizenship,foreigner.birth_date,"
         "foreigner.sex,foreigner.document.number,foreigner.document.country,foreigner.document.expires,"
         "entry.date,arrival_date,address.region,address.text,stay.from,stay.to,purpose\n");
     for (int i = 1; i <= n; i++)
         len += (size_t)snprintf(s + len, cap - len,
-                                "GUEST,\"ANNA, MARIA\",ITA,1990-01-02,F,%s%04d,ITA,%s,%s,%s,71,\"Astana, Hotel Demo\",%s,%s,tourism\n",
+                                "GUEST,\"ANNA, MARIA\",ITA,1990-01-02,F,%s%04d,ITA,%s,%s,%s,71,\"Astana, "
+                                "Hotel Demo\",%s,%s,tourism\n",
                                 prefix, i, exp, entry, i == bad_row ? "not-a-date" : entry, entry, to);
     return s;
 }
