@@ -588,8 +588,8 @@ qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *
         qn_err_set(e, QN_E_INVALID, "the application document is required");
         return qn_err_field(e, "document", "is required (at most %d bytes)", QN_APP_DOC_MAX);
     }
-    qn_svc_conn c;
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -714,7 +714,7 @@ qn_code qn_svc_app_get(qn_svc_ctx *ctx, int64_t id, qn_app_view *out, qn_err *e)
 {
     qn_err_clear(e);
     memset(out, 0, sizeof *out);
-    qn_svc_conn c;
+    qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
@@ -743,7 +743,7 @@ qn_code qn_svc_app_mine(qn_svc_ctx *ctx, int64_t page, int64_t per_page,
     memset(out, 0, sizeof *out);
     if (ctx->who->role == QN_ROLE_NONE)
         return qn_err_set(e, QN_E_UNAUTHORIZED, "log in first");
-    qn_svc_conn c;
+    qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
@@ -786,7 +786,7 @@ qn_code qn_svc_app_queue(qn_svc_ctx *ctx, const qn_app_queue_query *q,
         return qn_err_field(e, "state", "is not a state of an application");
     if (q->kind && !qn_app_kind_parse(q->kind, strlen(q->kind), &kd))
         return qn_err_field(e, "kind", "is not a kind of application");
-    qn_svc_conn c;
+    qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
@@ -843,8 +843,8 @@ qn_code qn_svc_app_queue(qn_svc_ctx *ctx, const qn_app_queue_query *q,
 qn_code qn_svc_app_act(qn_svc_ctx *ctx, int64_t id, const qn_app_action *act, qn_err *e)
 {
     qn_err_clear(e);
-    qn_svc_conn c;
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -943,7 +943,7 @@ qn_code qn_svc_consents_mine(qn_svc_ctx *ctx, qn_store_consent_list *out, qn_err
         return qn_err_set(e, QN_E_UNAUTHORIZED, "log in first");
     if (strlen(ctx->who->party_id) != 12)
         return QN_OK;
-    qn_svc_conn c;
+    qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_consents(c.conn, 0, ctx->who->party_id, "pending", out, e);
@@ -980,8 +980,8 @@ qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig
                             qn_err *e)
 {
     qn_err_clear(e);
-    qn_svc_conn c;
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -1019,8 +1019,8 @@ qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig
 qn_code qn_svc_consent_refuse(qn_svc_ctx *ctx, int64_t consent_id, const char *text, qn_err *e)
 {
     qn_err_clear(e);
-    qn_svc_conn c;
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -1081,7 +1081,7 @@ qn_code qn_svc_my_registration(qn_svc_ctx *ctx, qn_store_residence_list *out, qn
         return qn_err_set(e, QN_E_UNAUTHORIZED, "log in first");
     if (strlen(ctx->who->party_id) != 12)
         return QN_OK;
-    qn_svc_conn c;
+    qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_residences(c.conn, ctx->who->party_id, out, e);
@@ -1096,8 +1096,8 @@ qn_code qn_svc_property_import(qn_svc_ctx *ctx, const qn_property_in *rows, size
         return qn_err_set(e, QN_E_UNAUTHORIZED, "log in first");
     if (ctx->who->role != QN_ROLE_ADMIN)
         return qn_err_set(e, QN_E_FORBIDDEN, "only the administrator imports property");
-    qn_svc_conn c;
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -1129,8 +1129,8 @@ qn_code qn_svc_officer_set_senior(qn_svc_ctx *ctx, int64_t account_id, bool seni
         return qn_err_set(e, QN_E_UNAUTHORIZED, "log in first");
     if (ctx->who->role != QN_ROLE_ADMIN)
         return qn_err_set(e, QN_E_FORBIDDEN, "only the administrator marks senior officers");
-    qn_svc_conn c;
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     qn_store_account acc;

@@ -229,7 +229,9 @@ static void prepare(tokens *t)
     login("officer", "demo", t->officer);
     login("off71", "secret-pass-1", t->officer71);
     login("senior75", "secret-pass-1", t->senior);
-    login("foreigner", "demo", t->foreigner);
+    /* A foreigner bound to an IIN the demo PKI holds a key for ("officer" person). */
+    make_account(t->admin, "ivanov", "foreigner", "850109305674", NULL);
+    login("ivanov", "secret-pass-1", t->foreigner);
 }
 
 START_TEST(citizen_consents)
@@ -429,7 +431,7 @@ START_TEST(resident_by_officer)
                           "original");
     char *doc = json_dumps(d, JSON_COMPACT);
     json_decref(d);
-    qn_api_resp r = submit(t.foreigner, "owner", doc);
+    qn_api_resp r = submit(t.foreigner, "officer", doc);
     ck_assert_msg(r.status == 201, "%s", r.body);
     ck_assert_str_eq(qn_api_str(r.json, "state"), "submitted");
     long long id = json_integer_value(json_object_get(r.json, "id"));
