@@ -63,6 +63,18 @@ void qn_h_consent_refuse(qn_http_req *req);
 void qn_h_my_registration(qn_http_req *req);
 void qn_h_property_import(qn_http_req *req);
 void qn_h_officer_senior(qn_http_req *req);
+/* http_signatures.c (sigapi) */
+void qn_h_auth_challenge(qn_http_req *req);
+void qn_h_login_signature(qn_http_req *req);
+void qn_h_ca_upload(qn_http_req *req);
+void qn_h_ca_list(qn_http_req *req);
+void qn_h_ca_disable(qn_http_req *req);
+void qn_h_crl_upload(qn_http_req *req);
+void qn_h_signer_bind(qn_http_req *req);
+void qn_h_mobile_import(qn_http_req *req);
+void qn_h_outbox(qn_http_req *req);
+void qn_h_otp_issue(qn_http_req *req);
+void qn_h_otp_confirm(qn_http_req *req);
 
 /* Shared encoders (http_notifications.c). */
 json_t *qn_h_date_json(qn_date_t d);

@@ -47,6 +47,18 @@ const qn_http_route qn_http_routes[] = {
     {"GET", "/api/v1/me/registration", qn_h_my_registration, 0},
     {"POST", "/api/v1/admin/property", qn_h_property_import, 0},
     {"POST", "/api/v1/admin/accounts/{id}/senior", qn_h_officer_senior, 0},
+    /* sigapi: signatures, login by signature, one-time codes */
+    {"POST", "/api/v1/auth/challenge", qn_h_auth_challenge, QN_ROUTE_PUBLIC},
+    {"POST", "/api/v1/auth/login/signature", qn_h_login_signature, QN_ROUTE_PUBLIC},
+    {"POST", "/api/v1/admin/cas", qn_h_ca_upload, 0},
+    {"GET", "/api/v1/admin/cas", qn_h_ca_list, 0},
+    {"DELETE", "/api/v1/admin/cas/{id}", qn_h_ca_disable, 0},
+    {"POST", "/api/v1/admin/crls", qn_h_crl_upload, 0},
+    {"POST", "/api/v1/admin/accounts/{id}/signers", qn_h_signer_bind, 0},
+    {"POST", "/api/v1/admin/mobile-citizens", qn_h_mobile_import, 0},
+    {"GET", "/api/v1/admin/outbox", qn_h_outbox, 0},
+    {"POST", "/api/v1/otp", qn_h_otp_issue, 0},
+    {"POST", "/api/v1/otp/{id}/confirm", qn_h_otp_confirm, 0},
 };
 
 const size_t qn_http_route_count = sizeof qn_http_routes / sizeof qn_http_routes[0];

@@ -9,8 +9,10 @@
  * per-service rules (what a document holds, the automatic check) live in
  * reg_foreigner.c, reg_citizen.c and reg_resident.c behind qn_app_kind_ops.
  *
- * Signatures are verified against the trusted CAs and CRLs in the store
- * (sign/sign.h) with the signer's IIN required where it is known.
+ * Signatures are verified by the signing service (service/signing.h:
+ * qn_svc_verify_signature, the administrator's trusted CAs and CRLs) with
+ * the signer's IIN required where it is known, and recorded on the
+ * application in the same transaction as the step they allow.
  */
 #include "service/application_internal.h"
 
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "service/signing.h"
 #include "sign/sign.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -231,30 +234,6 @@ static qn_code decode(qn_svc_ctx *ctx, qn_store_conn *conn, const char *text, si
 
 /* ------------------------------------------------------------ signatures */
 
-static qn_code load_trust(qn_store_conn *conn, qn_sign_trust **out, qn_err *e)
-{
-    qn_sign_trust *t = qn_sign_trust_new();
-    if (t == NULL)
-        return qn_err_set(e, QN_E_NOMEM, "out of memory");
-    qn_store_ca_list cas = {0};
-    qn_store_crl_list crls = {0};
-    qn_code rc = qn_store_ca_all(conn, true, &cas, e);
-    if (rc == QN_OK)
-        rc = qn_store_crl_all(conn, &crls, e);
-    for (size_t i = 0; rc == QN_OK && i < cas.count; i++)
-        rc = qn_sign_trust_add_ca(t, cas.items[i].der, cas.items[i].der_len, e);
-    for (size_t i = 0; rc == QN_OK && i < crls.count; i++)
-        rc = qn_sign_trust_add_crl(t, crls.items[i].der, crls.items[i].der_len, e);
-    qn_store_ca_list_free(&cas);
-    qn_store_crl_list_free(&crls);
-    if (rc != QN_OK) {
-        qn_sign_trust_free(t);
-        return rc;
-    }
-    *out = t;
-    return QN_OK;
-}
-
 /* Verifies sig over doc (signer must be expected_iin when not NULL) and
  * stores it on the application as kind/role. *signer receives the IIN. */
 static qn_code verify_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, int64_t app_id,
@@ -267,21 +246,14 @@ static qn_code verify_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, int64_t ap
         qn_err_set(e, QN_E_INVALID, "a detached CMS signature is required");
         return qn_err_field(e, "signature", "is required (base64 CMS, at most %d bytes)", QN_APP_SIG_MAX);
     }
-    qn_sign_trust *trust = NULL;
-    qn_code rc = load_trust(conn, &trust, e);
-    if (rc != QN_OK)
-        return rc;
-    qn_sign_opts o;
-    memset(&o, 0, sizeof o);
-    o.purpose = QN_SIGN_PURPOSE_DOCUMENT;
-    o.now = ctx->now;
-    o.max_age = 24 * 3600;
-    o.expected_iin = expected_iin;
+    /* The signing service's verification (trusted CAs and CRLs of the
+     * store, document policy); the record is written here, on this
+     * connection, so it commits with the application. */
     qn_sign_result r;
     qn_sign_result_init(&r);
-    rc = qn_sign_verify(trust, (const unsigned char *)doc, doc_len, (const unsigned char *)sig,
-                        sig_len, &o, &r, e);
-    qn_sign_trust_free(trust);
+    qn_code rc = qn_svc_verify_signature(ctx, (const unsigned char *)doc, doc_len,
+                                         (const unsigned char *)sig, sig_len, expected_iin, false,
+                                         &r, e);
     if (rc == QN_OK && r.iin[0] == '\0')
         rc = qn_err_set(e, QN_E_SIGNATURE, "the signature names no IIN");
     if (rc != QN_OK) {

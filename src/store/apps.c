@@ -1,6 +1,6 @@
 /* apps.c — the store's part of the application workflow (branch apps, issue
  * 6): owners' consents, the events of an application, the population
- * register and the senior-officer mark (tables of migration 002_apps).
+ * register and the senior-officer mark (tables of migration 003_apps).
  *
  * Written once for both backends through the query layer; every change is
  * audited in the caller's transaction (or its own). See store.h.

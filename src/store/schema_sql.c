@@ -315,7 +315,69 @@ static const char sqlite_1[] =
     ;
 
 static const char sqlite_2[] =
-    "-- 002_apps.sql — the application workflow (branch apps, issue 6): pending\n"
+    "-- 002_signatures_api.sql (SQLite) — issue 5 in the service layer (sigapi):\n"
+    "-- the trust generation, login challenges, signer bindings for login by\n"
+    "-- signature, stored signature documents and details, the one-time-code key.\n"
+    "\n"
+    "-- Raised by every change to trusted_cas / crls; services compare it with the\n"
+    "-- trust set they cached.\n"
+    "CREATE TABLE trust_generation (\n"
+    "    id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "    value INTEGER NOT NULL\n"
+    ");\n"
+    "INSERT INTO trust_generation (id, value) VALUES (1, 1);\n"
+    "\n"
+    "-- Login challenges, by SHA-256 of the text; used once, expire.\n"
+    "CREATE TABLE login_challenges (\n"
+    "    hash TEXT PRIMARY KEY CHECK (length(hash) = 64),\n"
+    "    created_at INTEGER NOT NULL,\n"
+    "    expires_at INTEGER NOT NULL,\n"
+    "    used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1))\n"
+    ");\n"
+    "CREATE INDEX login_challenges_expires ON login_challenges (expires_at);\n"
+    "\n"
+    "-- Who may log in to an account by signature: a person (IIN), acting for\n"
+    "-- themself (bin = '') or for a legal entity (bin).\n"
+    "CREATE TABLE signer_bindings (\n"
+    "    iin TEXT NOT NULL CHECK (length(iin) = 12 AND iin NOT GLOB '*[^0-9]*'),\n"
+    "    bin TEXT NOT NULL CHECK (bin = '' OR (length(bin) = 12 AND bin NOT GLOB '*[^0-9]*')),\n"
+    "    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+    "    created_at INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (iin, bin, account_id)\n"
+    ");\n"
+    "\n"
+    "-- What was signed and how it verified, beside the signatures row.\n"
+    "CREATE TABLE signature_details (\n"
+    "    signature_id INTEGER PRIMARY KEY REFERENCES signatures (id),\n"
+    "    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('application', 'consent', 'notification')),\n"
+    "    subject_id INTEGER NOT NULL,\n"
+    "    document BLOB NOT NULL,\n"
+    "    doc_sha256 TEXT NOT NULL CHECK (length(doc_sha256) = 64),\n"
+    "    cert_der BLOB NOT NULL,\n"
+    "    signer_iin TEXT NOT NULL,\n"
+    "    signer_bin TEXT NOT NULL,\n"
+    "    subject_dn TEXT NOT NULL,\n"
+    "    issuer_dn TEXT NOT NULL,\n"
+    "    serial_hex TEXT NOT NULL,\n"
+    "    signing_time INTEGER NOT NULL,\n"
+    "    key_type TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX signature_details_subject ON signature_details (subject_kind, subject_id);\n"
+    "\n"
+    "-- Server secrets kept with the data (the one-time-code HMAC key).\n"
+    "CREATE TABLE service_secrets (\n"
+    "    name TEXT PRIMARY KEY,\n"
+    "    value BLOB NOT NULL,\n"
+    "    created_at INTEGER NOT NULL\n"
+    ");\n"
+    "\n"
+    "CREATE INDEX otp_codes_phone ON otp_codes (phone, created_at);\n"
+    "CREATE INDEX otp_codes_created ON otp_codes (account_id, created_at);\n"
+    "CREATE INDEX sms_outbox_phone ON sms_outbox (phone, id);\n"
+    ;
+
+static const char sqlite_3[] =
+    "-- 003_apps.sql — the application workflow (branch apps, issue 6): pending\n"
     "-- consents of owners, the history of events of an application, the\n"
     "-- population register (where a person is registered) and the senior\n"
     "-- officers who decide appeals.\n"
@@ -366,9 +428,10 @@ static const char sqlite_2[] =
 
 const qs_migration qs_sqlite_migrations[] = {
     {1, "001_init", sqlite_1},
-    {2, "002_apps", sqlite_2},
+    {2, "002_signatures_api", sqlite_2},
+    {3, "003_apps", sqlite_3},
 };
-const size_t qs_sqlite_migrations_count = 2;
+const size_t qs_sqlite_migrations_count = 3;
 
 static const char pg_1[] =
     "-- 001_init.sql (PostgreSQL) — the first schema of qonaq.\n"
@@ -682,7 +745,69 @@ static const char pg_1[] =
     ;
 
 static const char pg_2[] =
-    "-- 002_apps.sql — the application workflow (branch apps, issue 6): pending\n"
+    "-- 002_signatures_api.sql (PostgreSQL) — issue 5 in the service layer (sigapi):\n"
+    "-- the trust generation, login challenges, signer bindings for login by\n"
+    "-- signature, stored signature documents and details, the one-time-code key.\n"
+    "\n"
+    "-- Raised by every change to trusted_cas / crls; services compare it with the\n"
+    "-- trust set they cached.\n"
+    "CREATE TABLE trust_generation (\n"
+    "    id BIGINT PRIMARY KEY CHECK (id = 1),\n"
+    "    value BIGINT NOT NULL\n"
+    ");\n"
+    "INSERT INTO trust_generation (id, value) VALUES (1, 1);\n"
+    "\n"
+    "-- Login challenges, by SHA-256 of the text; used once, expire.\n"
+    "CREATE TABLE login_challenges (\n"
+    "    hash TEXT PRIMARY KEY CHECK (length(hash) = 64),\n"
+    "    created_at BIGINT NOT NULL,\n"
+    "    expires_at BIGINT NOT NULL,\n"
+    "    used BIGINT NOT NULL DEFAULT 0 CHECK (used IN (0, 1))\n"
+    ");\n"
+    "CREATE INDEX login_challenges_expires ON login_challenges (expires_at);\n"
+    "\n"
+    "-- Who may log in to an account by signature: a person (IIN), acting for\n"
+    "-- themself (bin = '') or for a legal entity (bin).\n"
+    "CREATE TABLE signer_bindings (\n"
+    "    iin TEXT NOT NULL CHECK (length(iin) = 12 AND iin ~ '^[0-9]+$'),\n"
+    "    bin TEXT NOT NULL CHECK (bin = '' OR (length(bin) = 12 AND bin ~ '^[0-9]+$')),\n"
+    "    account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,\n"
+    "    created_at BIGINT NOT NULL,\n"
+    "    PRIMARY KEY (iin, bin, account_id)\n"
+    ");\n"
+    "\n"
+    "-- What was signed and how it verified, beside the signatures row.\n"
+    "CREATE TABLE signature_details (\n"
+    "    signature_id BIGINT PRIMARY KEY REFERENCES signatures (id),\n"
+    "    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('application', 'consent', 'notification')),\n"
+    "    subject_id BIGINT NOT NULL,\n"
+    "    document BYTEA NOT NULL,\n"
+    "    doc_sha256 TEXT NOT NULL CHECK (length(doc_sha256) = 64),\n"
+    "    cert_der BYTEA NOT NULL,\n"
+    "    signer_iin TEXT NOT NULL,\n"
+    "    signer_bin TEXT NOT NULL,\n"
+    "    subject_dn TEXT NOT NULL,\n"
+    "    issuer_dn TEXT NOT NULL,\n"
+    "    serial_hex TEXT NOT NULL,\n"
+    "    signing_time BIGINT NOT NULL,\n"
+    "    key_type TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX signature_details_subject ON signature_details (subject_kind, subject_id);\n"
+    "\n"
+    "-- Server secrets kept with the data (the one-time-code HMAC key).\n"
+    "CREATE TABLE service_secrets (\n"
+    "    name TEXT PRIMARY KEY,\n"
+    "    value BYTEA NOT NULL,\n"
+    "    created_at BIGINT NOT NULL\n"
+    ");\n"
+    "\n"
+    "CREATE INDEX otp_codes_phone ON otp_codes (phone, created_at);\n"
+    "CREATE INDEX otp_codes_created ON otp_codes (account_id, created_at);\n"
+    "CREATE INDEX sms_outbox_phone ON sms_outbox (phone, id);\n"
+    ;
+
+static const char pg_3[] =
+    "-- 003_apps.sql — the application workflow (branch apps, issue 6): pending\n"
     "-- consents of owners, the history of events of an application, the\n"
     "-- population register (where a person is registered) and the senior\n"
     "-- officers who decide appeals.\n"
@@ -733,6 +858,7 @@ static const char pg_2[] =
 
 const qs_migration qs_pg_migrations[] = {
     {1, "001_init", pg_1},
-    {2, "002_apps", pg_2},
+    {2, "002_signatures_api", pg_2},
+    {3, "003_apps", pg_3},
 };
-const size_t qs_pg_migrations_count = 2;
+const size_t qs_pg_migrations_count = 3;

@@ -91,7 +91,7 @@
 
 /* ---------------------------------------------------------------- bounds */
 
-#define QN_STORE_SCHEMA_VERSION 2 /* the newest migration this binary knows */
+#define QN_STORE_SCHEMA_VERSION 3 /* the newest migration this binary knows */
 
 #define QN_STORE_URL_MAX 1024
 #define QN_STORE_NAME_MAX 128    /* display names, surnames, given names, labels */
@@ -740,6 +740,77 @@ qn_code qn_store_mobile_put(qn_store_conn *c, const char *iin, const char *phone
 /* phone must have QN_STORE_PHONE_MAX + 1 bytes. */
 qn_code qn_store_mobile_get(qn_store_conn *c, const char *iin,
                             char phone[QN_STORE_PHONE_MAX + 1], qn_err *err);
+
+/* ------------------------- sigapi: signatures API (src/store/sigapi.c) */
+
+/* Trust generation: raised by every change to trusted CAs and CRLs, so a
+ * cached trust set can tell it is stale. */
+qn_code qn_store_trust_generation(qn_store_conn *c, int64_t *generation, qn_err *err);
+qn_code qn_store_trust_bump(qn_store_conn *c, qn_err *err);
+
+/* Login challenges by SHA-256 hex (64). _add also drops expired ones. _take
+ * marks an unused, unexpired challenge used (QN_E_NOT_FOUND otherwise). */
+qn_code qn_store_challenge_add(qn_store_conn *c, const char *hash_hex, int64_t created_at,
+                               int64_t expires_at, qn_err *err);
+qn_code qn_store_challenge_take(qn_store_conn *c, const char *hash_hex, int64_t now,
+                                qn_err *err);
+
+/* Signer bindings for login by signature: IIN (+ BIN, "" for none) -> account. */
+qn_code qn_store_signer_bind(qn_store_conn *c, const char *iin, const char *bin,
+                             int64_t account_id, qn_err *err);
+/* Up to cap account ids bound to (iin, bin), ascending; *n receives the count. */
+qn_code qn_store_signer_accounts(qn_store_conn *c, const char *iin, const char *bin,
+                                 int64_t *ids, size_t cap, size_t *n, qn_err *err);
+/* Up to cap ids of accounts whose iin_bin is id, ascending. */
+qn_code qn_store_accounts_by_iin_bin(qn_store_conn *c, const char *id, int64_t *ids,
+                                     size_t cap, size_t *n, qn_err *err);
+
+/* What was signed and how it verified (one per signatures row). */
+typedef struct {
+    int64_t signature_id;
+    char subject_kind[QN_STORE_CODE_MAX + 1]; /* "application", "consent", "notification" */
+    int64_t subject_id;
+    unsigned char *document; /* the signed bytes */
+    size_t document_len;
+    char doc_sha256[65];
+    unsigned char *cert_der; /* the signer certificate */
+    size_t cert_der_len;
+    char signer_iin[QN_STORE_IIN_LEN + 1];
+    char signer_bin[QN_STORE_IIN_LEN + 1]; /* "" if none */
+    char subject_dn[QN_STORE_TEXT_MAX + 1];
+    char issuer_dn[QN_STORE_TEXT_MAX + 1];
+    char serial_hex[81];
+    int64_t signing_time;
+    char key_type[QN_STORE_CODE_MAX + 1];
+} qn_store_signature_detail;
+
+qn_code qn_store_signature_detail_put(qn_store_conn *c, const qn_store_signature_detail *d,
+                                      qn_err *err);
+qn_code qn_store_signature_detail_get(qn_store_conn *c, int64_t signature_id,
+                                      qn_store_signature_detail *out, qn_err *err);
+void qn_store_signature_detail_clear(qn_store_signature_detail *d);
+/* One signatures row by id (owns cms; release with qn_store_signature_clear). */
+qn_code qn_store_signature_get(qn_store_conn *c, int64_t id, qn_store_signature *out,
+                               qn_err *err);
+/* Sets result and verified_at of a signature after a re-verification. */
+qn_code qn_store_signature_set_result(qn_store_conn *c, int64_t id, const char *result,
+                                      int64_t verified_at, qn_err *err);
+
+/* A named server secret: stores candidate if none exists yet, then reads the
+ * stored one into out (cap bytes; *len its size). Concurrent callers agree. */
+qn_code qn_store_secret_get_or_put(qn_store_conn *c, const char *name,
+                                   const unsigned char *candidate, size_t candidate_len,
+                                   unsigned char *out, size_t cap, size_t *len, qn_err *err);
+
+/* One one-time code by id. */
+qn_code qn_store_otp_get(qn_store_conn *c, int64_t id, qn_store_otp *out, qn_err *err);
+/* Codes created at or after since, for phone and for account_id. */
+qn_code qn_store_otp_count_since(qn_store_conn *c, const char *phone, int64_t account_id,
+                                 int64_t since, int64_t *by_phone, int64_t *by_account,
+                                 qn_err *err);
+/* The newest outbox messages (newest first), for one phone or all (NULL/""). */
+qn_code qn_store_sms_recent(qn_store_conn *c, const char *phone, int64_t limit,
+                            qn_store_sms_list *out, qn_err *err);
 
 /* ----------------------------------------------------------- idempotency */
 

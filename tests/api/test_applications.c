@@ -1,7 +1,8 @@
 /* test_applications.c — black-box tests of the application workflow over
- * HTTP (issue 6): the real server on a fresh SQLite database whose trusted
- * CA is the demo PKI of `qonaq ca demo`; every signature is made by the
- * `openssl cms` command line tool, never by qonaq's code.
+ * HTTP (issue 6): the real server on a fresh SQLite database with its demo
+ * PKI (`serve --demo` trusts the demo CA it writes beside the database);
+ * every signature is made by the `openssl cms` command line tool, never by
+ * qonaq's code.
  *
  * Covered: temporary registration of a citizen with the owner's and the
  * co-owner's consents (happy path, one consent missing, a consent signed by
@@ -17,7 +18,6 @@
 #include <unistd.h>
 
 #include "core/date.h"
-#include "store/store.h"
 #include "support/api_client.h"
 #include "support/qn_test.h"
 
@@ -31,37 +31,18 @@ static char pki[512];
 
 static void setup(void)
 {
-    const char *bin = getenv("QONAQ_BIN");
-    snprintf(pki, sizeof pki, "%s/apps-pki-%d", qn_test_tmpdir(), (int)getpid());
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "%s ca demo %s >/dev/null 2>&1", bin ? bin : "build/qonaq", pki);
+    /* One fresh directory per test case: the server keeps its demo CA
+     * (`serve --demo`, the same PKI as `qonaq ca demo`) beside the database. */
+    static int round;
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/apps-%d-%d", qn_test_tmpdir(), (int)getpid(), ++round);
+    char cmd[500];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
     if (system(cmd) != 0)
         abort();
-    char url[700], path[600];
-    static int round; /* one fresh database per test case */
-    snprintf(url, sizeof url, "sqlite:%s/apps-%d.db", pki, ++round);
-    snprintf(path, sizeof path, "%s/ca.pem", pki);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        abort();
-    static unsigned char der[65536];
-    size_t n = fread(der, 1, sizeof der, f);
-    fclose(f);
-    qn_store *st = NULL;
-    qn_store_conn *c = NULL;
-    qn_err e;
-    if (qn_store_open(url, NULL, &st, &e) != QN_OK || qn_store_acquire(st, &c, &e) != QN_OK)
-        abort();
-    qn_store_ca ca;
-    memset(&ca, 0, sizeof ca);
-    snprintf(ca.name, sizeof ca.name, "demo root");
-    ca.der = der;
-    ca.der_len = n;
-    ca.enabled = true;
-    if (qn_store_ca_add(c, &ca, &e) != QN_OK)
-        abort();
-    qn_store_release(c);
-    qn_store_close(st);
+    char url[450];
+    snprintf(url, sizeof url, "sqlite:%s/apps.db", dir);
+    snprintf(pki, sizeof pki, "%s/demo-ca", dir);
     if (!qn_api_start(&server, url, true))
         abort();
 }

@@ -1,4 +1,4 @@
--- 002_apps.sql — the application workflow (branch apps, issue 6): pending
+-- 003_apps.sql — the application workflow (branch apps, issue 6): pending
 -- consents of owners, the history of events of an application, the
 -- population register (where a person is registered) and the senior
 -- officers who decide appeals.
