@@ -19,6 +19,7 @@
 
 #include "core/date.h"
 #include "support/api_client.h"
+#include "support/api_data.h"
 #include "support/qn_test.h"
 
 static qn_api_server server;
@@ -214,6 +215,97 @@ static void prepare(tokens *t)
     make_account(t->admin, "ivanov", "foreigner", "850109305674", NULL);
     login("ivanov", "secret-pass-1", t->foreigner);
 }
+
+/* The access matrix on real records: every role on every application route
+ * that names an application or a consent (the routes without a record are
+ * in test_access.c). P: a permanent_resident application of the foreigner
+ * (region 75, submitted); K: the co-owner's pending consent. Rows run in
+ * order, each over the roles in order, so state changes are deterministic. */
+enum { R_ANON, R_FOREIGNER, R_HOST, R_COOWNER, R_CITIZEN, R_OFFICER71, R_OFFICER, R_SENIOR, R_BORDER,
+       R_ANALYST, R_ADMIN, R_N };
+static const char *const r_names[R_N] = {"anonymous", "foreigner (applicant of P)", "host", "co-owner",
+                                         "citizen", "officer of 71", "officer of 75", "senior officer of 75",
+                                         "border", "analyst", "admin"};
+typedef struct {
+    const char *method, *path, *body; /* "{P}", "{K}" are replaced */
+    int expect[R_N];
+} real_row;
+static const real_row real_rows[] = {
+    {"GET", "/api/v1/applications/{P}", NULL, {401, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404}},
+    {"GET", "/api/v1/officer/applications/{P}/checklist", NULL, {401, 403, 403, 403, 403, 404, 200, 200, 403, 403, 403}},
+    {"POST", "/api/v1/applications/{P}/appeal", "{\"grounds\":\"g\"}", {401, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
+    {"POST", "/api/v1/officer/applications/{P}/uphold", "{\"text\":\"t\"}", {401, 403, 403, 403, 403, 404, 409, 409, 403, 403, 403}},
+    {"POST", "/api/v1/officer/applications/{P}/register", NULL, {401, 403, 403, 403, 403, 404, 409, 409, 403, 403, 403}},
+    {"GET", "/api/v1/officer/applications", NULL, {401, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403}},
+    {"POST", "/api/v1/officer/applications/{P}/take", NULL, {401, 403, 403, 403, 403, 404, 200, 409, 403, 403, 403}},
+    {"POST", "/api/v1/officer/applications/{P}/refuse", "{\"reason\":\"other\"}", {401, 403, 403, 403, 403, 404, 422, 422, 403, 403, 403}},
+    {"POST", "/api/v1/applications/{P}/withdraw", NULL, {401, 200, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
+    {"GET", "/api/v1/me/consents", NULL, {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"POST", "/api/v1/consents/{K}/sign", "{\"signature\":\"AAAA\"}", {401, 404, 404, 422, 404, 404, 404, 404, 404, 404, 404}},
+    {"POST", "/api/v1/consents/{K}/refuse", "{}", {401, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404}},
+    {"GET", "/api/v1/me/registration", NULL, {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+};
+
+START_TEST(real_access_matrix)
+{
+    tokens t;
+    prepare(&t);
+    char tok[R_N][65];
+    memset(tok, 0, sizeof tok);
+    snprintf(tok[R_FOREIGNER], 65, "%s", t.foreigner);
+    snprintf(tok[R_HOST], 65, "%s", t.applicant);
+    snprintf(tok[R_COOWNER], 65, "%s", t.coowner);
+    login("citizen", "demo", tok[R_CITIZEN]);
+    snprintf(tok[R_OFFICER71], 65, "%s", t.officer71);
+    snprintf(tok[R_OFFICER], 65, "%s", t.officer);
+    snprintf(tok[R_SENIOR], 65, "%s", t.senior);
+    login("border", "demo", tok[R_BORDER]);
+    login("analyst", "demo", tok[R_ANALYST]);
+    snprintf(tok[R_ADMIN], 65, "%s", t.admin);
+    char f[16];
+    json_t *d = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[]}", "kind",
+                          "permanent_resident", "address_code", ADDR, "period", "from", date_in(0, f),
+                          "person", "surname", "IVANOV", "given_names", "IVAN", "citizenship", "RUS",
+                          "document", "number", "RP777", "country", "KAZ", "documents");
+    char *doc = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    qn_api_resp r = submit(t.foreigner, "officer", doc);
+    ck_assert_int_eq(r.status, 201);
+    char pid[24], kid[24];
+    snprintf(pid, sizeof pid, "%lld", (long long)json_integer_value(json_object_get(r.json, "id")));
+    qn_api_resp_free(&r);
+    free(doc);
+    doc = citizen_doc();
+    r = submit(t.applicant, "host", doc);
+    ck_assert_int_eq(r.status, 201);
+    json_t *ks = json_object_get(r.json, "consents");
+    for (size_t i = 0; i < json_array_size(ks); i++)
+        if (strcmp(qn_api_str(json_array_get(ks, i), "owner_iin"), COOWNER_IIN) == 0)
+            snprintf(kid, sizeof kid, "%lld", (long long)json_integer_value(json_object_get(json_array_get(ks, i), "id")));
+    qn_api_resp_free(&r);
+    free(doc);
+    char failures[4096] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof real_rows / sizeof real_rows[0]; i++) {
+        const real_row *row = &real_rows[i];
+        char *p1 = qn_api_replace(row->path, "{P}", pid);
+        char *p2 = qn_api_replace(p1, "{K}", kid);
+        for (int role = 0; role < R_N; role++) {
+            r = call(role == R_ANON ? NULL : tok[role], row->method, p2, row->body);
+            if (r.status != row->expect[role]) {
+                int n = snprintf(failures + used, sizeof failures - used, "\n  %s %s as %s: got %ld, want %d",
+                                 row->method, p2, r_names[role], r.status, row->expect[role]);
+                if (n > 0 && (size_t)n < sizeof failures - used)
+                    used += (size_t)n;
+            }
+            qn_api_resp_free(&r);
+        }
+        free(p1);
+        free(p2);
+    }
+    ck_assert_msg(used == 0, "access matrix mismatches:%s", failures);
+}
+END_TEST
 
 START_TEST(citizen_consents)
 {
@@ -475,6 +567,11 @@ static Suite *suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, citizen_consents);
     suite_add_tcase(s, tc);
+    TCase *t4 = tcase_create("matrix");
+    tcase_set_timeout(t4, 120);
+    tcase_add_unchecked_fixture(t4, setup, teardown);
+    tcase_add_test(t4, real_access_matrix);
+    suite_add_tcase(s, t4);
     TCase *t2 = tcase_create("foreigner");
     tcase_set_timeout(t2, 120);
     tcase_add_unchecked_fixture(t2, setup, teardown);
