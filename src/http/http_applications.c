@@ -42,9 +42,14 @@ static json_t *names_json(const char *const *names, size_t n)
 
 static json_t *consent_json(const qn_store_consent *k)
 {
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)k->id, "application_id",
+    /* document_digest: what a one-time code for this consent is bound to. */
+    unsigned char md[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(md, (const unsigned char *)k->document, strlen(k->document));
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, md, sizeof md);
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)k->id, "application_id",
                      (json_int_t)k->application_id, "owner_iin", k->owner_iin, "role", k->role,
-                     "state", k->state, "document", k->document);
+                     "state", k->state, "document", k->document, "document_digest", hex);
 }
 
 static json_t *view_json(qn_http_req *req, const qn_app_view *v)
@@ -316,15 +321,21 @@ static void consent_action(qn_http_req *req, bool sign)
     json_t *body = req->body_len ? qn_http_body_json(req) : json_object();
     if (!body)
         return;
-    static const char *const keys[] = {"signature", "text", NULL};
+    static const char *const keys[] = {"signature", "otp_id", "text", NULL};
     qn_err e;
     qn_jin d;
     qn_jin_init(&d, &e);
     qn_jin_object(&d, body, "", keys);
-    const char *sig = qn_jin_str(&d, body, "", "signature", QN_APP_SIG_MAX, sign);
+    long long otp_id = 0;
+    bool has_otp = qn_jin_int(&d, body, "", "otp_id", false, 1, INT64_MAX, &otp_id);
+    const char *sig = qn_jin_str(&d, body, "", "signature", QN_APP_SIG_MAX, sign && !has_otp);
     const char *text = qn_jin_str(&d, body, "", "text", QN_APP_REASON_TEXT_MAX, false);
+    if (sign && sig && has_otp)
+        qn_jin_bad(&d, "", "otp_id", "give either signature or otp_id, not both");
     qn_code rc = qn_jin_finish(&d);
-    if (rc == QN_OK)
+    if (rc == QN_OK && sign && has_otp)
+        rc = qn_svc_consent_sign_otp(&req->ctx, id, otp_id, &e);
+    else if (rc == QN_OK)
         rc = sign ? qn_svc_consent_sign(&req->ctx, id, sig, strlen(sig), &e)
                   : qn_svc_consent_refuse(&req->ctx, id, text, &e);
     json_decref(body);

@@ -948,10 +948,11 @@ static qn_code load_consent(qn_svc_ctx *ctx, qn_store_conn *conn, int64_t id, qn
     return qn_store_application_get(conn, k->application_id, a, e);
 }
 
-qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len,
-                            qn_err *e)
+/* Signs consent_id: with the CMS sig, or (sig NULL) as confirmed by one-time
+ * code otp_id, already checked to be the owner's. */
+static qn_code consent_signed(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len,
+                              int64_t otp_id, qn_err *e)
 {
-    qn_err_clear(e);
     qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
@@ -966,12 +967,17 @@ qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig
     int64_t sig_id = 0;
     char ref[40];
     snprintf(ref, sizeof ref, "consent:%" PRId64, consent_id);
-    if (rc == QN_OK)
+    if (rc == QN_OK && sig != NULL)
         rc = verify_and_store(ctx, c.conn, a.id, ref, k.document, strlen(k.document), sig, sig_len,
                               k.owner_iin, "consent", k.role, signer, &sig_id, e);
     if (rc == QN_OK)
         rc = qn_store_consent_decide(c.conn, k.id, "signed", sig_id, ctx->now, e);
-    qn_app_decision none = {.valid_from = QN_DATE_NONE, .valid_until = QN_DATE_NONE};
+    char how[64];
+    if (sig != NULL)
+        snprintf(how, sizeof how, "signature %" PRId64, sig_id);
+    else
+        snprintf(how, sizeof how, "one-time code %" PRId64, otp_id);
+    qn_app_decision none = {.text = how, .valid_from = QN_DATE_NONE, .valid_until = QN_DATE_NONE};
     if (rc == QN_OK)
         rc = step(ctx, c.conn, &a, QN_APP_EV_CONSENT_GIVEN, QN_ACTOR_CO_SIGNER, &none, NULL,
                   ctx->who->account_id, e);
@@ -986,6 +992,44 @@ qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig
     qn_store_application_clear(&a);
     qn_svc_release(ctx, &c);
     return rc;
+}
+
+qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len,
+                            qn_err *e)
+{
+    qn_err_clear(e);
+    if (sig == NULL)
+        return qn_err_field(e, "signature", "is required");
+    return consent_signed(ctx, consent_id, sig, sig_len, 0, e);
+}
+
+qn_code qn_svc_consent_sign_otp(qn_svc_ctx *ctx, int64_t consent_id, int64_t otp_id, qn_err *e)
+{
+    qn_err_clear(e);
+    /* Read the consent (owed by the caller), then ask the signing service
+     * whether the code was confirmed for its document by its owner. */
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_store_consent k;
+    qn_store_application a;
+    memset(&a, 0, sizeof a);
+    if (rc == QN_OK)
+        rc = load_consent(ctx, c.conn, consent_id, &k, &a, e);
+    qn_store_application_clear(&a);
+    qn_svc_release(ctx, &c);
+    if (rc != QN_OK)
+        return rc;
+    char digest[65], iin[13] = "";
+    qn_svc_sha256_hex(k.document, digest);
+    rc = qn_svc_otp_confirmed(ctx, otp_id, digest, iin, e);
+    if (rc == QN_OK && strcmp(iin, k.owner_iin) != 0) {
+        rc = qn_err_set(e, QN_E_SIGNATURE, "the one-time code was confirmed by IIN %s, but IIN %s must consent",
+                        iin, k.owner_iin);
+        qn_err_sub(e, "wrong_signer");
+    }
+    if (rc != QN_OK)
+        return rc;
+    return consent_signed(ctx, consent_id, NULL, 0, otp_id, e);
 }
 
 qn_code qn_svc_consent_refuse(qn_svc_ctx *ctx, int64_t consent_id, const char *text, qn_err *e)

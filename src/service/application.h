@@ -137,6 +137,13 @@ qn_code qn_svc_consents_mine(qn_svc_ctx *ctx, qn_store_consent_list *out, qn_err
 qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len,
                             qn_err *e);
 
+/* Signs a consent by one-time code instead (SMS path, service/signing.h):
+ * otp_id must have been confirmed by the caller for the hex SHA-256 of the
+ * consent's document, by the owner's IIN (else 422
+ * "signature_refused.wrong_signer"; not confirmed: 422 with the signing
+ * service's sub code). Otherwise as qn_svc_consent_sign. */
+qn_code qn_svc_consent_sign_otp(qn_svc_ctx *ctx, int64_t consent_id, int64_t otp_id, qn_err *e);
+
 /* Refuses a consent (text optional): the application is declined. */
 qn_code qn_svc_consent_refuse(qn_svc_ctx *ctx, int64_t consent_id, const char *text, qn_err *e);
 

@@ -399,6 +399,75 @@ START_TEST(citizen_consents)
 }
 END_TEST
 
+/* The owner consents by one-time code (SMS path) instead of EDS. */
+START_TEST(consent_by_code)
+{
+    tokens t;
+    prepare(&t);
+    char *doc = citizen_doc();
+    qn_api_resp r = submit(t.applicant, "host", doc);
+    ck_assert_int_eq(r.status, 201);
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    free(doc);
+    r = call(t.owner, "GET", "/api/v1/me/consents", NULL);
+    json_t *k = json_array_get(json_object_get(r.json, "items"), 0);
+    long long kid = json_integer_value(json_object_get(k, "id"));
+    char digest[65];
+    snprintf(digest, sizeof digest, "%s", qn_api_str(k, "document_digest"));
+    qn_api_resp_free(&r);
+    char body[256], path[96];
+    snprintf(body, sizeof body, "{\"document_digest\":\"%s\",\"purpose\":\"consent\"}", digest);
+    r = call(t.owner, "POST", "/api/v1/otp", body);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    long long otp = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    /* An unconfirmed code is not a consent. */
+    snprintf(path, sizeof path, "/api/v1/consents/%lld/sign", kid);
+    snprintf(body, sizeof body, "{\"otp_id\":%lld}", otp);
+    r = call(t.owner, "POST", path, body);
+    ck_assert_int_eq(r.status, 422);
+    qn_api_resp_free(&r);
+    /* The code, as the SMS gateway's outbox holds it. */
+    r = call(t.admin, "GET", "/api/v1/admin/outbox", NULL);
+    ck_assert_int_eq(r.status, 200);
+    char mark[64], code[16] = "";
+    snprintf(mark, sizeof mark, "(one-time code %lld)", otp);
+    json_t *items = json_object_get(r.json, "items");
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        const char *text = qn_api_str(json_array_get(items, i), "text");
+        const char *c = text ? strstr(text, "your code ") : NULL;
+        if (c && strstr(text, mark))
+            sscanf(c + 10, "%15[0-9]", code);
+    }
+    qn_api_resp_free(&r);
+    ck_assert_msg(code[0], "no SMS for one-time code %lld", otp);
+    snprintf(path, sizeof path, "/api/v1/otp/%lld/confirm", otp);
+    snprintf(body, sizeof body, "{\"code\":\"%s\",\"document_digest\":\"%s\"}", code, digest);
+    r = call(t.owner, "POST", path, body);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/consents/%lld/sign", kid);
+    snprintf(body, sizeof body, "{\"otp_id\":%lld}", otp);
+    r = call(t.owner, "POST", path, body);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    qn_api_resp_free(&r);
+    /* Signed once is signed: the same code again is a conflict. */
+    r = call(t.owner, "POST", path, body);
+    ck_assert_int_eq(r.status, 409);
+    qn_api_resp_free(&r);
+    long long k2 = 0;
+    r = sign_consent(t.coowner, "coowner", &k2);
+    ck_assert_int_eq(r.status, 200);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/applications/%lld", id);
+    r = call(t.applicant, "GET", path, NULL);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "registered");
+    ck_assert_ptr_nonnull(strstr(r.body, "one-time code"));
+    qn_api_resp_free(&r);
+}
+END_TEST
+
 static char *foreigner_doc(int stay_days, bool extra)
 {
     char f[16], t[16], en[16];
@@ -572,6 +641,11 @@ static Suite *suite(void)
     tcase_add_unchecked_fixture(t4, setup, teardown);
     tcase_add_test(t4, real_access_matrix);
     suite_add_tcase(s, t4);
+    TCase *t5 = tcase_create("otp");
+    tcase_set_timeout(t5, 120);
+    tcase_add_unchecked_fixture(t5, setup, teardown);
+    tcase_add_test(t5, consent_by_code);
+    suite_add_tcase(s, t5);
     TCase *t2 = tcase_create("foreigner");
     tcase_set_timeout(t2, 120);
     tcase_add_unchecked_fixture(t2, setup, teardown);
