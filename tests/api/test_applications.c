@@ -557,6 +557,49 @@ START_TEST(foreigner_and_appeal)
     r = call(t.applicant, "GET", "/api/v1/me/history", NULL);
     ck_assert_ptr_nonnull(strstr(r.body, "foreigner_temporary.appeal_upheld"));
     qn_api_resp_free(&r);
+    /* Over 6 months with the extra documents: to an officer, 1 working day. */
+    doc = foreigner_doc(200, true);
+    j = json_loads(doc, 0, NULL);
+    json_object_set_new(json_object_get(j, "foreigner"), "document",
+                        json_pack("{s:s, s:s, s:s}", "number", "C01X00T55", "country", "DEU", "expires", "2035-01-01"));
+    free(doc);
+    doc = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    char *sig = sign_text("host", doc);
+    json_t *b = json_pack("{s:s, s:s}", "document", doc, "signature", sig);
+    char *req = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", t.applicant);
+    const char *h[] = {"Content-Type: application/json", auth, "Idempotency-Key: long-stay-1", NULL};
+    qn_api_call(&server, "POST", "/api/v1/applications", h, req, strlen(req), &r);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "in_review");
+    ck_assert(json_is_string(json_object_get(r.json, "deadline")));
+    ck_assert(json_is_false(json_object_get(r.json, "overdue")));
+    long long routed = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    /* The retry with the same key answers the first application. */
+    qn_api_call(&server, "POST", "/api/v1/applications", h, req, strlen(req), &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(json_integer_value(json_object_get(r.json, "id")), routed);
+    qn_api_resp_free(&r);
+    free(req);
+    free(sig);
+    free(doc);
+    r = call(t.officer, "GET", "/api/v1/officer/applications?kind=foreigner_temporary", NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")), routed);
+    qn_api_resp_free(&r);
+    r = call(t.officer, "GET", "/api/v1/officer/applications?overdue=true", NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 0);
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/register", routed);
+    r = call(t.officer, "POST", path, NULL);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "registered");
+    ck_assert(json_is_null(json_object_get(r.json, "deadline")));
+    qn_api_resp_free(&r);
 }
 END_TEST
 
