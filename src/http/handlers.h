@@ -63,6 +63,7 @@ void qn_h_consent_refuse(qn_http_req *req);
 void qn_h_my_registration(qn_http_req *req);
 void qn_h_property_import(qn_http_req *req);
 void qn_h_officer_senior(qn_http_req *req);
+void qn_h_app_notice_pdf(qn_http_req *req);
 /* http_signatures.c (sigapi) */
 void qn_h_auth_challenge(qn_http_req *req);
 void qn_h_login_signature(qn_http_req *req);

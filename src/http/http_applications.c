@@ -463,3 +463,19 @@ void qn_h_officer_senior(qn_http_req *req)
     }
     qn_http_reply_json(req, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "senior", senior));
 }
+
+void qn_h_app_notice_pdf(qn_http_req *req)
+{
+    int64_t id;
+    if (!qn_h_path_id(req, "id", &id))
+        return;
+    qn_err e;
+    qn_err_clear(&e);
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    if (qn_svc_app_notice_pdf(&req->ctx, id, qn_http_query(req, "lang"), &pdf, &len, &e) != QN_OK) {
+        qn_http_reply_problem(req, &e);
+        return;
+    }
+    qn_http_reply_owned(req, 200, "application/pdf", (char *)pdf, len);
+}

@@ -32,6 +32,7 @@ const qn_http_route qn_http_routes[] = {
     {"POST", "/api/v1/applications", qn_h_app_submit, 0},
     {"GET", "/api/v1/applications", qn_h_app_mine, 0},
     {"GET", "/api/v1/applications/{id}", qn_h_app_get, 0},
+    {"GET", "/api/v1/applications/{id}/notice.pdf", qn_h_app_notice_pdf, 0},
     {"POST", "/api/v1/applications/{id}/appeal", qn_h_app_appeal, 0},
     {"POST", "/api/v1/applications/{id}/withdraw", qn_h_app_withdraw, 0},
     {"GET", "/api/v1/officer/applications", qn_h_app_queue, 0},

@@ -160,6 +160,13 @@ typedef struct {
     qn_store_owner owners[16];
 } qn_property_in;
 
+/* The registration notice of a registered foreigner_temporary application
+ * as a PDF (doc/pdf.h) in lang "kk", "ru" or "en" (NULL: en), for whoever
+ * may see the application. *pdf is malloc'd (free it). Errors: 404, 409
+ * (sub "no_notice": another kind or not registered), 422 (lang). */
+qn_code qn_svc_app_notice_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, unsigned char **pdf,
+                              size_t *pdf_len, qn_err *e);
+
 /* Role guards of route groups, decided here rather than in the adapters:
  * QN_OK for an officer (resp. the administrator), else 401 (anonymous) or
  * 403. Handlers of /officer/... (and /admin/...) call them first, so a

@@ -232,6 +232,7 @@ typedef struct {
 } real_row;
 static const real_row real_rows[] = {
     {"GET", "/api/v1/applications/{P}", NULL, {401, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404}},
+    {"GET", "/api/v1/applications/{P}/notice.pdf", NULL, {401, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
     {"GET", "/api/v1/officer/applications/{P}/checklist", NULL, {401, 403, 403, 403, 403, 404, 200, 200, 403, 403, 403}},
     {"POST", "/api/v1/applications/{P}/appeal", "{\"grounds\":\"g\"}", {401, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
     {"POST", "/api/v1/officer/applications/{P}/uphold", "{\"text\":\"t\"}", {401, 403, 403, 403, 403, 404, 409, 409, 403, 403, 403}},
@@ -501,6 +502,25 @@ START_TEST(foreigner_and_appeal)
     r = submit(t.applicant, "host", doc);
     ck_assert_msg(r.status == 201, "%s", r.body);
     ck_assert_str_eq(qn_api_str(r.json, "state"), "registered");
+    long long reg_id = json_integer_value(json_object_get(r.json, "id"));
+    qn_api_resp_free(&r);
+    /* The registration notice as a PDF: text extracted with pdftotext. */
+    char pdfpath[128];
+    snprintf(pdfpath, sizeof pdfpath, "/api/v1/applications/%lld/notice.pdf?lang=en", reg_id);
+    r = call(t.applicant, "GET", pdfpath, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(r.body_len > 1000 && memcmp(r.body, "%PDF", 4) == 0);
+    char pdffile[600], cmd[1400];
+    snprintf(pdffile, sizeof pdffile, "%s/notice-%lld.pdf", pki, reg_id);
+    FILE *pf = fopen(pdffile, "wb");
+    ck_assert_ptr_nonnull(pf);
+    fwrite(r.body, 1, r.body_len, pf);
+    fclose(pf);
+    qn_api_resp_free(&r);
+    snprintf(cmd, sizeof cmd, "pdftotext %s - | grep -q 'MULLER HANS' && pdftotext %s - | grep -q 'Abai Avenue'", pdffile, pdffile);
+    ck_assert_int_eq(system(cmd), 0);
+    r = call(t.officer71, "GET", pdfpath, NULL);
+    ck_assert_int_eq(r.status, 404);
     qn_api_resp_free(&r);
     /* The same foreigner again for an overlapping period: duplicate. */
     r = submit(t.applicant, "host", doc);
