@@ -371,6 +371,8 @@ static qn_code step(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *
         snprintf(a->appeal_state, sizeof a->appeal_state, "filed");
         free(a->appeal_text);
         a->appeal_text = strdup(dec && dec->text ? dec->text : "");
+        if (a->appeal_text == NULL)
+            return qn_err_set(e, QN_E_NOMEM, "out of memory");
         a->appeal_at = ctx->now;
     } else if (ev == QN_APP_EV_UPHOLD) {
         snprintf(a->appeal_state, sizeof a->appeal_state, "upheld");
@@ -508,7 +510,8 @@ static qn_code request_consents(qn_store_conn *conn, const qn_store_application 
     bool first = true;
     for (size_t i = 0; rc == QN_OK && i < owners.count; i++) {
         const char *iin = owners.items[i].owner_iin;
-        if (strcmp(iin, c->applicant_iin) == 0)
+        /* The signer, and the person registered, consent by applying. */
+        if (strcmp(iin, c->applicant_iin) == 0 || strcmp(iin, c->person_iin) == 0)
             continue;
         qn_store_consent k;
         memset(&k, 0, sizeof k);
@@ -729,20 +732,6 @@ qn_code qn_svc_app_mine(qn_svc_ctx *ctx, int64_t page, int64_t per_page,
     return rc;
 }
 
-static int cmp_queue(const void *pa, const void *pb, void *now)
-{
-    (void)now;
-    const qn_store_application *a = pa, *b = pb;
-    if (a->deadline_at != b->deadline_at) {
-        if (a->deadline_at == 0)
-            return 1;
-        if (b->deadline_at == 0)
-            return -1;
-        return a->deadline_at < b->deadline_at ? -1 : 1;
-    }
-    return a->id < b->id ? -1 : (a->id > b->id);
-}
-
 qn_code qn_svc_app_queue(qn_svc_ctx *ctx, const qn_app_queue_query *q,
                          qn_store_application_list *out, qn_err *e)
 {
@@ -794,7 +783,6 @@ qn_code qn_svc_app_queue(qn_svc_ctx *ctx, const qn_app_queue_query *q,
             k++;
         }
     }
-    (void)cmp_queue;
     out->total = (int64_t)k;
     int64_t off = (q->page - 1) * q->per_page;
     out->items = calloc(q->per_page > 0 ? (size_t)q->per_page : 1, sizeof *out->items);

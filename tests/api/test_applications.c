@@ -654,9 +654,21 @@ START_TEST(resident_by_officer)
     r = call(t.applicant, "GET", "/api/v1/officer/applications", NULL);
     ck_assert_int_eq(r.status, 403);
     qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/applications/%lld", id);
+    r = call(t.officer, "GET", path, NULL);
+    long long version = json_integer_value(json_object_get(r.json, "version"));
+    qn_api_resp_free(&r);
+    char vbody[48];
+    snprintf(vbody, sizeof vbody, "{\"version\":%lld}", version);
     snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/take", id);
-    r = call(t.officer, "POST", path, NULL);
+    r = call(t.officer, "POST", path, vbody);
     ck_assert_msg(r.status == 200, "%s", r.body);
+    qn_api_resp_free(&r);
+    /* An action naming a version read before the change: stale. */
+    snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/register", id);
+    r = call(t.officer, "POST", path, vbody);
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_str_eq(qn_api_str(r.json, "code"), "conflict.stale_version");
     qn_api_resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/checklist", id);
     r = call(t.officer, "GET", path, NULL);
