@@ -25,11 +25,11 @@ static json_t *raw_json(const char *text)
 
 static json_t *app_summary(qn_http_req *req, const qn_store_application *a)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:b, s:s, s:I, s:o}", "id", (json_int_t)a->id,
-                     "number", a->number, "kind", a->kind, "state", a->state, "region", a->region,
-                     "deadline", a->deadline_at ? qn_h_time_json(a->deadline_at) : json_null(),
-                     "overdue", qn_svc_app_overdue(&req->ctx, a), "decision", a->decision,
-                     "version", (json_int_t)a->version, "created_at", qn_h_time_json(a->created_at));
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:b, s:s, s:I, s:o}", "id", (json_int_t)a->id, "number",
+                     a->number, "kind", a->kind, "state", a->state, "region", a->region, "deadline",
+                     a->deadline_at ? qn_h_time_json(a->deadline_at) : json_null(), "overdue",
+                     qn_svc_app_overdue(&req->ctx, a), "decision", a->decision, "version",
+                     (json_int_t)a->version, "created_at", qn_h_time_json(a->created_at));
 }
 
 static json_t *names_json(const char *const *names, size_t n)
@@ -48,8 +48,8 @@ static json_t *consent_json(const qn_store_consent *k)
     char hex[2 * crypto_hash_sha256_BYTES + 1];
     sodium_bin2hex(hex, sizeof hex, md, sizeof md);
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)k->id, "application_id",
-                     (json_int_t)k->application_id, "owner_iin", k->owner_iin, "role", k->role,
-                     "state", k->state, "document", k->document, "document_digest", hex);
+                     (json_int_t)k->application_id, "owner_iin", k->owner_iin, "role", k->role, "state",
+                     k->state, "document", k->document, "document_digest", hex);
 }
 
 static json_t *view_json(qn_http_req *req, const qn_app_view *v)
@@ -67,10 +67,9 @@ static json_t *view_json(qn_http_req *req, const qn_app_view *v)
     json_t *ev = json_array();
     for (size_t i = 0; i < v->events.count; i++) {
         const qn_store_app_event *x = &v->events.items[i];
-        json_array_append_new(ev, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "event", x->event,
-                                            "from", x->from_state, "to", x->to_state, "actor",
-                                            x->actor_role, "text", x->text, "at",
-                                            qn_h_time_json(x->at)));
+        json_array_append_new(ev, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "event", x->event, "from",
+                                            x->from_state, "to", x->to_state, "actor", x->actor_role, "text",
+                                            x->text, "at", qn_h_time_json(x->at)));
     }
     json_object_set_new(b, "history", ev);
     json_t *ks = json_array();
@@ -158,9 +157,9 @@ static void reply_list(qn_http_req *req, qn_store_application_list *l, int64_t p
     json_t *items = json_array();
     for (size_t i = 0; i < l->count; i++)
         json_array_append_new(items, app_summary(req, &l->items[i]));
-    qn_http_reply_json(req, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                           (json_int_t)l->total, "page", (json_int_t)page,
-                                           "per_page", (json_int_t)per_page));
+    qn_http_reply_json(req, 200,
+                       json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)l->total,
+                                 "page", (json_int_t)page, "per_page", (json_int_t)per_page));
     qn_store_application_list_free(l);
 }
 
@@ -183,8 +182,7 @@ void qn_h_app_queue(qn_http_req *req)
     int64_t page, per_page;
     if (!qn_h_paging(req, &page, &per_page))
         return;
-    qn_app_queue_query q = {qn_http_query(req, "kind"), qn_http_query(req, "state"), false, page,
-                            per_page};
+    qn_app_queue_query q = {qn_http_query(req, "kind"), qn_http_query(req, "state"), false, page, per_page};
     const char *ov = qn_http_query(req, "overdue");
     if (ov && strcmp(ov, "true") != 0 && strcmp(ov, "false") != 0) {
         qn_http_reply_error(req, QN_E_BAD_REQUEST, NULL, "overdue must be true or false");
@@ -215,10 +213,10 @@ void qn_h_app_checklist(qn_http_req *req)
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:b}", "kind", v.app.kind, "required",
-                                           names_json(v.required, v.n_required), "missing",
-                                           names_json(v.missing, v.n_missing), "complete",
-                                           v.n_missing == 0));
+    qn_http_reply_json(req, 200,
+                       json_pack("{s:s, s:o, s:o, s:b}", "kind", v.app.kind, "required",
+                                 names_json(v.required, v.n_required), "missing",
+                                 names_json(v.missing, v.n_missing), "complete", v.n_missing == 0));
     qn_app_view_free(&v);
 }
 
@@ -251,8 +249,8 @@ static void act(qn_http_req *req, qn_app_event ev)
         if (!a.has_reason)
             qn_jin_bad(&d, "", "reason", "is not a refusal reason");
     }
-    a.text = qn_jin_str(&d, body, "", ev == QN_APP_EV_APPEAL ? "grounds" : "text",
-                        QN_APP_REASON_TEXT_MAX, false);
+    a.text =
+        qn_jin_str(&d, body, "", ev == QN_APP_EV_APPEAL ? "grounds" : "text", QN_APP_REASON_TEXT_MAX, false);
     long long version = 0;
     qn_jin_int(&d, body, "", "version", false, 1, INT64_MAX, &version);
     a.version = version;
@@ -343,8 +341,8 @@ static void consent_action(qn_http_req *req, bool sign)
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state",
-                                           sign ? "signed" : "refused"));
+    qn_http_reply_json(req, 200,
+                       json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", sign ? "signed" : "refused"));
 }
 
 void qn_h_consent_sign(qn_http_req *req) { consent_action(req, true); }
@@ -361,9 +359,8 @@ void qn_h_my_registration(qn_http_req *req)
     json_t *items = json_array();
     for (size_t i = 0; i < l.count; i++) {
         const qn_store_residence *r = &l.items[i];
-        json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o, s:I}", "address_code",
-                                               r->address_code, "kind", r->kind, "from",
-                                               qn_h_date_json(r->valid_from), "to",
+        json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o, s:I}", "address_code", r->address_code,
+                                               "kind", r->kind, "from", qn_h_date_json(r->valid_from), "to",
                                                qn_h_date_json(r->valid_to), "application_id",
                                                (json_int_t)r->application_id));
     }

@@ -32,8 +32,8 @@ static qn_code verify_key(qn_store_conn *conn, unsigned char key[32], qn_err *e)
     unsigned char candidate[32];
     randombytes_buf(candidate, sizeof candidate);
     size_t len = 0;
-    qn_code rc = qn_store_secret_get_or_put(conn, "doc_verify_key", candidate, sizeof candidate, key, 32,
-                                            &len, e);
+    qn_code rc =
+        qn_store_secret_get_or_put(conn, "doc_verify_key", candidate, sizeof candidate, key, 32, &len, e);
     if (rc == QN_OK && len != 32)
         rc = qn_err_set(e, QN_E_INTERNAL, "the document verification key has %zu bytes, not 32", len);
     return rc;
@@ -62,10 +62,8 @@ qn_code qn_svc_app_notice_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, uns
     json_t *fd = json_object_get(f, "document");
     json_t *period = json_object_get(d, "period");
     char name[QN_DOC_NAME_MAX], document[QN_DOC_ID_DOCUMENT_MAX], office[QN_DOC_OFFICE_MAX];
-    snprintf(name, sizeof name, "%s %s", str_of(f, "surname"),
-             str_of(f, "given_names"));
-    snprintf(document, sizeof document, "%s %s", str_of(fd, "country"),
-             str_of(fd, "number"));
+    snprintf(name, sizeof name, "%s %s", str_of(f, "surname"), str_of(f, "given_names"));
+    snprintf(document, sizeof document, "%s %s", str_of(fd, "country"), str_of(fd, "number"));
     snprintf(office, sizeof office, "Migration Service, region %s", v.app.region);
     qn_date_t birth = QN_DATE_NONE, from = QN_DATE_NONE, to = QN_DATE_NONE;
     qn_date_parse_cstr(json_string_value(json_object_get(f, "birth_date")), &birth, NULL);
@@ -79,8 +77,7 @@ qn_code qn_svc_app_notice_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, uns
     qn_svc_conn c = {0};
     rc = qn_svc_acquire(ctx, &c, e);
     if (rc == QN_OK)
-        rc = qn_store_address_get(c.conn, str_of(d, "address_code"),
-                                  &addr, e);
+        rc = qn_store_address_get(c.conn, str_of(d, "address_code"), &addr, e);
     if (rc == QN_OK)
         rc = qn_store_account_get(c.conn, v.app.applicant_account_id, &host, e);
     if (rc == QN_OK)

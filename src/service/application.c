@@ -30,15 +30,19 @@
 static const qn_app_kind_ops *ops_of(qn_app_kind kind)
 {
     switch (kind) {
-    case QN_APP_FOREIGNER_TEMPORARY: return &qn_reg_foreigner_ops;
-    case QN_APP_CITIZEN_TEMPORARY: return &qn_reg_citizen_ops;
-    case QN_APP_PERMANENT_RESIDENT: return &qn_reg_resident_ops;
-    default: return NULL;
+    case QN_APP_FOREIGNER_TEMPORARY:
+        return &qn_reg_foreigner_ops;
+    case QN_APP_CITIZEN_TEMPORARY:
+        return &qn_reg_citizen_ops;
+    case QN_APP_PERMANENT_RESIDENT:
+        return &qn_reg_resident_ops;
+    default:
+        return NULL;
     }
 }
 
-void qn_app_json_str(const json_t *o, const char *path, const char *key, bool required, char *dst,
-                     size_t cap, qn_err *e)
+void qn_app_json_str(const json_t *o, const char *path, const char *key, bool required, char *dst, size_t cap,
+                     qn_err *e)
 {
     dst[0] = '\0';
     const json_t *v = json_object_get(o, key);
@@ -59,8 +63,8 @@ void qn_app_json_str(const json_t *o, const char *path, const char *key, bool re
     snprintf(dst, cap, "%s", json_string_value(v));
 }
 
-void qn_app_json_date(const json_t *o, const char *path, const char *key, bool required,
-                      qn_date_t *out, qn_err *e)
+void qn_app_json_date(const json_t *o, const char *path, const char *key, bool required, qn_date_t *out,
+                      qn_err *e)
 {
     *out = QN_DATE_NONE;
     char f[96];
@@ -112,8 +116,8 @@ void qn_app_case_missing(const qn_app_case *c, const char **missing, size_t *n, 
 
 /* ------------------------------------------------------------- decoding */
 
-static const char *const generic_keys[] = {"kind", "representation", "address_code", "period",
-                                           "documents", NULL};
+static const char *const generic_keys[] = {"kind",   "representation", "address_code",
+                                           "period", "documents",      NULL};
 
 static bool key_allowed(const char *k, const char *const *keys)
 {
@@ -134,7 +138,8 @@ static void parse_docs(const json_t *arr, qn_app_case *c, qn_err *e)
     const qn_checklist_service *s = qn_checklist_find(qn_app_kind_name(c->kind));
     size_t i;
     json_t *d;
-    json_array_foreach(arr, i, d) {
+    json_array_foreach(arr, i, d)
+    {
         char p[48];
         snprintf(p, sizeof p, "documents[%zu].", i);
         qn_app_doc *doc = &c->docs[c->n_docs];
@@ -164,8 +169,8 @@ static void parse_docs(const json_t *arr, qn_app_case *c, qn_err *e)
 
 /* Decodes the document text into c: generic members here, the rest by the
  * kind's parser. */
-static qn_code decode(qn_svc_ctx *ctx, qn_store_conn *conn, const char *text, size_t len,
-                      qn_app_case *c, const qn_app_kind_ops **ops_out, qn_err *e)
+static qn_code decode(qn_svc_ctx *ctx, qn_store_conn *conn, const char *text, size_t len, qn_app_case *c,
+                      const qn_app_kind_ops **ops_out, qn_err *e)
 {
     memset(c, 0, sizeof *c);
     c->from = c->to = c->doc_expires = c->entry_date = c->visa_until = c->birth_date = QN_DATE_NONE;
@@ -190,7 +195,8 @@ static qn_code decode(qn_svc_ctx *ctx, qn_store_conn *conn, const char *text, si
     c->kind = k;
     const char *key;
     json_t *v;
-    json_object_foreach(doc, key, v) {
+    json_object_foreach(doc, key, v)
+    {
         if (!key_allowed(key, generic_keys) && !key_allowed(key, ops->keys))
             qn_err_field(e, key, "is not a member of a %s application", kind);
     }
@@ -198,7 +204,8 @@ static qn_code decode(qn_svc_ctx *ctx, qn_store_conn *conn, const char *text, si
     c->rep = QN_REP_SELF;
     if (rep && !qn_app_representation_parse(rep, strlen(rep), &c->rep))
         qn_err_field(e, "representation",
-                     "must be self, legal_rep_child, legal_rep_incapable or trustee_notarised");
+                     "must be self, legal_representative_child, legal_representative_incapable or "
+                     "trustee_notarised");
     if (c->rep != QN_REP_SELF)
         c->conditions |= QN_CL_REPRESENTATIVE;
     qn_app_json_str(doc, "", "address_code", true, c->address_code, sizeof c->address_code, e);
@@ -226,7 +233,8 @@ static qn_code decode(qn_svc_ctx *ctx, qn_store_conn *conn, const char *text, si
     *ops_out = ops;
     if (e->code != QN_OK) {
         if (e->message[0] == '\0' || strcmp(e->message, "invalid input") == 0)
-            snprintf(e->message, sizeof e->message, "the %s application has errors", kind);
+            snprintf(e->message, sizeof e->message, "the %s application has errors",
+                     qn_app_kind_name(c->kind));
         return e->code;
     }
     return QN_OK;
@@ -236,10 +244,9 @@ static qn_code decode(qn_svc_ctx *ctx, qn_store_conn *conn, const char *text, si
 
 /* Verifies sig over doc (signer must be expected_iin when not NULL) and
  * stores it on the application as kind/role. *signer receives the IIN. */
-static qn_code verify_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, int64_t app_id,
-                                const char *doc_ref, const char *doc, size_t doc_len,
-                                const char *sig, size_t sig_len, const char *expected_iin,
-                                const char *kind, const char *role, char signer[13],
+static qn_code verify_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, int64_t app_id, const char *doc_ref,
+                                const char *doc, size_t doc_len, const char *sig, size_t sig_len,
+                                const char *expected_iin, const char *kind, const char *role, char signer[13],
                                 int64_t *sig_id, qn_err *e)
 {
     if (sig == NULL || sig_len == 0 || sig_len > QN_APP_SIG_MAX) {
@@ -251,9 +258,8 @@ static qn_code verify_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, int64_t ap
      * connection, so it commits with the application. */
     qn_sign_result r;
     qn_sign_result_init(&r);
-    qn_code rc = qn_svc_verify_signature(ctx, (const unsigned char *)doc, doc_len,
-                                         (const unsigned char *)sig, sig_len, expected_iin, false,
-                                         &r, e);
+    qn_code rc = qn_svc_verify_signature(ctx, (const unsigned char *)doc, doc_len, (const unsigned char *)sig,
+                                         sig_len, expected_iin, false, &r, e);
     if (rc == QN_OK && r.iin[0] == '\0')
         rc = qn_err_set(e, QN_E_SIGNATURE, "the signature names no IIN");
     if (rc != QN_OK) {
@@ -303,9 +309,8 @@ static qn_code notice_to(qn_store_conn *conn, int64_t account_id, const qn_store
 {
     if (account_id <= 0)
         return QN_OK;
-    json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s}", "application", a->number, "kind", a->kind,
-                          "state", a->state, "notice", qn_notice_kind_name(n->kind), "text_key",
-                          n->text_key);
+    json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s}", "application", a->number, "kind", a->kind, "state",
+                          a->state, "notice", qn_notice_kind_name(n->kind), "text_key", n->text_key);
     if (extra) {
         json_t *x = json_loads(extra, 0, NULL);
         if (x)
@@ -329,9 +334,9 @@ static qn_code notice_to(qn_store_conn *conn, int64_t account_id, const qn_store
 /* Applies event by role to a (in place): see the file comment. reasons is a
  * JSON text recorded as the decision's reasons (may be NULL); notify_also
  * is one more account to send the notice to (0: none). */
-static qn_code step(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *a,
-                    qn_app_event ev, qn_actor_role role, const qn_app_decision *dec,
-                    const char *reasons, int64_t notify_also, qn_err *e)
+static qn_code step(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *a, qn_app_event ev,
+                    qn_actor_role role, const qn_app_decision *dec, const char *reasons, int64_t notify_also,
+                    qn_err *e)
 {
     qn_app_kind kind;
     qn_app_state from, to;
@@ -355,9 +360,8 @@ static qn_code step(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *
         if (qn_app_deadline(term, ctx->now, add_wd, NULL, &dl, NULL) == QN_OK)
             a->deadline_at = dl;
     }
-    if (to == QN_APP_REGISTERED || to == QN_APP_GRANTED || to == QN_APP_REFUSED ||
-        to == QN_APP_DECLINED || to == QN_APP_UPHELD || to == QN_APP_WITHDRAWN ||
-        to == QN_APP_EXPIRED)
+    if (to == QN_APP_REGISTERED || to == QN_APP_GRANTED || to == QN_APP_REFUSED || to == QN_APP_DECLINED ||
+        to == QN_APP_UPHELD || to == QN_APP_WITHDRAWN || to == QN_APP_EXPIRED)
         snprintf(a->decision, sizeof a->decision, "%s", qn_app_state_name(to));
     if (to == QN_APP_IN_REVIEW)
         a->decision[0] = '\0';
@@ -402,14 +406,13 @@ static qn_code step(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *
     if (rc == QN_OK && notify_also != a->applicant_account_id)
         rc = notice_to(conn, notify_also, a, &notice, reasons, e);
     if (rc == QN_OK)
-        rc = qn_store_audit_append(conn, qn_app_event_name(ev), "application", a->number, NULL, NULL,
-                                   e);
+        rc = qn_store_audit_append(conn, qn_app_event_name(ev), "application", a->number, NULL, NULL, e);
     return rc;
 }
 
 /* Records the registration in the population register. */
-static qn_code record_residence(qn_store_conn *conn, const qn_store_application *a,
-                                const qn_app_case *c, qn_err *e)
+static qn_code record_residence(qn_store_conn *conn, const qn_store_application *a, const qn_app_case *c,
+                                qn_err *e)
 {
     const qn_app_kind_ops *ops = ops_of(c->kind);
     qn_store_residence r;
@@ -423,16 +426,16 @@ static qn_code record_residence(qn_store_conn *conn, const qn_store_application 
     return qn_store_residence_add(conn, &r, e);
 }
 
-static qn_code case_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_application *a,
-                       qn_app_case *c, qn_err *e)
+static qn_code case_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_application *a, qn_app_case *c,
+                       qn_err *e)
 {
     const qn_app_kind_ops *ops;
     qn_err pe;
     qn_err_clear(&pe);
     qn_code rc = decode(ctx, conn, a->payload, strlen(a->payload), c, &ops, &pe);
     if (rc != QN_OK)
-        return qn_err_set(e, QN_E_INTERNAL, "stored application %s no longer decodes: %s",
-                          a->number, pe.message);
+        return qn_err_set(e, QN_E_INTERNAL, "stored application %s no longer decodes: %s", a->number,
+                          pe.message);
     /* What was derived at submission is kept beside the document. */
     return QN_OK;
 }
@@ -469,9 +472,9 @@ static qn_code run_automatic(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_appl
         json_t *m = json_array();
         for (size_t i = 0; i < n_missing; i++)
             json_array_append_new(m, json_string(missing[i]));
-        reasons = json_pack("{s:s, s:s, s:s, s:o, s:[]}", "reason", qn_refusal_reason_name(out.reason),
-                            "label", qn_refusal_reason_label(out.reason), "text", out.text,
-                            "missing", m, "invalid");
+        reasons =
+            json_pack("{s:s, s:s, s:s, s:o, s:[]}", "reason", qn_refusal_reason_name(out.reason), "label",
+                      qn_refusal_reason_label(out.reason), "text", out.text, "missing", m, "invalid");
     } else if (out.event == QN_APP_EV_AUTO_PASS) {
         char f[QN_DATE_STRLEN], t[QN_DATE_STRLEN];
         reasons = json_pack("{s:s, s:s, s:s, s:s}", "registration_number", a->number, "address_code",
@@ -499,8 +502,8 @@ static bool role_may_apply(const qn_app_kind_ops *ops, qn_role r)
 
 /* Creates the pending consents of a citizen_temporary application; *n gets
  * their number. The owners with an account get an action-required notice. */
-static qn_code request_consents(qn_store_conn *conn, const qn_store_application *a,
-                                const qn_app_case *c, size_t *n, qn_err *e)
+static qn_code request_consents(qn_store_conn *conn, const qn_store_application *a, const qn_app_case *c,
+                                size_t *n, qn_err *e)
 {
     *n = 0;
     if (c->accommodation) /* the administration's petition replaces the owners' consent */
@@ -540,8 +543,7 @@ static qn_code request_consents(qn_store_conn *conn, const qn_store_application 
     return rc;
 }
 
-static qn_code after_consents(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *a,
-                              qn_err *e)
+static qn_code after_consents(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *a, qn_err *e)
 {
     qn_app_case c;
     qn_code rc = case_of(ctx, conn, a, &c, e);
@@ -552,8 +554,7 @@ static qn_code after_consents(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_app
     return rc;
 }
 
-qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *id,
-                          bool *replayed, qn_err *e)
+qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *id, bool *replayed, qn_err *e)
 {
     qn_err_clear(e);
     *replayed = false;
@@ -606,8 +607,8 @@ qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *
     if (rc == QN_OK)
         rc = verify_and_store(ctx, c.conn, a.id, NULL, in->document, in->document_len, in->signature,
                               in->signature_len, expected, "signature",
-                              cs.rep == QN_REP_SELF ? "applicant" : "representative",
-                              cs.applicant_iin, NULL, e);
+                              cs.rep == QN_REP_SELF ? "applicant" : "representative", cs.applicant_iin, NULL,
+                              e);
     if (rc == QN_OK && cs.kind == QN_APP_FOREIGNER_TEMPORARY &&
         !qn_svc_check_iin_adult(cs.applicant_iin, qn_svc_today(ctx), "signature", e))
         rc = e->code;
@@ -644,8 +645,8 @@ qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *
 typedef enum { SEE_NONE, SEE_APPLICANT, SEE_OFFICER } qn_seer;
 
 /* Loads application id if the caller may see it; 404 otherwise. */
-static qn_code load_visible(qn_svc_ctx *ctx, qn_store_conn *conn, int64_t id,
-                            qn_store_application *a, qn_seer *as, bool *senior, qn_err *e)
+static qn_code load_visible(qn_svc_ctx *ctx, qn_store_conn *conn, int64_t id, qn_store_application *a,
+                            qn_seer *as, bool *senior, qn_err *e)
 {
     *as = SEE_NONE;
     *senior = false;
@@ -711,8 +712,8 @@ void qn_app_view_free(qn_app_view *v)
     qn_store_consent_list_free(&v->consents);
 }
 
-qn_code qn_svc_app_mine(qn_svc_ctx *ctx, int64_t page, int64_t per_page,
-                        qn_store_application_list *out, qn_err *e)
+qn_code qn_svc_app_mine(qn_svc_ctx *ctx, int64_t page, int64_t per_page, qn_store_application_list *out,
+                        qn_err *e)
 {
     qn_err_clear(e);
     memset(out, 0, sizeof *out);
@@ -732,8 +733,8 @@ qn_code qn_svc_app_mine(qn_svc_ctx *ctx, int64_t page, int64_t per_page,
     return rc;
 }
 
-qn_code qn_svc_app_queue(qn_svc_ctx *ctx, const qn_app_queue_query *q,
-                         qn_store_application_list *out, qn_err *e)
+qn_code qn_svc_app_queue(qn_svc_ctx *ctx, const qn_app_queue_query *q, qn_store_application_list *out,
+                         qn_err *e)
 {
     qn_err_clear(e);
     memset(out, 0, sizeof *out);
@@ -816,8 +817,8 @@ qn_code qn_svc_app_act(qn_svc_ctx *ctx, int64_t id, const qn_app_action *act, qn
         rc = load_visible(ctx, c.conn, id, &a, &as, &senior, e);
     if (rc == QN_OK && act->version != 0 && act->version != a.version) {
         rc = qn_err_set(e, QN_E_CONFLICT,
-                        "application %s is at version %" PRId64 ", not %" PRId64 "; reload it",
-                        a.number, a.version, act->version);
+                        "application %s is at version %" PRId64 ", not %" PRId64 "; reload it", a.number,
+                        a.version, act->version);
         qn_err_sub(e, "stale_version");
     }
     qn_actor_role role = QN_ACTOR_APPLICANT;
@@ -838,8 +839,10 @@ qn_code qn_svc_app_act(qn_svc_ctx *ctx, int64_t id, const qn_app_action *act, qn
         qn_app_case_missing(&cs, missing, &n_missing, required, &n_required);
     if (rc == QN_OK && act->event == QN_APP_EV_REGISTER && n_missing > 0 &&
         strcmp(a.state, "in_review") == 0) {
-        rc = qn_err_set(e, QN_E_INVALID, "cannot register: %zu required document(s) missing; refuse "
-                                         "with reason incomplete_documents instead", n_missing);
+        rc = qn_err_set(e, QN_E_INVALID,
+                        "cannot register: %zu required document(s) missing; refuse "
+                        "with reason incomplete_documents instead",
+                        n_missing);
         qn_err_sub(e, "incomplete");
         for (size_t i = 0; i < n_missing; i++)
             qn_err_field(e, "documents", "'%s' is missing", missing[i]);
@@ -861,21 +864,21 @@ qn_code qn_svc_app_act(qn_svc_ctx *ctx, int64_t id, const qn_app_action *act, qn
                 json_array_append_new(m, json_string(missing[i]));
         for (size_t i = 0; i < act->n_invalid; i++)
             json_array_append_new(inv, json_string(act->invalid[i]));
-        if (act->has_reason && act->reason == QN_REASON_INCOMPLETE_DOCUMENTS &&
-            json_array_size(m) == 0 && json_array_size(inv) == 0)
+        if (act->has_reason && act->reason == QN_REASON_INCOMPLETE_DOCUMENTS && json_array_size(m) == 0 &&
+            json_array_size(inv) == 0)
             rc = qn_err_field(e, "invalid",
                               "no document is missing: name the invalid documents to refuse as incomplete");
         json_t *r = json_pack("{s:s, s:s, s:s, s:o, s:o}", "reason",
-                              act->has_reason ? qn_refusal_reason_name(act->reason) : "",
-                              "label", act->has_reason ? qn_refusal_reason_label(act->reason) : "",
-                              "text", act->text ? act->text : "", "missing", m, "invalid", inv);
+                              act->has_reason ? qn_refusal_reason_name(act->reason) : "", "label",
+                              act->has_reason ? qn_refusal_reason_label(act->reason) : "", "text",
+                              act->text ? act->text : "", "missing", m, "invalid", inv);
         reasons = json_dumps(r, JSON_COMPACT);
         json_decref(r);
     } else if (rc == QN_OK && act->event == QN_APP_EV_REGISTER) {
         char f[QN_DATE_STRLEN], t[QN_DATE_STRLEN];
-        json_t *r = json_pack("{s:s, s:s, s:s, s:s}", "registration_number", a.number,
-                              "address_code", cs.address_code, "from", qn_date_format(cs.from, f),
-                              "to", cs.to != QN_DATE_NONE ? qn_date_format(cs.to, t) : "");
+        json_t *r = json_pack("{s:s, s:s, s:s, s:s}", "registration_number", a.number, "address_code",
+                              cs.address_code, "from", qn_date_format(cs.from, f), "to",
+                              cs.to != QN_DATE_NONE ? qn_date_format(cs.to, t) : "");
         reasons = json_dumps(r, JSON_COMPACT);
         json_decref(r);
     }
@@ -982,8 +985,7 @@ static qn_code consent_signed(qn_svc_ctx *ctx, int64_t consent_id, const char *s
     return rc;
 }
 
-qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len,
-                            qn_err *e)
+qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len, qn_err *e)
 {
     qn_err_clear(e);
     if (sig == NULL)
@@ -1011,8 +1013,9 @@ qn_code qn_svc_consent_sign_otp(qn_svc_ctx *ctx, int64_t consent_id, int64_t otp
     qn_svc_sha256_hex(k.document, digest);
     rc = qn_svc_otp_confirmed(ctx, otp_id, digest, iin, e);
     if (rc == QN_OK && strcmp(iin, k.owner_iin) != 0) {
-        rc = qn_err_set(e, QN_E_SIGNATURE, "the one-time code was confirmed by IIN %s, but IIN %s must consent",
-                        iin, k.owner_iin);
+        rc = qn_err_set(e, QN_E_SIGNATURE,
+                        "the one-time code was confirmed by IIN %s, but IIN %s must consent", iin,
+                        k.owner_iin);
         qn_err_sub(e, "wrong_signer");
     }
     if (rc != QN_OK)
@@ -1041,8 +1044,7 @@ qn_code qn_svc_consent_refuse(qn_svc_ctx *ctx, int64_t consent_id, const char *t
                            .valid_from = QN_DATE_NONE,
                            .valid_until = QN_DATE_NONE};
     char reasons[128];
-    snprintf(reasons, sizeof reasons, "{\"reason\":\"owner_refused\",\"consent\":%" PRId64 "}",
-             consent_id);
+    snprintf(reasons, sizeof reasons, "{\"reason\":\"owner_refused\",\"consent\":%" PRId64 "}", consent_id);
     if (rc == QN_OK)
         rc = step(ctx, c.conn, &a, QN_APP_EV_CONSENT_REFUSED, QN_ACTOR_CO_SIGNER, &dec, reasons,
                   ctx->who->account_id, e);

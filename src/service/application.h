@@ -35,9 +35,9 @@
 #include "service/service.h"
 #include "store/store.h"
 
-#define QN_APP_DOC_MAX (64 * 1024)    /* bytes of a signed application document */
-#define QN_APP_SIG_MAX (64 * 1024)    /* bytes of a base64/PEM CMS signature */
-#define QN_APP_MAX_DOCS 24            /* attached documents per application */
+#define QN_APP_DOC_MAX (64 * 1024) /* bytes of a signed application document */
+#define QN_APP_SIG_MAX (64 * 1024) /* bytes of a base64/PEM CMS signature */
+#define QN_APP_MAX_DOCS 24         /* attached documents per application */
 #define QN_APP_MAX_MISSING 32
 
 /* A signed submission. document: the exact JSON text the applicant signed
@@ -78,16 +78,16 @@ void qn_app_view_free(qn_app_view *v);
  * first answer's application. Errors: 401, 403 (role), 422 (document,
  * signature: code "signature.<reason>"), 409 (idempotency key with another
  * body), 503. */
-qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *id,
-                          bool *replayed, qn_err *e);
+qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *id, bool *replayed,
+                          qn_err *e);
 
 /* One application as its applicant, an officer of its region or a senior
  * officer sees it; anyone else: 404. Free the view with qn_app_view_free. */
 qn_code qn_svc_app_get(qn_svc_ctx *ctx, int64_t id, qn_app_view *out, qn_err *e);
 
 /* The caller's own applications, newest first (page 1.., per_page 1..200). */
-qn_code qn_svc_app_mine(qn_svc_ctx *ctx, int64_t page, int64_t per_page,
-                        qn_store_application_list *out, qn_err *e);
+qn_code qn_svc_app_mine(qn_svc_ctx *ctx, int64_t page, int64_t per_page, qn_store_application_list *out,
+                        qn_err *e);
 
 /* The officer's queue: applications of the officer's region, of kind and
  * state when given (NULL: any), only overdue ones when overdue_only; overdue
@@ -98,8 +98,8 @@ typedef struct {
     bool overdue_only;
     int64_t page, per_page;
 } qn_app_queue_query;
-qn_code qn_svc_app_queue(qn_svc_ctx *ctx, const qn_app_queue_query *q,
-                         qn_store_application_list *out, qn_err *e);
+qn_code qn_svc_app_queue(qn_svc_ctx *ctx, const qn_app_queue_query *q, qn_store_application_list *out,
+                         qn_err *e);
 
 /* True when the application is pending and past its deadline at ctx->now. */
 bool qn_svc_app_overdue(const qn_svc_ctx *ctx, const qn_store_application *a);
@@ -134,8 +134,7 @@ qn_code qn_svc_consents_mine(qn_svc_ctx *ctx, qn_store_consent_list *out, qn_err
  * owed by: anyone else's signature is 422 "signature_refused.wrong_signer". A
  * consent not owed by the caller is 404. When the last consent is in, the
  * application goes on (submitted, automatic check). */
-qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len,
-                            qn_err *e);
+qn_code qn_svc_consent_sign(qn_svc_ctx *ctx, int64_t consent_id, const char *sig, size_t sig_len, qn_err *e);
 
 /* Signs a consent by one-time code instead (SMS path, service/signing.h):
  * otp_id must have been confirmed by the caller for the hex SHA-256 of the

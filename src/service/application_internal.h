@@ -16,8 +16,8 @@ typedef struct {
     char type[48];
     char number[QN_STORE_NUMBER_MAX + 1];
     char issuer[QN_STORE_NAME_MAX + 1];
-    bool electronic;         /* false: the original is presented */
-    qn_date_t valid_until;   /* QN_DATE_NONE if not given */
+    bool electronic;       /* false: the original is presented */
+    qn_date_t valid_until; /* QN_DATE_NONE if not given */
 } qn_app_doc;
 
 /* A decoded application document (all kinds). */
@@ -25,11 +25,11 @@ typedef struct {
     qn_app_kind kind;
     qn_app_representation rep;
     char address_code[QN_STORE_NUMBER_MAX + 1];
-    char region[QN_STORE_REGION_MAX + 1];   /* from the address */
-    char person_key[65];                    /* who is registered (IIN or DOC:...) */
+    char region[QN_STORE_REGION_MAX + 1];     /* from the address */
+    char person_key[65];                      /* who is registered (IIN or DOC:...) */
     char applicant_iin[QN_STORE_IIN_LEN + 1]; /* the signer's IIN */
     qn_date_t from, to;
-    unsigned conditions;                    /* checklist conditions */
+    unsigned conditions; /* checklist conditions */
     size_t n_docs;
     qn_app_doc docs[QN_APP_MAX_DOCS];
     /* foreigner_temporary, permanent_resident */
@@ -47,8 +47,8 @@ typedef struct {
 
 /* What the automatic check decided. */
 typedef struct {
-    qn_app_event event;          /* auto_pass, auto_fail or route_to_officer */
-    qn_refusal_reason reason;    /* auto_fail */
+    qn_app_event event;       /* auto_pass, auto_fail or route_to_officer */
+    qn_refusal_reason reason; /* auto_fail */
     char text[QN_STORE_TEXT_MAX + 1];
 } qn_app_auto;
 
@@ -79,10 +79,10 @@ void qn_app_case_missing(const qn_app_case *c, const char **missing, size_t *n, 
 bool qn_app_case_has(const qn_app_case *c, const char *type);
 
 /* Decodes a YYYY-MM-DD member (required or not) into *out, recording errors. */
-void qn_app_json_date(const json_t *o, const char *path, const char *key, bool required,
-                      qn_date_t *out, qn_err *e);
+void qn_app_json_date(const json_t *o, const char *path, const char *key, bool required, qn_date_t *out,
+                      qn_err *e);
 /* Copies a string member of 1..cap-1 bytes into dst, recording errors. */
-void qn_app_json_str(const json_t *o, const char *path, const char *key, bool required, char *dst,
-                     size_t cap, qn_err *e);
+void qn_app_json_str(const json_t *o, const char *path, const char *key, bool required, char *dst, size_t cap,
+                     qn_err *e);
 
 #endif

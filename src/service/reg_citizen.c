@@ -19,8 +19,7 @@
 #include "core/ident.h"
 #include "service/application_internal.h"
 
-static const char *const keys[] = {"person", "accommodation_building", "returnee", "consular_mark",
-                                   NULL};
+static const char *const keys[] = {"person", "accommodation_building", "returnee", "consular_mark", NULL};
 
 static void parse(const json_t *doc, qn_app_case *c, qn_svc_ctx *ctx, qn_err *e)
 {

@@ -56,8 +56,7 @@ static void parse(const json_t *doc, qn_app_case *c, qn_svc_ctx *ctx, qn_err *e)
             qn_err_field(e, "foreigner.document", "is required");
         } else {
             char country[4];
-            qn_app_json_str(d, "foreigner.document.", "number", true, c->doc_number,
-                            sizeof c->doc_number, e);
+            qn_app_json_str(d, "foreigner.document.", "number", true, c->doc_number, sizeof c->doc_number, e);
             qn_app_json_str(d, "foreigner.document.", "country", true, country, sizeof country, e);
             qn_app_json_date(d, "foreigner.document.", "expires", true, &c->doc_expires, e);
             snprintf(c->person_key, sizeof c->person_key, "DOC:%s:%s", country, c->doc_number);
@@ -96,8 +95,7 @@ static void auto_check(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_app_case *
     if (c->doc_expires != QN_DATE_NONE && c->doc_expires < c->to) {
         out->event = QN_APP_EV_AUTO_FAIL;
         out->reason = QN_REASON_INVALID_DOCUMENT;
-        snprintf(out->text, sizeof out->text,
-                 "the identity document expires before the end of the stay");
+        snprintf(out->text, sizeof out->text, "the identity document expires before the end of the stay");
         return;
     }
     qn_store_residence_list regs = {0};

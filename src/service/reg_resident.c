@@ -18,8 +18,9 @@
 
 #include "service/application_internal.h"
 
-static const char *const keys[] = {"person", "refugee", "applicant_is_owner", "members_over_14",
-                                   "accommodation_building", "registration", NULL};
+static const char *const keys[] = {
+    "person",       "refugee", "applicant_is_owner", "members_over_14", "accommodation_building",
+    "registration", NULL};
 
 static void parse(const json_t *doc, qn_app_case *c, qn_svc_ctx *ctx, qn_err *e)
 {
@@ -37,8 +38,7 @@ static void parse(const json_t *doc, qn_app_case *c, qn_svc_ctx *ctx, qn_err *e)
             qn_err_field(e, "person.document", "is required");
         } else {
             char country[4];
-            qn_app_json_str(d, "person.document.", "number", true, c->doc_number,
-                            sizeof c->doc_number, e);
+            qn_app_json_str(d, "person.document.", "number", true, c->doc_number, sizeof c->doc_number, e);
             qn_app_json_str(d, "person.document.", "country", true, country, sizeof country, e);
             snprintf(c->person_key, sizeof c->person_key, "DOC:%s:%s", country, c->doc_number);
         }

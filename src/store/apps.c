@@ -16,8 +16,8 @@ static const char *const event_digest = "SELECT * FROM app_events WHERE id = $1"
 static const char *const residence_digest = "SELECT * FROM population_register WHERE id = $1";
 static const char *const senior_digest = "SELECT * FROM senior_officers WHERE account_id = $1";
 
-#define CONSENT_COLS                                                                               \
-    "id, application_id, owner_iin, role, state, document, COALESCE(signature_id, 0), "           \
+#define CONSENT_COLS                                                                                         \
+    "id, application_id, owner_iin, role, state, document, COALESCE(signature_id, 0), "                      \
     "created_at, COALESCE(decided_at, 0)"
 
 static qn_code read_consent(qs_q *q, void *item)
@@ -82,12 +82,11 @@ qn_code qn_store_consent_get(qn_store_conn *c, int64_t id, qn_store_consent *out
     return rc;
 }
 
-qn_code qn_store_consent_decide(qn_store_conn *c, int64_t id, const char *state,
-                                int64_t signature_id, int64_t at, qn_err *err)
+qn_code qn_store_consent_decide(qn_store_conn *c, int64_t id, const char *state, int64_t signature_id,
+                                int64_t at, qn_err *err)
 {
-    static const char *const sql =
-        "UPDATE app_consents SET state = $2, signature_id = $3, decided_at = $4 "
-        "WHERE id = $1 AND state = 'pending'";
+    static const char *const sql = "UPDATE app_consents SET state = $2, signature_id = $3, decided_at = $4 "
+                                   "WHERE id = $1 AND state = 'pending'";
     qn_code rc = qs_check_str(err, "state", state, QN_STORE_CODE_MAX, true);
     if (rc != QN_OK)
         return rc;
@@ -129,15 +128,13 @@ qn_code qn_store_consent_close_all(qn_store_conn *c, int64_t application_id, qn_
     return rc;
 }
 
-qn_code qn_store_consents(qn_store_conn *c, int64_t application_id, const char *owner_iin,
-                              const char *state, qn_store_consent_list *out, qn_err *err)
+qn_code qn_store_consents(qn_store_conn *c, int64_t application_id, const char *owner_iin, const char *state,
+                          qn_store_consent_list *out, qn_err *err)
 {
-    static const char *const by_app =
-        "SELECT " CONSENT_COLS " FROM app_consents WHERE application_id = $1 "
-        "AND ($2 = '' OR state = $2) ORDER BY id LIMIT 200";
-    static const char *const by_owner =
-        "SELECT " CONSENT_COLS " FROM app_consents WHERE owner_iin = $1 "
-        "AND ($2 = '' OR state = $2) ORDER BY id DESC LIMIT 200";
+    static const char *const by_app = "SELECT " CONSENT_COLS " FROM app_consents WHERE application_id = $1 "
+                                      "AND ($2 = '' OR state = $2) ORDER BY id LIMIT 200";
+    static const char *const by_owner = "SELECT " CONSENT_COLS " FROM app_consents WHERE owner_iin = $1 "
+                                        "AND ($2 = '' OR state = $2) ORDER BY id DESC LIMIT 200";
     memset(out, 0, sizeof *out);
     qs_q q;
     if (application_id > 0) {
@@ -222,8 +219,8 @@ qn_code qn_store_app_event_add(qn_store_conn *c, qn_store_app_event *ev, qn_err 
     return qs_wend(c, own, rc, err);
 }
 
-qn_code qn_store_app_events(qn_store_conn *c, int64_t application_id,
-                                qn_store_app_event_list *out, qn_err *err)
+qn_code qn_store_app_events(qn_store_conn *c, int64_t application_id, qn_store_app_event_list *out,
+                            qn_err *err)
 {
     static const char *const sql =
         "SELECT id, application_id, event, from_state, to_state, COALESCE(actor_account_id, 0), "
@@ -300,8 +297,8 @@ qn_code qn_store_residence_add(qn_store_conn *c, qn_store_residence *r, qn_err *
     return qs_wend(c, own, rc, err);
 }
 
-qn_code qn_store_residences(qn_store_conn *c, const char *person_key,
-                                qn_store_residence_list *out, qn_err *err)
+qn_code qn_store_residences(qn_store_conn *c, const char *person_key, qn_store_residence_list *out,
+                            qn_err *err)
 {
     static const char *const sql =
         "SELECT id, person_key, address_code, kind, valid_from, valid_to, "
@@ -349,8 +346,7 @@ qn_code qn_store_senior_get(qn_store_conn *c, int64_t account_id, bool *senior, 
 
 qn_code qn_store_senior_set(qn_store_conn *c, int64_t account_id, bool senior, qn_err *err)
 {
-    static const char *const ins =
-        "INSERT INTO senior_officers (account_id, created_at) VALUES ($1, $2)";
+    static const char *const ins = "INSERT INTO senior_officers (account_id, created_at) VALUES ($1, $2)";
     static const char *const del = "DELETE FROM senior_officers WHERE account_id = $1";
     bool own;
     qn_code rc = qs_wbegin(c, &own, err);
@@ -374,8 +370,7 @@ qn_code qn_store_senior_set(qn_store_conn *c, int64_t account_id, bool senior, q
         char idt[32];
         snprintf(idt, sizeof idt, "%" PRId64, account_id);
         if (rc == QN_OK && senior)
-            rc = qs_audit_row(c, "create", "senior_officer", senior_digest, account_id, NULL, NULL,
-                              err);
+            rc = qs_audit_row(c, "create", "senior_officer", senior_digest, account_id, NULL, NULL, err);
         else if (rc == QN_OK)
             rc = qs_audit(c, "delete", "senior_officer", idt, before, NULL, err);
     }

@@ -25,7 +25,7 @@
 static qn_api_server server;
 static char pki[512];
 
-#define ADDR "0201100012345678" /* demo address, region 75 */
+#define ADDR "0201100012345678"      /* demo address, region 75 */
 #define APPLICANT_IIN "880315401237" /* demo PKI "host" person */
 #define OWNER_IIN "750702304560"
 #define COOWNER_IIN "791120407894"
@@ -148,12 +148,11 @@ static qn_api_resp submit(const char *token, const char *slug, const char *docum
 static char *citizen_doc(void)
 {
     char f[16], t[16];
-    json_t *d = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:[{s:s, s:s, s:s}]}",
-                          "kind", "citizen_temporary", "address_code", ADDR, "period", "from",
-                          date_in(0, f), "to", date_in(90, t), "person", "iin", APPLICANT_IIN,
-                          "surname", "SADYKOVA", "given_names", "AIGERIM", "birth_date", "1988-03-15",
-                          "documents", "type", "identity_document", "number", "045123456", "form",
-                          "electronic");
+    json_t *d = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:[{s:s, s:s, s:s}]}", "kind",
+                          "citizen_temporary", "address_code", ADDR, "period", "from", date_in(0, f), "to",
+                          date_in(90, t), "person", "iin", APPLICANT_IIN, "surname", "SADYKOVA",
+                          "given_names", "AIGERIM", "birth_date", "1988-03-15", "documents", "type",
+                          "identity_document", "number", "045123456", "form", "electronic");
     char *s = json_dumps(d, JSON_COMPACT);
     json_decref(d);
     return s;
@@ -201,7 +200,8 @@ static void prepare(tokens *t)
     qn_api_resp_free(&r);
     r = call(t->admin, "POST", "/api/v1/admin/property",
              "{\"rows\":[{\"code\":\"" ADDR "\",\"region\":\"75\",\"text\":\"Almaty, Abai Avenue 10, "
-             "flat 5\",\"owners\":[{\"iin\":\"" OWNER_IIN "\",\"share_num\":1,\"share_den\":2},{\"iin\":\"" COOWNER_IIN
+             "flat 5\",\"owners\":[{\"iin\":\"" OWNER_IIN
+             "\",\"share_num\":1,\"share_den\":2},{\"iin\":\"" COOWNER_IIN
              "\",\"share_num\":1,\"share_den\":2}]}]}");
     ck_assert_msg(r.status == 200, "property: %s", r.body);
     qn_api_resp_free(&r);
@@ -221,28 +221,67 @@ static void prepare(tokens *t)
  * in test_access.c). P: a permanent_resident application of the foreigner
  * (region 75, submitted); K: the co-owner's pending consent. Rows run in
  * order, each over the roles in order, so state changes are deterministic. */
-enum { R_ANON, R_FOREIGNER, R_HOST, R_COOWNER, R_CITIZEN, R_OFFICER71, R_OFFICER, R_SENIOR, R_BORDER,
-       R_ANALYST, R_ADMIN, R_N };
-static const char *const r_names[R_N] = {"anonymous", "foreigner (applicant of P)", "host", "co-owner",
-                                         "citizen", "officer of 71", "officer of 75", "senior officer of 75",
-                                         "border", "analyst", "admin"};
+enum {
+    R_ANON,
+    R_FOREIGNER,
+    R_HOST,
+    R_COOWNER,
+    R_CITIZEN,
+    R_OFFICER71,
+    R_OFFICER,
+    R_SENIOR,
+    R_BORDER,
+    R_ANALYST,
+    R_ADMIN,
+    R_N
+};
+static const char *const r_names[R_N] = {
+    "anonymous",     "foreigner (applicant of P)", "host",   "co-owner", "citizen", "officer of 71",
+    "officer of 75", "senior officer of 75",       "border", "analyst",  "admin"};
 typedef struct {
     const char *method, *path, *body; /* "{P}", "{K}" are replaced */
     int expect[R_N];
 } real_row;
 static const real_row real_rows[] = {
     {"GET", "/api/v1/applications/{P}", NULL, {401, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404}},
-    {"GET", "/api/v1/applications/{P}/notice.pdf", NULL, {401, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
-    {"GET", "/api/v1/officer/applications/{P}/checklist", NULL, {401, 403, 403, 403, 403, 404, 200, 200, 403, 403, 403}},
-    {"POST", "/api/v1/applications/{P}/appeal", "{\"grounds\":\"g\"}", {401, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
-    {"POST", "/api/v1/officer/applications/{P}/uphold", "{\"text\":\"t\"}", {401, 403, 403, 403, 403, 404, 409, 409, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{P}/register", NULL, {401, 403, 403, 403, 403, 404, 409, 409, 403, 403, 403}},
+    {"GET",
+     "/api/v1/applications/{P}/notice.pdf",
+     NULL,
+     {401, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
+    {"GET",
+     "/api/v1/officer/applications/{P}/checklist",
+     NULL,
+     {401, 403, 403, 403, 403, 404, 200, 200, 403, 403, 403}},
+    {"POST",
+     "/api/v1/applications/{P}/appeal",
+     "{\"grounds\":\"g\"}",
+     {401, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
+    {"POST",
+     "/api/v1/officer/applications/{P}/uphold",
+     "{\"text\":\"t\"}",
+     {401, 403, 403, 403, 403, 404, 409, 409, 403, 403, 403}},
+    {"POST",
+     "/api/v1/officer/applications/{P}/register",
+     NULL,
+     {401, 403, 403, 403, 403, 404, 409, 409, 403, 403, 403}},
     {"GET", "/api/v1/officer/applications", NULL, {401, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{P}/take", NULL, {401, 403, 403, 403, 403, 404, 200, 409, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{P}/refuse", "{\"reason\":\"other\"}", {401, 403, 403, 403, 403, 404, 422, 422, 403, 403, 403}},
-    {"POST", "/api/v1/applications/{P}/withdraw", NULL, {401, 200, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
+    {"POST",
+     "/api/v1/officer/applications/{P}/take",
+     NULL,
+     {401, 403, 403, 403, 403, 404, 200, 409, 403, 403, 403}},
+    {"POST",
+     "/api/v1/officer/applications/{P}/refuse",
+     "{\"reason\":\"other\"}",
+     {401, 403, 403, 403, 403, 404, 422, 422, 403, 403, 403}},
+    {"POST",
+     "/api/v1/applications/{P}/withdraw",
+     NULL,
+     {401, 200, 404, 404, 404, 404, 409, 409, 404, 404, 404}},
     {"GET", "/api/v1/me/consents", NULL, {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v1/consents/{K}/sign", "{\"signature\":\"AAAA\"}", {401, 404, 404, 422, 404, 404, 404, 404, 404, 404, 404}},
+    {"POST",
+     "/api/v1/consents/{K}/sign",
+     "{\"signature\":\"AAAA\"}",
+     {401, 404, 404, 422, 404, 404, 404, 404, 404, 404, 404}},
     {"POST", "/api/v1/consents/{K}/refuse", "{}", {401, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404}},
     {"GET", "/api/v1/me/registration", NULL, {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
 };
@@ -282,7 +321,8 @@ START_TEST(real_access_matrix)
     json_t *ks = json_object_get(r.json, "consents");
     for (size_t i = 0; i < json_array_size(ks); i++)
         if (strcmp(qn_api_str(json_array_get(ks, i), "owner_iin"), COOWNER_IIN) == 0)
-            snprintf(kid, sizeof kid, "%lld", (long long)json_integer_value(json_object_get(json_array_get(ks, i), "id")));
+            snprintf(kid, sizeof kid, "%lld",
+                     (long long)json_integer_value(json_object_get(json_array_get(ks, i), "id")));
     qn_api_resp_free(&r);
     free(doc);
     char failures[4096] = "";
@@ -397,6 +437,29 @@ START_TEST(citizen_consents)
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 0);
     qn_api_resp_free(&r);
     free(doc);
+
+    /* A child under 16 registered by a parent in a dormitory: identified by
+     * the birth certificate, the administration's petition instead of the
+     * owners' consents, the representative's authority; two missing. */
+    char f[16], to[16];
+    json_t *d = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:b, s:[{s:s, s:s}]}",
+                          "kind", "citizen_temporary", "representation", "legal_representative_child",
+                          "address_code", ADDR, "period", "from", date_in(0, f), "to", date_in(60, to),
+                          "person", "iin", "150505500008", "surname", "SADYKOV", "given_names", "ALI",
+                          "birth_date", "2015-05-05", "accommodation_building", 1, "documents", "type",
+                          "birth_certificate", "form", "electronic");
+    doc = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    r = submit(t.applicant, "host", doc);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    ck_assert_str_eq(qn_api_str(r.json, "state"), "refused");
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "consents")), 0);
+    json_t *missing = json_object_get(json_object_get(r.json, "reasons"), "missing");
+    ck_assert_int_eq(json_array_size(missing), 2);
+    ck_assert_str_eq(json_string_value(json_array_get(missing, 0)), "representative_authority");
+    ck_assert_str_eq(json_string_value(json_array_get(missing, 1)), "administration_petition");
+    qn_api_resp_free(&r);
+    free(doc);
 }
 END_TEST
 
@@ -475,10 +538,10 @@ static char *foreigner_doc(int stay_days, bool extra)
     json_t *d = json_pack(
         "{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}, s:s, s:{s:s, s:b}, s:[]}",
         "kind", "foreigner_temporary", "address_code", ADDR, "period", "from", date_in(-1, f), "to",
-        date_in(stay_days - 1, t), "foreigner", "surname", "MULLER", "given_names", "HANS",
-        "citizenship", "DEU", "birth_date", "1980-01-01", "document", "number", "C01X00T99",
-        "country", "DEU", "expires", "2035-01-01", "entry_date", date_in(-2, en), "migration_card",
-        "number", "MC123", "border_mark", 1, "documents");
+        date_in(stay_days - 1, t), "foreigner", "surname", "MULLER", "given_names", "HANS", "citizenship",
+        "DEU", "birth_date", "1980-01-01", "document", "number", "C01X00T99", "country", "DEU", "expires",
+        "2035-01-01", "entry_date", date_in(-2, en), "migration_card", "number", "MC123", "border_mark", 1,
+        "documents");
     if (extra) {
         json_t *docs = json_object_get(d, "documents");
         const char *names[] = {"address_sheets", "statistical_coupon", "photo"};
@@ -517,7 +580,9 @@ START_TEST(foreigner_and_appeal)
     fwrite(r.body, 1, r.body_len, pf);
     fclose(pf);
     qn_api_resp_free(&r);
-    snprintf(cmd, sizeof cmd, "pdftotext %s - | grep -q 'MULLER HANS' && pdftotext %s - | grep -q 'Abai Avenue'", pdffile, pdffile);
+    snprintf(cmd, sizeof cmd,
+             "pdftotext %s - | grep -q 'MULLER HANS' && pdftotext %s - | grep -q 'Abai Avenue'", pdffile,
+             pdffile);
     ck_assert_int_eq(system(cmd), 0);
     r = call(t.officer71, "GET", pdfpath, NULL);
     ck_assert_int_eq(r.status, 404);
@@ -532,8 +597,9 @@ START_TEST(foreigner_and_appeal)
     /* A stay over 6 months without the extra documents: refused, listing them. */
     doc = foreigner_doc(200, false);
     json_t *j = json_loads(doc, 0, NULL);
-    json_object_set_new(json_object_get(j, "foreigner"), "document",
-                        json_pack("{s:s, s:s, s:s}", "number", "C01X00T77", "country", "DEU", "expires", "2035-01-01"));
+    json_object_set_new(
+        json_object_get(j, "foreigner"), "document",
+        json_pack("{s:s, s:s, s:s}", "number", "C01X00T77", "country", "DEU", "expires", "2035-01-01"));
     free(doc);
     doc = json_dumps(j, JSON_COMPACT);
     json_decref(j);
@@ -580,8 +646,9 @@ START_TEST(foreigner_and_appeal)
     /* Over 6 months with the extra documents: to an officer, 1 working day. */
     doc = foreigner_doc(200, true);
     j = json_loads(doc, 0, NULL);
-    json_object_set_new(json_object_get(j, "foreigner"), "document",
-                        json_pack("{s:s, s:s, s:s}", "number", "C01X00T55", "country", "DEU", "expires", "2035-01-01"));
+    json_object_set_new(
+        json_object_get(j, "foreigner"), "document",
+        json_pack("{s:s, s:s, s:s}", "number", "C01X00T55", "country", "DEU", "expires", "2035-01-01"));
     free(doc);
     doc = json_dumps(j, JSON_COMPACT);
     json_decref(j);
@@ -609,7 +676,9 @@ START_TEST(foreigner_and_appeal)
     free(doc);
     r = call(t.officer, "GET", "/api/v1/officer/applications?kind=foreigner_temporary", NULL);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
-    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")), routed);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")),
+        routed);
     qn_api_resp_free(&r);
     r = call(t.officer, "GET", "/api/v1/officer/applications?overdue=true", NULL);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 0);
@@ -628,12 +697,11 @@ START_TEST(resident_by_officer)
     tokens t;
     prepare(&t);
     char f[16];
-    json_t *d = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:i, s:[{s:s, s:s}]}",
-                          "kind", "permanent_resident", "address_code", ADDR, "period", "from",
-                          date_in(0, f), "person", "surname", "IVANOV", "given_names", "IVAN",
-                          "citizenship", "RUS", "document", "number", "RP123456", "country", "KAZ",
-                          "members_over_14", 1, "documents", "type", "identity_document", "form",
-                          "original");
+    json_t *d = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:i, s:[{s:s, s:s}]}", "kind",
+                          "permanent_resident", "address_code", ADDR, "period", "from", date_in(0, f),
+                          "person", "surname", "IVANOV", "given_names", "IVAN", "citizenship", "RUS",
+                          "document", "number", "RP123456", "country", "KAZ", "members_over_14", 1,
+                          "documents", "type", "identity_document", "form", "original");
     char *doc = json_dumps(d, JSON_COMPACT);
     json_decref(d);
     qn_api_resp r = submit(t.foreigner, "officer", doc);
@@ -682,7 +750,9 @@ START_TEST(resident_by_officer)
     ck_assert_int_eq(r.status, 422);
     qn_api_resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/officer/applications/%lld/refuse", id);
-    r = call(t.officer, "POST", path, "{\"reason\":\"incomplete_documents\",\"text\":\"bring them\",\"invalid\":[\"identity_document\"]}");
+    r = call(
+        t.officer, "POST", path,
+        "{\"reason\":\"incomplete_documents\",\"text\":\"bring them\",\"invalid\":[\"identity_document\"]}");
     ck_assert_msg(r.status == 200, "%s", r.body);
     ck_assert_str_eq(qn_api_str(r.json, "state"), "refused");
     json_t *reasons = json_object_get(r.json, "reasons");

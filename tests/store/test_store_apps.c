@@ -44,19 +44,19 @@ static void conf_close(conf_t *t)
     qn_store_close(t->s);
 }
 
-#define OK(t, call)                                                                                \
-    do {                                                                                           \
-        qn_err_clear(&(t)->err);                                                                   \
-        qn_code rc_ = (call);                                                                      \
-        ck_assert_msg(rc_ == QN_OK, "%s -> %s: %s", #call, qn_code_name(rc_), (t)->err.message); \
+#define OK(t, call)                                                                                          \
+    do {                                                                                                     \
+        qn_err_clear(&(t)->err);                                                                             \
+        qn_code rc_ = (call);                                                                                \
+        ck_assert_msg(rc_ == QN_OK, "%s -> %s: %s", #call, qn_code_name(rc_), (t)->err.message);             \
     } while (0)
 
-#define FAILS(t, code, call)                                                                       \
-    do {                                                                                           \
-        qn_err_clear(&(t)->err);                                                                   \
-        qn_code rc_ = (call);                                                                      \
-        ck_assert_msg(rc_ == (code), "%s -> %s (expected %s): %s", #call, qn_code_name(rc_),      \
-                      qn_code_name(code), (t)->err.message);                                       \
+#define FAILS(t, code, call)                                                                                 \
+    do {                                                                                                     \
+        qn_err_clear(&(t)->err);                                                                             \
+        qn_code rc_ = (call);                                                                                \
+        ck_assert_msg(rc_ == (code), "%s -> %s (expected %s): %s", #call, qn_code_name(rc_),                 \
+                      qn_code_name(code), (t)->err.message);                                                 \
     } while (0)
 
 static int64_t make_app(conf_t *t)
