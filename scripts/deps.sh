@@ -13,7 +13,12 @@ build_pkgs=(
 test_pkgs=(
   check postgresql sqlite3 curl clang libclang-rt-14-dev
   poppler-utils zbar-tools wrk procps
+  chromium
 )
+# The portal's browser tests need node and npm; a machine with node from
+# elsewhere (nodesource bundles npm) keeps it, a fresh Debian gets Debian's.
+command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || test_pkgs+=(npm)
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "http/http.h"
+#include "http/http_static.h"
 #include "http/server_internal.h"
 #include "service/auth.h"
 
@@ -253,6 +254,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (req->status != 0)
         return MHD_YES; /* already answered; MHD should not call again */
+    if (req->route == QN_ROUTE_NONE && qn_http_static_is_portal(req->path))
+        return qn_http_static_serve(req);
     dispatch(req);
     return queue(conn, req);
 }
@@ -353,7 +356,8 @@ qn_server *qn_server_start(const qn_server_config *cfg, qn_service *svc, qn_err 
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1), MHD_OPTION_CONNECTION_LIMIT,
         cfg->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->header_memory, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, qn_http_static_unescape, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_END);
     if (!s->daemon) {
         qn_metrics_free(s->metrics);
         free(s);
