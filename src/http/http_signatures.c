@@ -110,8 +110,19 @@ static bool upload_blob(qn_http_req *req, const char *field, const unsigned char
     qn_jin_init(&d, &e);
     const char *allowed[] = {field, NULL};
     const char *text = NULL;
-    if (qn_jin_object(&d, body, "", allowed))
-        text = qn_jin_str(&d, body, "", field, QN_SIGN_MAX_TRUST_BLOB * 2, true);
+    if (qn_jin_object(&d, body, "", allowed)) {
+        /* Not qn_jin_str: PEM text has line breaks, which it refuses. */
+        const json_t *v = json_object_get(body, field);
+        text = json_string_value(v);
+        if (!v)
+            qn_jin_bad(&d, "", field, "is required");
+        else if (!text)
+            qn_jin_shape(&d, "", field, "must be a string");
+        else if (!text[0] || json_string_length(v) > QN_SIGN_MAX_TRUST_BLOB * 2 ||
+                 strlen(text) != json_string_length(v))
+            qn_jin_bad(&d, "", field, "must be PEM text or base64 of the DER, at most %u bytes",
+                       QN_SIGN_MAX_TRUST_BLOB * 2);
+    }
     if (qn_jin_finish(&d) != QN_OK) {
         qn_http_reply_problem(req, &e);
         json_decref(body);

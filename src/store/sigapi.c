@@ -332,37 +332,6 @@ qn_code qn_store_signature_get(qn_store_conn *c, int64_t id, qn_store_signature 
     return rc;
 }
 
-qn_code qn_store_signature_set_result(qn_store_conn *c, int64_t id, const char *result,
-                                      int64_t verified_at, qn_err *err)
-{
-    static const char *const sql = "UPDATE signatures SET result = $2, verified_at = $3 WHERE id = $1";
-    static const char *const digest = "SELECT * FROM signatures WHERE id = $1";
-    qn_code rc = qs_check_str(err, "result", result, QN_STORE_TEXT_MAX, true);
-    if (rc != QN_OK)
-        return rc;
-    bool own;
-    rc = qs_wbegin(c, &own, err);
-    if (rc != QN_OK)
-        return rc;
-    unsigned char before[QN_STORE_DIGEST_LEN];
-    bool found = false;
-    rc = qs_row_digest(c, digest, id, NULL, before, &found, err);
-    if (rc == QN_OK && !found)
-        rc = qn_err_set(err, QN_E_NOT_FOUND, "signature %" PRId64 " not found", id);
-    if (rc == QN_OK) {
-        qs_q q;
-        qs_init(&q, c, sql);
-        qs_int(&q, 1, id);
-        qs_text(&q, 2, result);
-        qs_int(&q, 3, verified_at);
-        rc = qs_run(&q, err);
-        qs_done(&q);
-    }
-    if (rc == QN_OK)
-        rc = qs_audit_row(c, "reverify", "signature", digest, id, NULL, before, err);
-    return qs_wend(c, own, rc, err);
-}
-
 /* ------------------------------------------------------------------ secrets */
 
 qn_code qn_store_secret_get_or_put(qn_store_conn *c, const char *name,

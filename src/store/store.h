@@ -792,10 +792,6 @@ void qn_store_signature_detail_clear(qn_store_signature_detail *d);
 /* One signatures row by id (owns cms; release with qn_store_signature_clear). */
 qn_code qn_store_signature_get(qn_store_conn *c, int64_t id, qn_store_signature *out,
                                qn_err *err);
-/* Sets result and verified_at of a signature after a re-verification. */
-qn_code qn_store_signature_set_result(qn_store_conn *c, int64_t id, const char *result,
-                                      int64_t verified_at, qn_err *err);
-
 /* A named server secret: stores candidate if none exists yet, then reads the
  * stored one into out (cap bytes; *len its size). Concurrent callers agree. */
 qn_code qn_store_secret_get_or_put(qn_store_conn *c, const char *name,
