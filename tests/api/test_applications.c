@@ -18,12 +18,14 @@
 #include <unistd.h>
 
 #include "core/date.h"
+#include "store/store.h"
 #include "support/api_client.h"
 #include "support/api_data.h"
 #include "support/qn_test.h"
 
 static qn_api_server server;
 static char pki[512];
+static char server_url[512]; /* the database the server runs on */
 
 #define ADDR "0201100012345678"      /* demo address, region 75 */
 #define APPLICANT_IIN "880315401237" /* demo PKI "host" person */
@@ -44,6 +46,7 @@ static void setup(void)
     char url[450];
     snprintf(url, sizeof url, "sqlite:%s/apps.db", dir);
     snprintf(pki, sizeof pki, "%s/demo-ca", dir);
+    snprintf(server_url, sizeof server_url, "%s", url);
     if (!qn_api_start(&server, url, true))
         abort();
 }
@@ -532,6 +535,55 @@ START_TEST(consent_by_code)
 }
 END_TEST
 
+/* Overdue first: two applications written straight into the server's
+ * database (the clock cannot be moved over HTTP), one past its deadline. */
+START_TEST(overdue_first)
+{
+    tokens t;
+    prepare(&t);
+    qn_store *st = NULL;
+    qn_store_conn *c = NULL;
+    qn_err e;
+    ck_assert_int_eq(qn_store_open(server_url, NULL, &st, &e), QN_OK);
+    ck_assert_int_eq(qn_store_acquire(st, &c, &e), QN_OK);
+    int64_t now = (int64_t)time(NULL);
+    int64_t ids[3];
+    const int64_t deadlines[3] = {now + 86400, now - 3600, 0};
+    for (int i = 0; i < 3; i++) {
+        qn_store_application a;
+        memset(&a, 0, sizeof a);
+        snprintf(a.kind, sizeof a.kind, "foreigner_temporary");
+        snprintf(a.state, sizeof a.state, "in_review");
+        snprintf(a.region, sizeof a.region, "75");
+        a.applicant_account_id = 1;
+        a.deadline_at = deadlines[i];
+        a.payload = "{}";
+        ck_assert_int_eq(qn_store_application_create(c, &a, &e), QN_OK);
+        ids[i] = a.id;
+    }
+    qn_store_release(c);
+    qn_store_close(st);
+    qn_api_resp r = call(t.officer, "GET", "/api/v1/officer/applications", NULL);
+    ck_assert_int_eq(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    ck_assert_int_eq(json_array_size(items), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), ids[1]);
+    ck_assert(json_is_true(json_object_get(json_array_get(items, 0), "overdue")));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 1), "id")), ids[0]);
+    ck_assert(json_is_false(json_object_get(json_array_get(items, 1), "overdue")));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 2), "id")), ids[2]);
+    qn_api_resp_free(&r);
+    r = call(t.officer, "GET", "/api/v1/officer/applications?overdue=true", NULL);
+    items = json_object_get(r.json, "items");
+    ck_assert_int_eq(json_array_size(items), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), ids[1]);
+    qn_api_resp_free(&r);
+    r = call(t.officer71, "GET", "/api/v1/officer/applications?overdue=true", NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 0);
+    qn_api_resp_free(&r);
+}
+END_TEST
+
 static char *foreigner_doc(int stay_days, bool extra)
 {
     char f[16], t[16], en[16];
@@ -791,6 +843,11 @@ static Suite *suite(void)
     tcase_add_unchecked_fixture(t5, setup, teardown);
     tcase_add_test(t5, consent_by_code);
     suite_add_tcase(s, t5);
+    TCase *t6 = tcase_create("overdue");
+    tcase_set_timeout(t6, 120);
+    tcase_add_unchecked_fixture(t6, setup, teardown);
+    tcase_add_test(t6, overdue_first);
+    suite_add_tcase(s, t6);
     TCase *t2 = tcase_create("foreigner");
     tcase_set_timeout(t2, 120);
     tcase_add_unchecked_fixture(t2, setup, teardown);
