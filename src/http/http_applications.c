@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "http/csv.h"
 #include "http/handlers.h"
 #include "service/application.h"
 
@@ -368,11 +370,103 @@ void qn_h_my_registration(qn_http_req *req)
     qn_http_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
+/* Text copies of one CSV address (the service input borrows strings). */
+typedef struct {
+    char code[QN_STORE_NUMBER_MAX + 1], region[QN_STORE_REGION_MAX + 1], text[QN_STORE_TEXT_MAX + 1];
+} csv_address;
+
+/* text/csv: one line per owner, "code,region,text,owner_iin[,share_num,share_den]"
+ * (an optional header line starting with "code"); consecutive lines of one
+ * code are one address. An address with no owner: the owner field empty. */
+static void property_csv(qn_http_req *req)
+{
+    qn_err e;
+    qn_err_clear(&e);
+    qn_property_in *in = calloc(1001, sizeof *in);
+    csv_address *txt = calloc(1001, sizeof *txt);
+    qn_csv_record *rec = malloc(sizeof *rec);
+    size_t n = 0;
+    if (!in || !txt || !rec) {
+        qn_err_set(&e, QN_E_NOMEM, "out of memory");
+        goto out;
+    }
+    qn_csv c;
+    qn_csv_init(&c, req->body, req->body_len);
+    bool first = true;
+    while (qn_csv_next(&c, rec)) {
+        if (first && rec->n > 0 && strcmp(rec->fields[0], "code") == 0) {
+            first = false;
+            continue;
+        }
+        first = false;
+        char f[48];
+        snprintf(f, sizeof f, "line %zu", rec->line);
+        if (rec->bad_quote || rec->too_many_fields || rec->field_too_long || (rec->n != 4 && rec->n != 6) ||
+            strlen(rec->fields[0]) > QN_STORE_NUMBER_MAX || strlen(rec->fields[1]) > QN_STORE_REGION_MAX ||
+            strlen(rec->fields[2]) > QN_STORE_TEXT_MAX || strlen(rec->fields[3]) > QN_STORE_IIN_LEN) {
+            qn_err_field(&e, f, "must be code,region,text,owner_iin[,share_num,share_den] within bounds");
+            e.code = QN_E_BAD_REQUEST;
+            continue;
+        }
+        bool same = n > 0 && strcmp(txt[n - 1].code, rec->fields[0]) == 0;
+        if (!same) {
+            if (n == 1000) {
+                qn_err_field(&e, f, "at most 1000 addresses per import");
+                e.code = QN_E_TOO_LARGE;
+                break;
+            }
+            csv_address *t = &txt[n];
+            memcpy(t->code, rec->fields[0], strlen(rec->fields[0]) + 1);
+            memcpy(t->region, rec->fields[1], strlen(rec->fields[1]) + 1);
+            memcpy(t->text, rec->fields[2], strlen(rec->fields[2]) + 1);
+            in[n].code = t->code;
+            in[n].region = t->region;
+            in[n].text = t->text;
+            n++;
+        }
+        qn_property_in *row = &in[n - 1];
+        if (rec->fields[3][0] == '\0')
+            continue;
+        if (row->n_owners == 16) {
+            qn_err_field(&e, f, "at most 16 owners per address");
+            continue;
+        }
+        qn_store_owner *o = &row->owners[row->n_owners++];
+        memcpy(o->address_code, row->code, strlen(row->code) + 1);
+        memcpy(o->owner_iin, rec->fields[3], strlen(rec->fields[3]) + 1);
+        o->share_num = rec->n == 6 ? atoi(rec->fields[4]) : 1;
+        o->share_den = rec->n == 6 ? atoi(rec->fields[5]) : 1;
+    }
+    if (e.code == QN_OK && e.n_fields > 0)
+        e.code = QN_E_INVALID;
+    if (e.code == QN_OK && n == 0) {
+        qn_err_field(&e, "body", "holds no address");
+        e.code = QN_E_BAD_REQUEST;
+    }
+    if (e.code != QN_OK && e.message[0] == '\0')
+        snprintf(e.message, sizeof e.message, "the CSV has errors");
+    if (e.code == QN_OK)
+        qn_svc_property_import(&req->ctx, in, n, &e);
+out:
+    if (e.code == QN_OK)
+        qn_http_reply_json(req, 200, json_pack("{s:I}", "imported", (json_int_t)n));
+    else
+        qn_http_reply_problem(req, &e);
+    free(in);
+    free(txt);
+    free(rec);
+}
+
 void qn_h_property_import(qn_http_req *req)
 {
     qn_err ge;
     if (qn_svc_app_admin_only(&req->ctx, &ge) != QN_OK) {
         qn_http_reply_problem(req, &ge);
+        return;
+    }
+    const char *ct = qn_http_header_in(req, "Content-Type");
+    if (ct && strncasecmp(ct, "text/csv", 8) == 0) {
+        property_csv(req);
         return;
     }
     json_t *body = qn_http_body_json(req);

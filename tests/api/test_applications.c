@@ -822,6 +822,39 @@ START_TEST(resident_by_officer)
     ck_assert_msg(r.status == 200, "%s", r.body);
     ck_assert_str_eq(qn_api_str(r.json, "state"), "in_review");
     qn_api_resp_free(&r);
+
+    /* Property by CSV (one line per owner): an address of region 71, whose
+     * applications go to region 71's officers. */
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", t.admin);
+    const char *h[] = {"Content-Type: text/csv", auth, NULL};
+    const char *csv = "code,region,text,owner_iin,share_num,share_den\n"
+                      "0201100099990000,71,\"Astana, Mangilik El 1, flat 2\",750702304560,1,2\n"
+                      "0201100099990000,71,\"Astana, Mangilik El 1, flat 2\",791120407894,1,2\n";
+    qn_api_call(&server, "POST", "/api/v1/admin/property", h, csv, strlen(csv), &r);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_int_eq(json_integer_value(json_object_get(r.json, "imported")), 1);
+    qn_api_resp_free(&r);
+    const char *bad = "0201100099990001,71,no owner field\n";
+    qn_api_call(&server, "POST", "/api/v1/admin/property", h, bad, strlen(bad), &r);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert(qn_api_has_field_error(r.json, "line 1"));
+    qn_api_resp_free(&r);
+    char f2[16];
+    json_t *d2 = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[]}", "kind",
+                           "permanent_resident", "address_code", "0201100099990000", "period", "from",
+                           date_in(0, f2), "person", "surname", "IVANOV", "given_names", "IVAN",
+                           "citizenship", "RUS", "document", "number", "RP999", "country", "KAZ", "documents");
+    doc = json_dumps(d2, JSON_COMPACT);
+    json_decref(d2);
+    r = submit(t.foreigner, "officer", doc);
+    ck_assert_int_eq(r.status, 201);
+    ck_assert_str_eq(qn_api_str(r.json, "region"), "71");
+    qn_api_resp_free(&r);
+    free(doc);
+    r = call(t.officer71, "GET", "/api/v1/officer/applications", NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
+    qn_api_resp_free(&r);
 }
 END_TEST
 
