@@ -34,6 +34,18 @@ static char server_url[512]; /* the database the server runs on */
 
 static void setup(void)
 {
+#ifdef QN_APPS_ON_PG
+    /* A fresh database on the throwaway PostgreSQL; the server keeps its demo
+     * CA in its data directory, var/ under the working directory. */
+    qn_err e;
+    char url[450];
+    if (qn_store_fresh_url(qn_test_env("QONAQ_TEST_PG", 1), NULL, url, sizeof url, &e) != QN_OK)
+        abort();
+    char cwd[256];
+    if (!getcwd(cwd, sizeof cwd))
+        abort();
+    snprintf(pki, sizeof pki, "%s/var/demo-ca", cwd);
+#else
     /* One fresh directory per test case: the server keeps its demo CA
      * (`serve --demo`, the same PKI as `qonaq ca demo`) beside the database. */
     static int round;
@@ -46,6 +58,7 @@ static void setup(void)
     char url[450];
     snprintf(url, sizeof url, "sqlite:%s/apps.db", dir);
     snprintf(pki, sizeof pki, "%s/demo-ca", dir);
+#endif
     snprintf(server_url, sizeof server_url, "%s", url);
     if (!qn_api_start(&server, url, true))
         abort();
@@ -860,7 +873,11 @@ END_TEST
 
 static Suite *suite(void)
 {
+#ifdef QN_APPS_ON_PG
+    Suite *s = suite_create("applications_pg");
+#else
     Suite *s = suite_create("applications");
+#endif
     TCase *tc = tcase_create("workflow");
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, setup, teardown);
