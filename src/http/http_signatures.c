@@ -84,6 +84,17 @@ void qn_h_login_signature(qn_http_req *req)
 
 /* -------------------------------------------------------------- CAs, CRLs */
 
+/* Administrators only, refused before the body is decoded. */
+static bool admin_first(qn_http_req *req)
+{
+    qn_err e;
+    qn_err_clear(&e);
+    if (qn_svc_require_admin(&req->ctx, &e) == QN_OK)
+        return true;
+    qn_http_reply_problem(req, &e);
+    return false;
+}
+
 /* The uploaded blob: the raw body, or the JSON member `field` (PEM text or
  * base64 DER, decoded into *owned). Answers and returns false on error. */
 static bool upload_blob(qn_http_req *req, const char *field, const unsigned char **blob, size_t *len,
@@ -178,7 +189,7 @@ void qn_h_ca_upload(qn_http_req *req)
     const unsigned char *blob = NULL;
     size_t len = 0;
     unsigned char *owned = NULL;
-    if (!upload_blob(req, "certificate", &blob, &len, &owned))
+    if (!admin_first(req) || !upload_blob(req, "certificate", &blob, &len, &owned))
         return;
     qn_err e;
     qn_err_clear(&e);
@@ -230,7 +241,7 @@ void qn_h_crl_upload(qn_http_req *req)
     const unsigned char *blob = NULL;
     size_t len = 0;
     unsigned char *owned = NULL;
-    if (!upload_blob(req, "crl", &blob, &len, &owned))
+    if (!admin_first(req) || !upload_blob(req, "crl", &blob, &len, &owned))
         return;
     qn_err e;
     qn_err_clear(&e);
@@ -258,7 +269,7 @@ void qn_h_crl_upload(qn_http_req *req)
 void qn_h_signer_bind(qn_http_req *req)
 {
     int64_t id;
-    if (!qn_h_path_id(req, "id", &id))
+    if (!admin_first(req) || !qn_h_path_id(req, "id", &id))
         return;
     json_t *body = qn_http_body_json(req);
     if (!body)
@@ -293,6 +304,8 @@ void qn_h_signer_bind(qn_http_req *req)
 
 void qn_h_mobile_import(qn_http_req *req)
 {
+    if (!admin_first(req))
+        return;
     const char *ct = qn_http_header_in(req, "Content-Type");
     bool csv = ct && strncasecmp(ct, "text/csv", 8) == 0;
     qn_err e;

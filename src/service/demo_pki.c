@@ -121,7 +121,7 @@ qn_code qn_svc_demo_pki_seed(qn_service *svc, qn_err *e)
     snprintf(system.username, sizeof system.username, "system");
     qn_svc_ctx_system(&ctx, svc, &system);
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(&ctx, &c, e);
+    rc = qn_svc_acquire_writer(&ctx, &c, e);
     const qn_ca_person *owner = person("owner");
     for (size_t i = 0; rc == QN_OK && i < sizeof bindings / sizeof bindings[0]; i++) {
         const qn_ca_person *p = person(bindings[i].slug);

@@ -111,7 +111,7 @@ qn_code qn_svc_mobile_import(qn_svc_ctx *ctx, const qn_svc_mobile_row *rows, siz
         return v.code;
     }
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_begin(c.conn, e);
     for (size_t i = 0; rc == QN_OK && i < n; i++)
@@ -162,7 +162,7 @@ qn_code qn_svc_otp_issue(qn_svc_ctx *ctx, const char *doc_digest, const char *pu
         return QN_E_NOT_FOUND;
     }
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     unsigned char key[QN_OTP_KEY_MIN];
@@ -248,7 +248,7 @@ qn_code qn_svc_otp_confirm(qn_svc_ctx *ctx, int64_t otp_id, const char *code, co
         return v.code;
     }
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     unsigned char key[QN_OTP_KEY_MIN];

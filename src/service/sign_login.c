@@ -32,7 +32,7 @@ qn_code qn_svc_login_challenge(qn_svc_ctx *ctx, char out[QN_SVC_CHALLENGE_MAX], 
     qn_svc_sha256_hex(out, hash);
     *expires_at = ctx->now + QN_SVC_CHALLENGE_TTL;
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_challenge_add(c.conn, hash, ctx->now, *expires_at, e);
     qn_svc_release(ctx, &c);
@@ -93,7 +93,7 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
     char hash[65];
     qn_svc_sha256_hex(challenge, hash);
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     int64_t by_addr = 0;
@@ -125,7 +125,7 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
                                  NULL, true, &r, e);
     char who[32];
     snprintf(who, sizeof who, "eds:%s", r.iin[0] ? r.iin : "unknown");
-    qn_code rc2 = qn_svc_acquire(ctx, &c, rc == QN_OK ? e : &miss);
+    qn_code rc2 = qn_svc_acquire_writer(ctx, &c, rc == QN_OK ? e : &miss);
     if (rc2 != QN_OK) {
         qn_sign_result_free(&r);
         return rc == QN_OK ? rc2 : rc;
@@ -198,7 +198,7 @@ qn_code qn_svc_signer_bind(qn_svc_ctx *ctx, int64_t account_id, const char *iin,
         return v.code;
     }
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     qn_store_account a;
     if (rc == QN_OK)
         rc = qn_store_account_get(c.conn, account_id, &a, e);

@@ -360,7 +360,7 @@ qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_
     snprintf(d.key_type, sizeof d.key_type, "%s", result->key_type);
 
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_begin(c.conn, e);
     if (rc == QN_OK)

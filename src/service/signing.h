@@ -108,6 +108,12 @@ qn_code qn_svc_signature_reverify(qn_svc_ctx *ctx, int64_t signature_id,
 
 /* ------------------------------------------------- administration of trust */
 
+/* QN_OK when the caller is an administrator, else QN_E_FORBIDDEN: lets an
+ * adapter refuse an upload before decoding it (the functions below check
+ * again). */
+qn_code qn_svc_require_admin(const qn_svc_ctx *ctx, qn_err *e);
+
+
 typedef struct {
     int64_t id;
     char name[129];         /* the CA's subject CN (or the whole subject) */

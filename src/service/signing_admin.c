@@ -34,6 +34,13 @@ static qn_code forbid(qn_err *e)
     return qn_err_set(e, QN_E_FORBIDDEN, "only an administrator manages trusted CAs and CRLs");
 }
 
+qn_code qn_svc_require_admin(const qn_svc_ctx *ctx, qn_err *e)
+{
+    if (ctx->who && ctx->who->role == QN_ROLE_ADMIN)
+        return QN_OK;
+    return qn_err_set(e, QN_E_FORBIDDEN, "only an administrator may do this");
+}
+
 static bool looks_pem(const unsigned char *b, size_t len)
 {
     for (size_t i = 0; i + 11 <= len; i++)
@@ -216,7 +223,7 @@ qn_code qn_svc_ca_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len,
     ca.created_at = ctx->now;
 
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     qn_store_ca_list all = {0};
     if (rc == QN_OK)
         rc = qn_store_begin(c.conn, e);
@@ -294,7 +301,7 @@ qn_code qn_svc_ca_disable(qn_svc_ctx *ctx, int64_t id, qn_err *e)
     if (!is_admin(ctx))
         return forbid(e);
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_begin(c.conn, e);
     if (rc == QN_OK)
@@ -339,7 +346,7 @@ qn_code qn_svc_crl_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len
     qn_store_crl_list crls = {0};
     qn_code rc = der_len > 0 ? QN_OK : qn_err_set(e, QN_E_INTERNAL, "cannot encode the CRL");
     if (rc == QN_OK)
-        rc = qn_svc_acquire(ctx, &c, e);
+        rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_begin(c.conn, e);
     if (rc == QN_OK)

@@ -21,7 +21,7 @@ static qn_code outbox_send(void *state, qn_svc_ctx *ctx, const char *phone, cons
     snprintf(m.text, sizeof m.text, "%s", text);
     m.created_at = ctx->now;
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_sms_enqueue(c.conn, &m, e);
     qn_svc_release(ctx, &c);

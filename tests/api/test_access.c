@@ -25,7 +25,7 @@ static char tokens[N_ROLES][65];
 static long long host_notification_id;
 static long long spare_account_id;
 
-typedef enum { BODY_NONE, BODY_NOTIFICATION, BODY_BATCH, BODY_ACCOUNT, BODY_EMPTY_OBJECT } body_kind;
+typedef enum { BODY_NONE, BODY_NOTIFICATION, BODY_BATCH, BODY_ACCOUNT, BODY_EMPTY_OBJECT, BODY_OTP } body_kind;
 
 typedef struct {
     const char *method;
@@ -213,6 +213,62 @@ static const access_row matrix[] = {
      "/api/v1/auth/login",
      BODY_NONE,
      {400, 400, 400, 400, 400, 400, 400, 400, 400}},
+    /* sigapi: signatures, login by signature, one-time codes */
+    {"POST",
+     "/api/v1/auth/challenge",
+     "/api/v1/auth/challenge",
+     BODY_NONE,
+     {201, 201, 201, 201, 201, 201, 201, 201, 201}},
+    {"POST",
+     "/api/v1/auth/login/signature",
+     "/api/v1/auth/login/signature",
+     BODY_NONE,
+     {400, 400, 400, 400, 400, 400, 400, 400, 400}},
+    {"GET",
+     "/api/v1/admin/cas",
+     "/api/v1/admin/cas",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/admin/cas",
+     "/api/v1/admin/cas",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 422}},
+    {"DELETE",
+     "/api/v1/admin/cas/{id}",
+     "/api/v1/admin/cas/{N}",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 404}},
+    {"POST",
+     "/api/v1/admin/crls",
+     "/api/v1/admin/crls",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 422}},
+    {"POST",
+     "/api/v1/admin/accounts/{id}/signers",
+     "/api/v1/admin/accounts/{N}/signers",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 422}},
+    {"POST",
+     "/api/v1/admin/mobile-citizens",
+     "/api/v1/admin/mobile-citizens",
+     BODY_EMPTY_OBJECT,
+     {401, 403, 403, 403, 403, 403, 403, 403, 400}},
+    {"GET",
+     "/api/v1/admin/outbox",
+     "/api/v1/admin/outbox",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST",
+     "/api/v1/otp",
+     "/api/v1/otp",
+     BODY_OTP,
+     {401, 201, 403, 201, 403, 403, 403, 403, 403}},
+    {"POST",
+     "/api/v1/otp/{id}/confirm",
+     "/api/v1/otp/{N}/confirm",
+     BODY_EMPTY_OBJECT,
+     {401, 422, 422, 422, 422, 422, 422, 422, 422}},
     /* logout ends the session: keep it last */
     {"POST",
      "/api/v1/auth/logout",
@@ -290,6 +346,11 @@ START_TEST(matrix_role)
             break;
         case BODY_EMPTY_OBJECT:
             body = strdup("{}");
+            break;
+        case BODY_OTP: /* sigapi: a one-time code for a document digest */
+            body = strdup("{\"document_digest\":"
+                          "\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\","
+                          "\"purpose\":\"consent\"}");
             break;
         case BODY_NONE:
             break;

@@ -26,6 +26,7 @@
 
 #include "service/demo.h"
 #include "service/signing.h"
+#include "store/store.h"
 #include "support/api_client.h"
 #include "support/qn_test.h"
 
@@ -618,6 +619,47 @@ START_TEST(otp_rate_limits)
 }
 END_TEST
 
+/* The same flows once on PostgreSQL ($QONAQ_TEST_PG, from tests/run.sh):
+ * the demo CA then lives in var/demo-ca under the working directory. */
+START_TEST(postgresql_flows)
+{
+    const char *base = qn_test_env("QONAQ_TEST_PG", 1);
+    char url[1024];
+    qn_err e;
+    qn_err_clear(&e);
+    ck_assert_msg(qn_store_fresh_url(base, NULL, url, sizeof url, &e) == QN_OK, "%s", e.message);
+    ck_assert(qn_api_start(&server, url, true));
+    const char *dir = "var/demo-ca";
+    qn_api_resp r = login_sig(dir, "hotel_auth");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(qn_api_str(r.json, "role"), "hotel");
+    qn_api_resp_free(&r);
+    r = login_sig(dir, "revoked_sign");
+    ck_assert_str_eq(code_of(&r), "signature_refused.revoked");
+    qn_api_resp_free(&r);
+    char cit[65], admin[65], digest[65];
+    login("citizen", cit);
+    login("admin", admin);
+    demo_digest(digest);
+    r = get(admin, "/api/v1/admin/cas");
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
+    qn_api_resp_free(&r);
+    int64_t id = otp_issue(cit, digest, 201);
+    char code[7];
+    outbox_code(admin, id, code);
+    r = otp_confirm(cit, id, "000000", digest);
+    ck_assert_int_eq(r.status, strcmp(code, "000000") == 0 ? 200 : 422);
+    qn_api_resp_free(&r);
+    r = otp_confirm(cit, id, code, digest);
+    ck_assert_int_eq(r.status, strcmp(code, "000000") == 0 ? 409 : 200);
+    qn_api_resp_free(&r);
+    otp_issue(cit, digest, 201);
+    otp_issue(cit, digest, 201);
+    otp_issue(cit, digest, 429);
+    ck_assert_int_eq(qn_api_stop(&server), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------ service level */
 
 typedef struct {
@@ -869,6 +911,10 @@ static Suite *signatures_suite(void)
     add_http(s, "login_by_signature", login_by_signature);
     add_http(s, "otp_issue_confirm", otp_issue_confirm);
     add_http(s, "otp_rate_limits", otp_rate_limits);
+    TCase *pg = tcase_create("postgresql");
+    tcase_set_timeout(pg, 120);
+    tcase_add_test(pg, postgresql_flows);
+    suite_add_tcase(s, pg);
     TCase *sv = tcase_create("service");
     tcase_set_timeout(sv, 120);
     tcase_add_test(sv, service_document_signature);
