@@ -376,11 +376,62 @@ static const char sqlite_2[] =
     "CREATE INDEX sms_outbox_phone ON sms_outbox (phone, id);\n"
     ;
 
+static const char sqlite_3[] =
+    "-- 003_apps.sql — the application workflow (branch apps, issue 6): pending\n"
+    "-- consents of owners, the history of events of an application, the\n"
+    "-- population register (where a person is registered) and the senior\n"
+    "-- officers who decide appeals.\n"
+    "CREATE TABLE app_consents (\n"
+    "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "    application_id INTEGER NOT NULL REFERENCES applications (id),\n"
+    "    owner_iin TEXT NOT NULL CHECK (length(owner_iin) = 12 AND owner_iin NOT GLOB '*[^0-9]*'),\n"
+    "    role TEXT NOT NULL CHECK (role IN ('owner', 'co_owner')),\n"
+    "    state TEXT NOT NULL CHECK (state IN ('pending', 'signed', 'refused', 'closed')),\n"
+    "    document TEXT NOT NULL,\n"
+    "    signature_id INTEGER REFERENCES signatures (id),\n"
+    "    created_at INTEGER NOT NULL,\n"
+    "    decided_at INTEGER,\n"
+    "    UNIQUE (application_id, owner_iin)\n"
+    ");\n"
+    "CREATE INDEX app_consents_owner ON app_consents (owner_iin, state, id);\n"
+    "\n"
+    "CREATE TABLE app_events (\n"
+    "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "    application_id INTEGER NOT NULL REFERENCES applications (id),\n"
+    "    event TEXT NOT NULL,\n"
+    "    from_state TEXT NOT NULL,\n"
+    "    to_state TEXT NOT NULL,\n"
+    "    actor_account_id INTEGER,\n"
+    "    actor_role TEXT NOT NULL,\n"
+    "    text TEXT,\n"
+    "    at INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX app_events_application ON app_events (application_id, id);\n"
+    "\n"
+    "CREATE TABLE population_register (\n"
+    "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "    person_key TEXT NOT NULL CHECK (length(person_key) BETWEEN 1 AND 64),\n"
+    "    address_code TEXT NOT NULL,\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('temporary', 'permanent')),\n"
+    "    valid_from INTEGER NOT NULL,\n"
+    "    valid_to INTEGER,\n"
+    "    application_id INTEGER REFERENCES applications (id),\n"
+    "    created_at INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX population_register_person ON population_register (person_key, valid_from);\n"
+    "\n"
+    "CREATE TABLE senior_officers (\n"
+    "    account_id INTEGER PRIMARY KEY REFERENCES accounts (id),\n"
+    "    created_at INTEGER NOT NULL\n"
+    ");\n"
+    ;
+
 const qs_migration qs_sqlite_migrations[] = {
     {1, "001_init", sqlite_1},
     {2, "002_signatures_api", sqlite_2},
+    {3, "003_apps", sqlite_3},
 };
-const size_t qs_sqlite_migrations_count = 2;
+const size_t qs_sqlite_migrations_count = 3;
 
 static const char pg_1[] =
     "-- 001_init.sql (PostgreSQL) — the first schema of qonaq.\n"
@@ -755,8 +806,59 @@ static const char pg_2[] =
     "CREATE INDEX sms_outbox_phone ON sms_outbox (phone, id);\n"
     ;
 
+static const char pg_3[] =
+    "-- 003_apps.sql — the application workflow (branch apps, issue 6): pending\n"
+    "-- consents of owners, the history of events of an application, the\n"
+    "-- population register (where a person is registered) and the senior\n"
+    "-- officers who decide appeals.\n"
+    "CREATE TABLE app_consents (\n"
+    "    id BIGSERIAL PRIMARY KEY,\n"
+    "    application_id BIGINT NOT NULL REFERENCES applications (id),\n"
+    "    owner_iin TEXT NOT NULL CHECK (length(owner_iin) = 12 AND owner_iin ~ '^[0-9]{12}$'),\n"
+    "    role TEXT NOT NULL CHECK (role IN ('owner', 'co_owner')),\n"
+    "    state TEXT NOT NULL CHECK (state IN ('pending', 'signed', 'refused', 'closed')),\n"
+    "    document TEXT NOT NULL,\n"
+    "    signature_id BIGINT REFERENCES signatures (id),\n"
+    "    created_at BIGINT NOT NULL,\n"
+    "    decided_at BIGINT,\n"
+    "    UNIQUE (application_id, owner_iin)\n"
+    ");\n"
+    "CREATE INDEX app_consents_owner ON app_consents (owner_iin, state, id);\n"
+    "\n"
+    "CREATE TABLE app_events (\n"
+    "    id BIGSERIAL PRIMARY KEY,\n"
+    "    application_id BIGINT NOT NULL REFERENCES applications (id),\n"
+    "    event TEXT NOT NULL,\n"
+    "    from_state TEXT NOT NULL,\n"
+    "    to_state TEXT NOT NULL,\n"
+    "    actor_account_id BIGINT,\n"
+    "    actor_role TEXT NOT NULL,\n"
+    "    text TEXT,\n"
+    "    at BIGINT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX app_events_application ON app_events (application_id, id);\n"
+    "\n"
+    "CREATE TABLE population_register (\n"
+    "    id BIGSERIAL PRIMARY KEY,\n"
+    "    person_key TEXT NOT NULL CHECK (length(person_key) BETWEEN 1 AND 64),\n"
+    "    address_code TEXT NOT NULL,\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('temporary', 'permanent')),\n"
+    "    valid_from BIGINT NOT NULL,\n"
+    "    valid_to BIGINT,\n"
+    "    application_id BIGINT REFERENCES applications (id),\n"
+    "    created_at BIGINT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX population_register_person ON population_register (person_key, valid_from);\n"
+    "\n"
+    "CREATE TABLE senior_officers (\n"
+    "    account_id BIGINT PRIMARY KEY REFERENCES accounts (id),\n"
+    "    created_at BIGINT NOT NULL\n"
+    ");\n"
+    ;
+
 const qs_migration qs_pg_migrations[] = {
     {1, "001_init", pg_1},
     {2, "002_signatures_api", pg_2},
+    {3, "003_apps", pg_3},
 };
-const size_t qs_pg_migrations_count = 2;
+const size_t qs_pg_migrations_count = 3;
