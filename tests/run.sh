@@ -47,8 +47,16 @@ for t in "$out"/tests/*/test_* tests/*/test_*.sh; do
   line=$(grep -Eo 'Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" | tail -n 1)
   if [ -n "$line" ]; then
     read -r n f e < <(sed -E 's/Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)/\1 \2 \3/' <<<"$line")
+  elif np=$(grep -Eo '^(# |ℹ )pass [0-9]+' "$log" | tail -n 1 | grep -Eo '[0-9]+') && [ -n "$np" ]; then
+    # node's test runner (the browser tests): "# pass N" or "ℹ pass N", and the fails.
+    nf=$(grep -Eo '^(# |ℹ )fail [0-9]+' "$log" | tail -n 1 | grep -Eo '[0-9]+'); nf=${nf:-0}
+    n=$((np + nf)); f=$nf; e=0
+  elif line=$(grep -Eo '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1) && [ -n "$line" ]; then
+    # A script that counts its own checks prints "N passed, N failed".
+    read -r np nf < <(sed -E 's/^([a-z]+: )?([0-9]+) passed, ([0-9]+) failed/\2 \3/' <<<"$line")
+    n=$((np + nf)); f=$nf; e=0
   else
-    # A program that is not a Check suite (a shell test) counts as one check.
+    # Any other program (a shell test) counts as one check.
     n=1; f=0; e=0; [ $rc -ne 0 ] && f=1
   fi
   bad=$((f + e))

@@ -4,6 +4,10 @@
  * stored signature (document bytes + CMS + the trusted CAs + CRLs) at any
  * time. Prints the result readably or as one JSON object (--json). Exit
  * status: 0 accepted, 1 refused, 2 bad arguments or unreadable files.
+ *
+ * `qonaq sign verify --id N [--db URL]` re-verifies signature N stored in
+ * the database (its document, CMS and signer) against the trusted CAs and
+ * CRLs configured there, through the service layer (qn_svc_signature_reverify).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -14,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "cli/commands.h"
+#include "service/signing.h"
 #include "sign/sign.h"
 
 #define MAX_FILES 16
@@ -28,7 +33,10 @@ static void usage(FILE *out)
             "--doc, with the trusted CA certificates (--ca, DER or PEM) and CRLs (--crl).\n"
             "--signer requires the signer's IIN (or the BIN of his legal entity); --login\n"
             "applies the login key usage policy; --at sets the verifier's clock.\n"
-            "Exit status: 0 accepted, 1 refused, 2 bad arguments.\n");
+            "Exit status: 0 accepted, 1 refused, 2 bad arguments.\n\n"
+            "       qonaq sign verify --id N [--db URL] [--at UNIX_SECONDS] [--json]\n\n"
+            "Re-verifies signature N stored in the database (default $QONAQ_DB, else\n"
+            "sqlite:var/qonaq.db) with the trusted CAs and CRLs configured there.\n");
 }
 
 /* Reads at most limit + 1 bytes (so that an over-large file is reported by
@@ -126,6 +134,77 @@ static void print_text(const qn_sign_result *r)
     printf("  doc sha256:   %s\n", r->doc_sha256);
 }
 
+/* `qonaq sign verify --id N --db URL`: a stored signature, verified again. */
+static int verify_stored(int argc, char **argv)
+{
+    const char *db = getenv("QONAQ_DB");
+    if (!db || !db[0])
+        db = "sqlite:var/qonaq.db";
+    long long id = 0;
+    int json = 0;
+    int64_t now = (int64_t)time(NULL);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        int has_value = i + 1 < argc;
+        char *end = NULL;
+        if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "--db") == 0 && has_value) {
+            db = argv[++i];
+        } else if (strcmp(a, "--id") == 0 && has_value) {
+            id = strtoll(argv[++i], &end, 10);
+            if (end == argv[i] || *end != '\0' || id <= 0) {
+                fprintf(stderr, "qonaq sign: --id wants a positive signature id, got '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--at") == 0 && has_value) {
+            long long v = strtoll(argv[++i], &end, 10);
+            if (end == argv[i] || *end != '\0' || v <= 0) {
+                fprintf(stderr, "qonaq sign: --at wants Unix seconds, got '%s'\n", argv[i]);
+                return 2;
+            }
+            now = (int64_t)v;
+        } else {
+            fprintf(stderr, "qonaq sign: with --id only --db, --at and --json apply, not '%s'\n", a);
+            return 2;
+        }
+    }
+    qn_service_config cfg = {.db_url = db, .pool_size = 1, .cheap_pwhash = true};
+    qn_err err;
+    qn_err_clear(&err);
+    qn_service *svc = NULL;
+    if (qn_service_new(&cfg, &svc, &err) != QN_OK) {
+        fprintf(stderr, "qonaq sign: cannot open the database %s: %s\n", db, err.message);
+        return 2;
+    }
+    qn_principal system = {0};
+    snprintf(system.username, sizeof system.username, "system");
+    qn_svc_ctx ctx;
+    qn_svc_ctx_system(&ctx, svc, &system);
+    ctx.now = now;
+    qn_svc_signature_info info;
+    qn_sign_result r;
+    qn_sign_result_init(&r);
+    qn_code rc = qn_svc_signature_reverify(&ctx, (int64_t)id, &info, &r, &err);
+    int status = 1;
+    if (rc != QN_OK && rc != QN_E_SIGNATURE) {
+        fprintf(stderr, "qonaq sign: %s\n", err.message);
+        status = rc == QN_E_NOT_FOUND ? 1 : 2;
+    } else {
+        if (json) {
+            print_json(&r);
+        } else {
+            printf("signature %lld: %s %lld, signed as %s by %s; stored as %s\n", id, info.subject_kind,
+                   (long long)info.subject_id, info.signer_role, info.signer_id, info.stored_result);
+            print_text(&r);
+        }
+        status = rc == QN_OK ? 0 : 1;
+    }
+    qn_sign_result_free(&r);
+    qn_service_free(svc);
+    return status;
+}
+
 int qn_cmd_sign(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -137,6 +216,9 @@ int qn_cmd_sign(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--id") == 0)
+            return verify_stored(argc, argv);
     const char *doc_path = NULL, *sig_path = NULL, *signer = NULL;
     const char *cas[MAX_FILES], *crls[MAX_FILES];
     size_t n_cas = 0, n_crls = 0;

@@ -174,9 +174,16 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
         sin.n_permits = np;
         if ((rc = qn_stay_compute(&sin, &r, err)) != QN_OK)
             return rc;
-        if (basis == QN_LAWFUL_NOT && r.overstay_days == 0)
+        /* A stage whose limit is unknown (visa regime, no visa covering the
+         * entry) proves nothing: a later document may make the limit known
+         * and show an overstay (found by tests/fuzz/fuzz_exitcheck.c). */
+        if (basis == QN_LAWFUL_NOT && r.overstay_days == 0 && strcmp(r.limited_by, "unknown") != 0)
             basis = (qn_lawful_basis)stage;
     }
+    if (r.overstay_days > 0)
+        basis = QN_LAWFUL_NOT;
+    else if (basis == QN_LAWFUL_NOT)
+        basis = QN_LAWFUL_REGIME; /* unknown with every document: stay_limit_unknown warns */
     out->stay = r;
     out->lawful_because = basis;
     out->overstay_days = r.overstay_days;

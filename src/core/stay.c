@@ -59,8 +59,13 @@ static int cmp_trip(const void *a, const void *b)
     const trip_rec *x = a, *y = b;
     if (x->entry != y->entry)
         return x->entry < y->entry ? -1 : 1;
-    if (x->exit_eff != y->exit_eff)
-        return x->exit_eff < y->exit_eff ? -1 : 1;
+    /* Same entry day (exit and re-entry that day): the earlier exit first, an
+     * open trip last. exit_eff is not enough: a trip closed on `on` and an
+     * open one both have exit_eff == on, and their order must not depend on
+     * the caller's (found by tests/fuzz/fuzz_stay.c). */
+    qn_date_t xe = x->open ? INT32_MAX : x->exit_raw, ye = y->open ? INT32_MAX : y->exit_raw;
+    if (xe != ye)
+        return xe < ye ? -1 : 1;
     return 0;
 }
 
@@ -406,6 +411,8 @@ qn_code qn_stay_compute(const qn_stay_input *in, qn_stay_result *out, qn_err *er
             if (d > entry && (last == QN_DATE_NONE || d - 1 < last)) {
                 last = d - 1; /* lawful while the permits covering the entry last */
                 by = "permit";
+                if (d <= cur->exit_eff) /* staying on past them is a breach (found by fuzz_stay) */
+                    first_breach = min_date(first_breach, d);
             } else if (d == entry) {
                 unknown = true;
             }

@@ -75,7 +75,9 @@ typedef struct {
                                      visa end given) or without trips */
     int days_allowed_this_entry;  /* last_lawful_day - current_entry + 1 (0 = refused on entry);
                                      -1 when unknown */
-    const char *limited_by;       /* "per_entry", "rolling_cap", "visa", "unknown", "none" */
+    const char *limited_by;       /* "per_entry", "rolling_cap", "visa", "permit" (visa regime
+                                     without a visa: lawful while permits cover the entry),
+                                     "unknown", "none" */
     int overstay_days;            /* days of the latest trip (up to `on`) after last_lawful_day */
     qn_date_t first_breach;       /* first unlawful day of the whole history, QN_DATE_NONE if none */
     bool permit_required;         /* present on `on`, past the regime's TRP threshold, no permit */
@@ -97,7 +99,8 @@ void qn_stay_input_init(qn_stay_input *in);
  * trip whose exit is before its entry, that starts after the reference date,
  * that overlaps another trip, or that is open while a later trip exists.
  * QN_E_NOMEM when working memory cannot be allocated. On error *out is
- * left zeroed. */
+ * the empty result: counts 0, dates QN_DATE_NONE, days_left and
+ * days_allowed_this_entry -1, limited_by "none". */
 qn_code qn_stay_compute(const qn_stay_input *in, qn_stay_result *out, qn_err *err);
 
 #endif

@@ -44,6 +44,38 @@ void qn_h_account_list(qn_http_req *req);
 void qn_h_account_disable(qn_http_req *req);
 void qn_h_account_enable(qn_http_req *req);
 
+/* http_applications.c (branch apps, issue 6) */
+void qn_h_app_submit(qn_http_req *req);
+void qn_h_app_get(qn_http_req *req);
+void qn_h_app_mine(qn_http_req *req);
+void qn_h_app_queue(qn_http_req *req);
+void qn_h_app_checklist(qn_http_req *req);
+void qn_h_app_take(qn_http_req *req);
+void qn_h_app_register(qn_http_req *req);
+void qn_h_app_refuse(qn_http_req *req);
+void qn_h_app_uphold(qn_http_req *req);
+void qn_h_app_overturn(qn_http_req *req);
+void qn_h_app_appeal(qn_http_req *req);
+void qn_h_app_withdraw(qn_http_req *req);
+void qn_h_consents_mine(qn_http_req *req);
+void qn_h_consent_sign(qn_http_req *req);
+void qn_h_consent_refuse(qn_http_req *req);
+void qn_h_my_registration(qn_http_req *req);
+void qn_h_property_import(qn_http_req *req);
+void qn_h_officer_senior(qn_http_req *req);
+void qn_h_app_notice_pdf(qn_http_req *req);
+/* http_signatures.c (sigapi) */
+void qn_h_auth_challenge(qn_http_req *req);
+void qn_h_login_signature(qn_http_req *req);
+void qn_h_ca_upload(qn_http_req *req);
+void qn_h_ca_list(qn_http_req *req);
+void qn_h_ca_disable(qn_http_req *req);
+void qn_h_crl_upload(qn_http_req *req);
+void qn_h_signer_bind(qn_http_req *req);
+void qn_h_mobile_import(qn_http_req *req);
+void qn_h_outbox(qn_http_req *req);
+void qn_h_otp_issue(qn_http_req *req);
+void qn_h_otp_confirm(qn_http_req *req);
 /* http_border.c (ctlapi) */
 void qn_h_crossings(qn_http_req *req);
 void qn_h_exit_check(qn_http_req *req);

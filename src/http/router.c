@@ -68,6 +68,8 @@ int qn_http_route_match(const qn_http_route *routes, size_t n_routes, const char
             int n = snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", routes[i].method);
             if (n > 0 && (size_t)n < allow_len - used)
                 used += (size_t)n;
+            else
+                allow[used] = '\0'; /* no cut-off name ("PATC") when allow is short (found by fuzzing) */
         }
         path_matched = true;
     }

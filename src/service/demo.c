@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "service/accounts.h"
+#include "service/demo_pki.h"
 #include "service/service_internal.h"
 
 static const qn_demo_account demo[] = {
@@ -121,5 +122,7 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
             rc = qn_store_commit(c.conn, e);
     }
     qn_svc_release(&ctx, &c);
+    if (rc == QN_OK)
+        rc = qn_svc_demo_pki_seed(svc, e); /* sigapi: demo CA, trust, signer bindings, phones */
     return rc;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "service/service_internal.h"
+#include "service/signing_internal.h"
 
 static const char *const role_names[QN_ROLE_COUNT] = {
     [QN_ROLE_NONE] = "none",
@@ -130,6 +131,11 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
         return rc;
     }
     svc->serialize_writes = strcmp(qn_store_backend(svc->store), "sqlite") == 0;
+    rc = qn_svc_signing_new(cfg, &svc->signing, e); /* sigapi */
+    if (rc != QN_OK) {
+        qn_service_free(svc);
+        return rc;
+    }
     rc = qn_svc_hash_password(svc, "qonaq-dummy-password-for-timing", svc->dummy_hash, e);
     if (rc != QN_OK) {
         qn_service_free(svc);
@@ -145,6 +151,7 @@ void qn_service_free(qn_service *svc)
         return;
     qn_store_close(svc->store);
     pthread_mutex_destroy(&svc->write_lock);
+    qn_svc_signing_free(svc->signing); /* sigapi */
     free(svc);
 }
 

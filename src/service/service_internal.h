@@ -10,8 +10,11 @@
 #include "service/service.h"
 #include "store/store.h"
 
+typedef struct qn_svc_signing qn_svc_signing; /* signing_internal.h (sigapi) */
+
 struct qn_service {
     qn_store *store;
+    qn_svc_signing *signing; /* trust cache, SMS gateway, OTP key (sigapi) */
     bool cheap_pwhash;
     char dummy_hash[QN_STORE_HASH_MAX + 1]; /* verified against for unknown users (timing) */
     bool serialize_writes;                  /* SQLite: one writer at a time, queued here (see below) */

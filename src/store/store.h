@@ -91,7 +91,7 @@
 
 /* ---------------------------------------------------------------- bounds */
 
-#define QN_STORE_SCHEMA_VERSION 2 /* the newest migration this binary knows */
+#define QN_STORE_SCHEMA_VERSION 4 /* the newest migration this binary knows */
 
 #define QN_STORE_URL_MAX 1024
 #define QN_STORE_NAME_MAX 128    /* display names, surnames, given names, labels */
@@ -741,6 +741,73 @@ qn_code qn_store_mobile_put(qn_store_conn *c, const char *iin, const char *phone
 qn_code qn_store_mobile_get(qn_store_conn *c, const char *iin,
                             char phone[QN_STORE_PHONE_MAX + 1], qn_err *err);
 
+/* ------------------------- sigapi: signatures API (src/store/sigapi.c) */
+
+/* Trust generation: raised by every change to trusted CAs and CRLs, so a
+ * cached trust set can tell it is stale. */
+qn_code qn_store_trust_generation(qn_store_conn *c, int64_t *generation, qn_err *err);
+qn_code qn_store_trust_bump(qn_store_conn *c, qn_err *err);
+
+/* Login challenges by SHA-256 hex (64). _add also drops expired ones. _take
+ * marks an unused, unexpired challenge used (QN_E_NOT_FOUND otherwise). */
+qn_code qn_store_challenge_add(qn_store_conn *c, const char *hash_hex, int64_t created_at,
+                               int64_t expires_at, qn_err *err);
+qn_code qn_store_challenge_take(qn_store_conn *c, const char *hash_hex, int64_t now,
+                                qn_err *err);
+
+/* Signer bindings for login by signature: IIN (+ BIN, "" for none) -> account. */
+qn_code qn_store_signer_bind(qn_store_conn *c, const char *iin, const char *bin,
+                             int64_t account_id, qn_err *err);
+/* Up to cap account ids bound to (iin, bin), ascending; *n receives the count. */
+qn_code qn_store_signer_accounts(qn_store_conn *c, const char *iin, const char *bin,
+                                 int64_t *ids, size_t cap, size_t *n, qn_err *err);
+/* Up to cap ids of accounts whose iin_bin is id, ascending. */
+qn_code qn_store_accounts_by_iin_bin(qn_store_conn *c, const char *id, int64_t *ids,
+                                     size_t cap, size_t *n, qn_err *err);
+
+/* What was signed and how it verified (one per signatures row). */
+typedef struct {
+    int64_t signature_id;
+    char subject_kind[QN_STORE_CODE_MAX + 1]; /* "application", "consent", "notification" */
+    int64_t subject_id;
+    unsigned char *document; /* the signed bytes */
+    size_t document_len;
+    char doc_sha256[65];
+    unsigned char *cert_der; /* the signer certificate */
+    size_t cert_der_len;
+    char signer_iin[QN_STORE_IIN_LEN + 1];
+    char signer_bin[QN_STORE_IIN_LEN + 1]; /* "" if none */
+    char subject_dn[QN_STORE_TEXT_MAX + 1];
+    char issuer_dn[QN_STORE_TEXT_MAX + 1];
+    char serial_hex[81];
+    int64_t signing_time;
+    char key_type[QN_STORE_CODE_MAX + 1];
+} qn_store_signature_detail;
+
+qn_code qn_store_signature_detail_put(qn_store_conn *c, const qn_store_signature_detail *d,
+                                      qn_err *err);
+qn_code qn_store_signature_detail_get(qn_store_conn *c, int64_t signature_id,
+                                      qn_store_signature_detail *out, qn_err *err);
+void qn_store_signature_detail_clear(qn_store_signature_detail *d);
+/* One signatures row by id (owns cms; release with qn_store_signature_clear). */
+qn_code qn_store_signature_get(qn_store_conn *c, int64_t id, qn_store_signature *out,
+                               qn_err *err);
+/* A named server secret: stores candidate if none exists yet, then reads the
+ * stored one into out (cap bytes; *len its size). Concurrent callers agree. */
+qn_code qn_store_secret_get_or_put(qn_store_conn *c, const char *name,
+                                   const unsigned char *candidate, size_t candidate_len,
+                                   unsigned char *out, size_t cap, size_t *len, qn_err *err);
+
+/* One one-time code by id. */
+qn_code qn_store_otp_get(qn_store_conn *c, int64_t id, qn_store_otp *out, qn_err *err);
+/* Codes created at or after since, for phone and for account_id. */
+qn_code qn_store_otp_count_since(qn_store_conn *c, const char *phone, int64_t account_id,
+                                 int64_t since, int64_t *by_phone, int64_t *by_account,
+                                 qn_err *err);
+/* The newest outbox messages (newest first), for one phone or all (NULL/""). */
+qn_code qn_store_sms_recent(qn_store_conn *c, const char *phone, int64_t limit,
+                            qn_store_sms_list *out, qn_err *err);
+
 /* ----------------------------------------------------------- idempotency */
 
 /* What a claim found. */
@@ -809,6 +876,99 @@ typedef struct {
  * the answer is in report (ok=false, first_broken, reason). */
 qn_code qn_store_audit_verify(qn_store_conn *c, qn_store_audit_report *report, qn_err *err);
 
+/* ------------------------------------------- application workflow (apps.c,
+ * branch apps, issue 6): consents waiting for owners, the events of an
+ * application, the population register and senior officers. */
+
+/* A consent an owner owes to an application. state: "pending", "signed",
+ * "refused", "closed" (the application ended before the owner answered).
+ * document: the exact text the owner signs. role: "owner" or "co_owner". */
+typedef struct {
+    int64_t id;
+    int64_t application_id;
+    char owner_iin[QN_STORE_IIN_LEN + 1];
+    char role[QN_STORE_CODE_MAX + 1];
+    char state[QN_STORE_CODE_MAX + 1];
+    char document[QN_STORE_TEXT_MAX + 1];
+    int64_t signature_id; /* 0 until signed */
+    int64_t created_at;
+    int64_t decided_at;   /* 0 while pending */
+} qn_store_consent;
+
+typedef struct {
+    qn_store_consent *items;
+    size_t count;
+} qn_store_consent_list;
+
+/* Inserts a pending consent; sets id and created_at. (application, owner) unique. */
+qn_code qn_store_consent_create(qn_store_conn *c, qn_store_consent *k, qn_err *err);
+qn_code qn_store_consent_get(qn_store_conn *c, int64_t id, qn_store_consent *out, qn_err *err);
+/* Sets state, signature_id (0: none) and decided_at of a consent that is
+ * still "pending"; not pending any more: QN_E_CONFLICT (sub "consent_decided"). */
+qn_code qn_store_consent_decide(qn_store_conn *c, int64_t id, const char *state,
+                                int64_t signature_id, int64_t at, qn_err *err);
+/* Closes every pending consent of an application. */
+qn_code qn_store_consent_close_all(qn_store_conn *c, int64_t application_id, qn_err *err);
+/* The consents of an application (by id), or those of owner_iin in state
+ * (state "" for any; newest first, at most 200) when application_id is 0. */
+qn_code qn_store_consents(qn_store_conn *c, int64_t application_id, const char *owner_iin,
+                              const char *state, qn_store_consent_list *out, qn_err *err);
+void qn_store_consent_list_free(qn_store_consent_list *l);
+
+/* One transition of an application, as it happened. */
+typedef struct {
+    int64_t id;
+    int64_t application_id;
+    char event[QN_STORE_CODE_MAX + 1];
+    char from_state[QN_STORE_CODE_MAX + 1];
+    char to_state[QN_STORE_CODE_MAX + 1];
+    int64_t actor_account_id; /* 0: the system */
+    char actor_role[QN_STORE_CODE_MAX + 1];
+    char text[QN_STORE_TEXT_MAX + 1];
+    int64_t at;
+} qn_store_app_event;
+
+typedef struct {
+    qn_store_app_event *items;
+    size_t count;
+} qn_store_app_event_list;
+
+/* Appends an event (audited); sets id (at 0 means now). */
+qn_code qn_store_app_event_add(qn_store_conn *c, qn_store_app_event *ev, qn_err *err);
+/* The events of an application, oldest first (at most 1000). */
+qn_code qn_store_app_events(qn_store_conn *c, int64_t application_id,
+                                qn_store_app_event_list *out, qn_err *err);
+void qn_store_app_event_list_free(qn_store_app_event_list *l);
+
+/* A registration of a person at an address. person_key: the IIN, or
+ * "DOC:<country>:<number>" for a person without one. kind: "temporary" or
+ * "permanent". valid_to QN_DATE_NONE: open-ended. */
+typedef struct {
+    int64_t id;
+    char person_key[65];
+    char address_code[QN_STORE_NUMBER_MAX + 1];
+    char kind[QN_STORE_CODE_MAX + 1];
+    qn_date_t valid_from;
+    qn_date_t valid_to;
+    int64_t application_id; /* 0 if none */
+    int64_t created_at;
+} qn_store_residence;
+
+typedef struct {
+    qn_store_residence *items;
+    size_t count;
+} qn_store_residence_list;
+
+/* Records a registration (audited); sets id and created_at. */
+qn_code qn_store_residence_add(qn_store_conn *c, qn_store_residence *r, qn_err *err);
+/* The registrations of a person, newest first (at most 200). */
+qn_code qn_store_residences(qn_store_conn *c, const char *person_key,
+                                qn_store_residence_list *out, qn_err *err);
+void qn_store_residence_list_free(qn_store_residence_list *l);
+
+/* Marks (senior true) or unmarks an account as a senior officer (audited). */
+qn_code qn_store_senior_set(qn_store_conn *c, int64_t account_id, bool senior, qn_err *err);
+qn_code qn_store_senior_get(qn_store_conn *c, int64_t account_id, bool *senior, qn_err *err);
 /* ------------------------------- stay control (ctlapi: src/store/control.c) */
 
 /* A document that extends a stay: "permit" (temporary residence permit),
