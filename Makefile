@@ -93,6 +93,9 @@ $(OUT)/obj/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c -o $@ $<
 
+# The OpenAPI document is embedded with .incbin (src/http/openapi_doc.c).
+$(OUT)/obj/http/openapi_doc.o: docs/openapi.json
+
 $(OUT)/qonaq: $(CLI_OBJ) $(LIBS_ALL)
 	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(LIBS_ALL) $(PKG_LIBS) $(LDFLAGS)
 

@@ -1,6 +1,6 @@
 /* test_openapi.c — the OpenAPI document and the server agree.
  *   - the embedded copy (src/http/openapi_doc.c) equals docs/openapi.json
- *     (regenerate with src/http/openapi_gen.sh);
+ *     (embedded at build time from docs/openapi.json);
  *   - every route of the route table is documented under its method;
  *   - every documented path and method is a route of the server;
  *   - every documented operation has responses, and the error answers
@@ -35,7 +35,7 @@ START_TEST(embedded_copy_is_current)
     text[n] = '\0';
     fclose(f);
     ck_assert_msg(strcmp(text, qn_openapi_json) == 0,
-                  "src/http/openapi_doc.c is stale: run src/http/openapi_gen.sh");
+                  "the embedded document differs from docs/openapi.json: rebuild");
     free(text);
 }
 END_TEST
