@@ -130,6 +130,22 @@ static bool read_csv(qn_http_req *req, rowset *rs)
         return false;
     }
     bool ok = true;
+    /* A text file holds no NUL byte; one inside a field would silently cut
+     * the value short once it becomes a C string (found by fuzzing). */
+    const char *nul = req->body ? memchr(req->body, '\0', req->body_len) : NULL;
+    if (nul != NULL) {
+        size_t line = 1;
+        for (const char *p = req->body; p < nul; p++)
+            line += *p == '\n';
+        qn_err ne;
+        qn_err_clear(&ne);
+        qn_err_set(&ne, QN_E_BAD_REQUEST, "the CSV is not text: it contains a NUL byte on line %zu", line);
+        qn_err_sub(&ne, "csv_nul");
+        qn_http_reply_problem(req, &ne);
+        free(header);
+        free(rec);
+        return false;
+    }
     if (!qn_csv_next(&c, header)) {
         qn_http_reply_error(req, QN_E_INVALID, "empty_batch", "the CSV has no header line");
         ok = false;

@@ -461,6 +461,16 @@ START_TEST(batch_json_and_csv)
     ck_assert_int_eq(r.status, 400);
     ck_assert(qn_api_has_field_error(r.json, "shoe_size"));
     qn_api_resp_free(&r);
+    /* A NUL byte inside a field is refused, naming its line, and records nothing. */
+    char *nulcsv = qn_api_batch_csv(2, "NULB", 0);
+    size_t nul_len = strlen(nulcsv);
+    char *line3 = strchr(strchr(nulcsv, '\n') + 1, '\n') + 1;
+    line3[1] = '\0'; /* the second byte of line 3 */
+    qn_api_call(&server, "POST", "/api/v1/notifications/batch", h, nulcsv, nul_len, &r);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_ptr_nonnull(strstr(qn_api_str(r.json, "detail"), "NUL byte on line 3"));
+    qn_api_resp_free(&r);
+    free(nulcsv);
 }
 END_TEST
 
