@@ -6,6 +6,7 @@
 
 #include "http/http.h"
 #include "http/json_in.h"
+#include "service/auth.h"
 #include "service/notification.h"
 
 /* http_meta.c */
@@ -20,6 +21,10 @@ void qn_h_login(qn_http_req *req);
 void qn_h_logout(qn_http_req *req);
 void qn_h_me(qn_http_req *req);
 void qn_h_apikey_create(qn_http_req *req);
+/* The answer of a login (password or signature): on rc == QN_OK the token
+ * and CSRF token in the body and as cookies, then wipes *s; otherwise the
+ * problem (429 with Retry-After). */
+void qn_h_session_reply(qn_http_req *req, qn_code rc, qn_session_out *s, qn_err *e);
 
 /* http_notifications.c */
 void qn_h_notification_submit(qn_http_req *req);

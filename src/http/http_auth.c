@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "http/handlers.h"
 #include "service/auth.h"
 
@@ -33,23 +35,29 @@ void qn_h_login(qn_http_req *req)
     qn_session_out s;
     qn_code rc = qn_svc_login(&req->ctx, user, pass, &s, &e);
     json_decref(body);
+    qn_h_session_reply(req, rc, &s, &e);
+}
+
+void qn_h_session_reply(qn_http_req *req, qn_code rc, qn_session_out *s, qn_err *e)
+{
     if (rc != QN_OK) {
-        qn_http_reply_problem(req, &e);
+        qn_http_reply_problem(req, e);
         if (rc == QN_E_RATE_LIMITED)
             qn_http_add_header(req, "Retry-After", "300");
         return;
     }
     char cookie[256];
     snprintf(cookie, sizeof cookie, "qonaq_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
-             s.token, QN_SESSION_TTL);
+             s->token, QN_SESSION_TTL);
     qn_http_add_header(req, "Set-Cookie", cookie);
-    snprintf(cookie, sizeof cookie, "qonaq_csrf=%s; Path=/; SameSite=Strict; Max-Age=%d", s.csrf,
+    snprintf(cookie, sizeof cookie, "qonaq_csrf=%s; Path=/; SameSite=Strict; Max-Age=%d", s->csrf,
              QN_SESSION_TTL);
     qn_http_add_header(req, "Set-Cookie", cookie);
     qn_http_reply_json(req, 200,
-                       json_pack("{s:s, s:s, s:o, s:s, s:I}", "token", s.token, "csrf_token", s.csrf,
-                                 "expires_at", qn_h_time_json(s.expires_at), "role", qn_role_name(s.role),
-                                 "account_id", (json_int_t)s.account_id));
+                       json_pack("{s:s, s:s, s:o, s:s, s:I}", "token", s->token, "csrf_token", s->csrf,
+                                 "expires_at", qn_h_time_json(s->expires_at), "role", qn_role_name(s->role),
+                                 "account_id", (json_int_t)s->account_id));
+    sodium_memzero(s, sizeof *s); /* the token lives on only in the answer */
 }
 
 void qn_h_logout(qn_http_req *req)
