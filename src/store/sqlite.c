@@ -49,6 +49,27 @@ static qn_code map_error(sqlite3 *db, int rc, qn_err *err)
     }
 }
 
+/* Puts the database in WAL mode (persistent, so usually already so).
+ * Switching a new database from its rollback journal to WAL needs an
+ * exclusive lock, and SQLite answers SQLITE_BUSY at once, without calling
+ * the busy handler, when two connections that both read the file try it
+ * together (the handler would deadlock them). So the switch is retried here,
+ * a few milliseconds apart, for up to timeout_ms. *msg as sqlite3_exec's. */
+static int set_wal(sqlite3 *db, int timeout_ms, char **msg)
+{
+    int rc = SQLITE_BUSY;
+    for (int waited = 0;; waited += 5) {
+        sqlite3_free(*msg);
+        *msg = NULL;
+        rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, msg);
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+            return rc;
+        if (waited >= timeout_ms)
+            return rc;
+        sqlite3_sleep(5);
+    }
+}
+
 static qn_code sl_connect(qn_store_conn *c, qn_err *err)
 {
     sqlite3 *db = NULL;
@@ -64,10 +85,13 @@ static qn_code sl_connect(qn_store_conn *c, qn_err *err)
     sqlite3_extended_result_codes(db, 1);
     c->db = db;
     c->ncache = 0;
-    static const char *const pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                       "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
     char *msg = NULL;
-    rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
+    rc = set_wal(db, c->store->opt.busy_timeout_ms, &msg);
+    if (rc == SQLITE_OK) {
+        static const char *const pragmas = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                                           "PRAGMA trusted_schema=OFF;";
+        rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
+    }
     if (rc != SQLITE_OK) {
         qn_err_set(err, QN_E_UNAVAILABLE, "cannot configure SQLite database %s: %s",
                    c->store->target, msg != NULL ? msg : sqlite3_errstr(rc));

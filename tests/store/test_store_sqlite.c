@@ -7,6 +7,47 @@
 #include "conformance_records.h"
 #include "conformance_tx.h"
 
+#include <pthread.h>
+
+/* Holds a write lock on a database still in rollback-journal mode for a
+ * moment, then commits: the lock pattern of another process creating the
+ * database at the same instant. */
+static void *hold_then_commit(void *arg)
+{
+    sqlite3 *db = arg;
+    usleep(300 * 1000);
+    ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    return NULL;
+}
+
+START_TEST(open_waits_for_the_switch_to_wal)
+{
+    /* SQLite refuses the switch to WAL with SQLITE_BUSY at once, without the
+     * busy handler, while another connection holds a reserved lock (waiting
+     * could deadlock). The store must wait and retry, not fail: this is how
+     * two migrators racing on a new file failed in CI ("cannot configure
+     * SQLite database: database is locked"). */
+    conf_t t;
+    memset(&t, 0, sizeof t);
+    conf_fresh_url(t.url, sizeof t.url);
+    sqlite3 *other = NULL;
+    ck_assert_int_eq(sqlite3_open(t.url + strlen("sqlite:"), &other), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE; CREATE TABLE elsewhere (x)", NULL, NULL,
+                                  NULL),
+                     SQLITE_OK);
+    pthread_t holder;
+    ck_assert_int_eq(pthread_create(&holder, NULL, hold_then_commit, other), 0);
+    qn_err_clear(&t.err);
+    qn_code rc = qn_store_open(t.url, NULL, &t.s, &t.err);
+    ck_assert_int_eq(pthread_join(holder, NULL), 0);
+    sqlite3_close(other);
+    ck_assert_msg(rc == QN_OK, "open: %s", t.err.message);
+    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM schema_version"),
+                     QN_STORE_SCHEMA_VERSION);
+    qn_store_close(t.s);
+}
+END_TEST
+
 static Suite *store_sqlite_suite(void)
 {
     conf_pg = 0;
@@ -15,6 +56,7 @@ static Suite *store_sqlite_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, migrations_from_empty);
     tcase_add_test(tc, concurrent_migrations);
+    tcase_add_test(tc, open_waits_for_the_switch_to_wal);
     tcase_add_test(tc, newer_schema_is_refused);
     tcase_add_test(tc, bad_urls);
     tcase_add_test(tc, accounts);
