@@ -41,9 +41,12 @@ CFLAGS_ALL := $(CSTD) $(OPT) $(WARN) -Isrc -MMD -MP $(CFLAGS)
 CORE_EXTRA := -Wconversion -Wsign-conversion
 
 LAYERS := core store sign service http doc
+# Generated sources, built from the tree (nothing generated is committed):
+# the store's migrations as C strings.
+store_GEN := $(OUT)/obj/gen/schema_sql.o
 define layer_vars
 $(1)_SRC := $$(wildcard src/$(1)/*.c)
-$(1)_OBJ := $$(patsubst src/%.c,$(OUT)/obj/%.o,$$($(1)_SRC))
+$(1)_OBJ := $$(patsubst src/%.c,$(OUT)/obj/%.o,$$($(1)_SRC)) $$($(1)_GEN)
 $(OUT)/libqn$(1).a: $$($(1)_OBJ) $(OUT)/obj/empty.o
 	@mkdir -p $$(@D)
 	@rm -f $$@
@@ -90,6 +93,13 @@ $(OUT)/obj/tests/%.o: tests/%.c
 	$(CC) $(CFLAGS_ALL) -Itests $(PKG_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
 $(OUT)/obj/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c -o $@ $<
+
+$(OUT)/gen/schema_sql.c: src/store/schema/embed.sh $(wildcard src/store/schema/*/*.sql)
+	src/store/schema/embed.sh $@
+
+$(OUT)/obj/gen/schema_sql.o: $(OUT)/gen/schema_sql.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c -o $@ $<
 

@@ -1,6 +1,6 @@
 /* migrate.c — schema migrations: numbered SQL per backend, applied in order.
  *
- * The migrations are compiled in (schema_sql.c, generated from
+ * The migrations are compiled in (build/.../gen/schema_sql.c, generated from
  * src/store/schema/{sqlite,pg}/NNN_*.sql), so the binary needs no files at
  * run time. The table schema_version records each applied version. Each
  * migration runs in its own transaction together with its schema_version

@@ -91,7 +91,10 @@
 
 /* ---------------------------------------------------------------- bounds */
 
-#define QN_STORE_SCHEMA_VERSION 4 /* the newest migration this binary knows */
+/* The newest migration this binary knows: the count of the numbered SQL
+ * files compiled in (src/store/schema/, embedded by the build). */
+int qn_store_schema_latest(void);
+#define QN_STORE_SCHEMA_VERSION (qn_store_schema_latest())
 
 #define QN_STORE_URL_MAX 1024
 #define QN_STORE_NAME_MAX 128    /* display names, surnames, given names, labels */
