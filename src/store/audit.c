@@ -61,12 +61,16 @@ static bool unhex(const char *hex, unsigned char out[QN_STORE_DIGEST_LEN])
     return true;
 }
 
-qn_code qs_row_digest(qn_store_conn *c, const char *sql, int64_t id, const char *id_text,
-                      unsigned char out[QN_STORE_DIGEST_LEN], bool *found, qn_err *err)
+/* The digest of the row sql returns; with lock, read FOR UPDATE on
+ * PostgreSQL inside a transaction (the row to be changed). */
+static qn_code row_digest(qn_store_conn *c, const char *sql, int64_t id, const char *id_text,
+                          bool lock, unsigned char out[QN_STORE_DIGEST_LEN], bool *found,
+                          qn_err *err)
 {
     *found = false;
     qs_q q;
     qs_init(&q, c, sql);
+    q.mode = lock && c->in_tx ? QS_LOCK : QS_PLAIN;
     if (id_text != NULL)
         qs_text(&q, 1, id_text);
     else
@@ -103,6 +107,12 @@ qn_code qs_row_digest(qn_store_conn *c, const char *sql, int64_t id, const char 
     }
     qs_done(&q);
     return QN_OK;
+}
+
+qn_code qs_row_digest(qn_store_conn *c, const char *sql, int64_t id, const char *id_text,
+                      unsigned char out[QN_STORE_DIGEST_LEN], bool *found, qn_err *err)
+{
+    return row_digest(c, sql, id, id_text, true, out, found, err);
 }
 
 /* The event's hash from the previous hash and its canonical fields. */
@@ -237,7 +247,7 @@ qn_code qs_audit_row(qn_store_conn *c, const char *action, const char *entity,
 {
     unsigned char after[QN_STORE_DIGEST_LEN];
     bool found = false;
-    qn_code rc = qs_row_digest(c, digest_sql, id, id_text, after, &found, err);
+    qn_code rc = row_digest(c, digest_sql, id, id_text, false, after, &found, err);
     if (rc != QN_OK)
         return rc;
     char idbuf[32];

@@ -72,6 +72,10 @@ qn_code qn_store_open(const char *url, const qn_store_options *opt, qn_store **o
         s->opt.pool_size = 256;
     if (s->opt.busy_timeout_ms <= 0)
         s->opt.busy_timeout_ms = 5000;
+    if (s->opt.idem_retention_days <= 0)
+        s->opt.idem_retention_days = QN_STORE_IDEM_RETENTION_DAYS;
+    if (s->opt.migrate_to < 0 || s->opt.migrate_to > QN_STORE_SCHEMA_VERSION)
+        s->opt.migrate_to = 0;
     if (s->drv == &qs_sqlite_driver && strcmp(s->target, ":memory:") == 0)
         s->opt.pool_size = 1;
     s->conns = calloc((size_t)s->opt.pool_size, sizeof *s->conns);
@@ -202,9 +206,31 @@ void qn_store_set_actor(qn_store_conn *c, int64_t account_id, const char *label)
     snprintf(c->actor, sizeof c->actor, "%s", label != NULL ? label : "");
 }
 
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 qn_code qs_script(qn_store_conn *c, const char *sql, qn_err *err)
 {
-    return c->drv->script(c, sql, err);
+    qn_code rc = c->drv->script(c, sql, err);
+    if (!c->in_tx)
+        return rc;
+    if (rc != QN_OK) {
+        c->tx_failed = true;
+    } else if (starts(sql, "SAVEPOINT ")) {
+        if (c->sp_depth < QS_SAVEPOINTS_MAX)
+            c->sp_failed[c->sp_depth] = c->tx_failed;
+        c->sp_depth++;
+    } else if (starts(sql, "ROLLBACK TO SAVEPOINT ")) {
+        /* Beyond the tracked depth the failure is kept (conservative). */
+        if (c->sp_depth > 0 && c->sp_depth <= QS_SAVEPOINTS_MAX)
+            c->tx_failed = c->sp_failed[c->sp_depth - 1];
+    } else if (starts(sql, "RELEASE SAVEPOINT ")) {
+        if (c->sp_depth > 0)
+            c->sp_depth--;
+    }
+    return rc;
 }
 
 qn_code qn_store_begin(qn_store_conn *c, qn_err *err)
@@ -219,6 +245,7 @@ qn_code qn_store_begin(qn_store_conn *c, qn_err *err)
         return rc;
     c->in_tx = true;
     c->tx_failed = false;
+    c->sp_depth = 0;
     return QN_OK;
 }
 
@@ -228,18 +255,21 @@ qn_code qn_store_commit(qn_store_conn *c, qn_err *err)
         return qn_err_set(err, QN_E_INTERNAL, "commit without a transaction");
     if (c->tx_failed) {
         qn_store_rollback(c);
+        qn_err_sub(err, "tx_failed");
         return qn_err_set(err, QN_E_INTERNAL,
                           "transaction already failed; it was rolled back, nothing was written");
     }
     qn_code rc = qs_script(c, "COMMIT", err);
     c->in_tx = false;
     c->tx_failed = false;
+    c->sp_depth = 0;
     if (rc != QN_OK) {
         qn_err local;
         qn_err_clear(&local);
         if (c->db != NULL && !c->broken)
             qs_script(c, "ROLLBACK", &local);
-        if (rc != QN_E_UNAVAILABLE && rc != QN_E_CONFLICT)
+        bool doomed = err != NULL && strcmp(err->sub, "tx_failed") == 0;
+        if (rc != QN_E_UNAVAILABLE && rc != QN_E_CONFLICT && !doomed)
             rc = qn_err_set(err, QN_E_UNAVAILABLE, "commit failed: %s", err ? err->message : "");
     }
     return rc;
@@ -255,6 +285,7 @@ void qn_store_rollback(qn_store_conn *c)
         qs_script(c, "ROLLBACK", &local);
     c->in_tx = false;
     c->tx_failed = false;
+    c->sp_depth = 0;
 }
 
 bool qn_store_in_tx(const qn_store_conn *c) { return c->in_tx; }

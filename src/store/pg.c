@@ -89,7 +89,7 @@ static qn_code pg_connect(qn_store_conn *c, qn_err *err)
     }
     PQsetNoticeProcessor(db, quiet_notices, NULL);
     c->db = db;
-    c->ncache = 0;
+    qs_cache_clear(&c->cache, NULL);
     c->pg_next_name = 0;
     char setup[256];
     snprintf(setup, sizeof setup,
@@ -112,7 +112,7 @@ static void pg_disconnect(qn_store_conn *c)
 {
     PQfinish(c->db);
     c->db = NULL;
-    c->ncache = 0;
+    qs_cache_clear(&c->cache, NULL); /* the server forgets a session's statements */
 }
 
 static bool pg_alive(qn_store_conn *c) { return c->db != NULL && PQstatus(c->db) == CONNECTION_OK; }
@@ -126,34 +126,54 @@ static qn_code pg_script(qn_store_conn *c, const char *sql, qn_err *err)
     qn_code rc = QN_OK;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
         rc = map_result(c, res, err);
+    else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+        /* The server ends an aborted transaction this way, without an error:
+         * a statement inside it had failed, so nothing was written. */
+    {
+        qn_err_sub(err, "tx_failed");
+        rc = qn_err_set(err, QN_E_INTERNAL,
+                        "the transaction had failed and the server rolled it back; nothing "
+                        "was written");
+    }
     PQclear(res);
     return rc;
 }
 
-/* The server-side name of q's statement, preparing it on first use. */
+/* The server-side name of q's statement, preparing it on first use. A
+ * statement stays prepared for the life of the connection (the cache never
+ * evicts, so nothing is left behind on the server without a name). QS_LOCK
+ * prepares "<sql> FOR UPDATE", QS_EXPLAIN "EXPLAIN <sql>": statements of
+ * their own. */
 static const char *prepared(qs_q *q, char name[16], qn_err *err)
 {
     qn_store_conn *c = q->c;
-    for (int i = 0; i < c->ncache; i++)
-        if (c->cache[i].sql == q->sql) {
-            snprintf(name, 16, "qs%d", (int)(intptr_t)c->cache[i].handle);
-            return name;
-        }
+    void *known = qs_cache_find(&c->cache, q->sql, q->mode);
+    if (known != NULL) {
+        snprintf(name, 16, "qs%d", (int)(intptr_t)known);
+        return name;
+    }
+    const char *pre = q->mode == QS_EXPLAIN ? "EXPLAIN " : "";
+    const char *post = q->mode == QS_LOCK ? " FOR UPDATE" : "";
+    size_t np = strlen(pre), len = strlen(q->sql), nq = strlen(post);
+    char *text = malloc(np + len + nq + 1);
+    if (text == NULL) {
+        qn_err_set(err, QN_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    memcpy(text, pre, np);
+    memcpy(text + np, q->sql, len);
+    memcpy(text + np + len, post, nq + 1);
     int id = ++c->pg_next_name;
     snprintf(name, 16, "qs%d", id);
-    PGresult *res = PQprepare(c->db, name, q->sql, 0, NULL);
+    PGresult *res = PQprepare(c->db, name, text, 0, NULL);
+    free(text);
     qn_code rc = QN_OK;
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         rc = map_result(c, res, err);
     PQclear(res);
-    if (rc != QN_OK)
-        return NULL;
-    if (c->ncache < QS_CACHE_MAX) {
-        c->cache[c->ncache].sql = q->sql;
-        c->cache[c->ncache].handle = (void *)(intptr_t)id;
-        c->ncache++;
-    }
-    return name;
+    if (rc == QN_OK)
+        rc = qs_cache_put(&c->cache, q->sql, q->mode, (void *)(intptr_t)id, err);
+    return rc == QN_OK ? name : NULL;
 }
 
 static int pg_step(qs_q *q, qn_err *err)

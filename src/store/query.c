@@ -90,11 +90,16 @@ int qs_step(qs_q *q, qn_err *err)
 {
     if (q->failed) {
         qn_err_set(err, QN_E_INTERNAL, "store: bad parameter index in a query");
+        if (q->c->in_tx)
+            q->c->tx_failed = true;
         return -1;
     }
     int rc = q->c->drv->step(q, err);
-    if (rc < 0)
+    if (rc < 0) {
         q->failed = true;
+        if (q->c->in_tx)
+            q->c->tx_failed = true;
+    }
     return rc;
 }
 

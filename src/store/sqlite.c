@@ -84,7 +84,7 @@ static qn_code sl_connect(qn_store_conn *c, qn_err *err)
     sqlite3_busy_timeout(db, c->store->opt.busy_timeout_ms);
     sqlite3_extended_result_codes(db, 1);
     c->db = db;
-    c->ncache = 0;
+    qs_cache_clear(&c->cache, NULL);
     char *msg = NULL;
     rc = set_wal(db, c->store->opt.busy_timeout_ms, &msg);
     if (rc == SQLITE_OK) {
@@ -103,11 +103,11 @@ static qn_code sl_connect(qn_store_conn *c, qn_err *err)
     return QN_OK;
 }
 
+static void finalize(void *handle) { sqlite3_finalize(handle); }
+
 static void sl_disconnect(qn_store_conn *c)
 {
-    for (int i = 0; i < c->ncache; i++)
-        sqlite3_finalize(c->cache[i].handle);
-    c->ncache = 0;
+    qs_cache_clear(&c->cache, finalize);
     sqlite3_close(c->db);
     c->db = NULL;
 }
@@ -143,36 +143,35 @@ static void rewrite_params(const char *sql, char *out)
     *out = '\0';
 }
 
+/* q's statement, prepared on first use and cached for the life of the
+ * connection. QS_LOCK is PostgreSQL's: BEGIN IMMEDIATE already serialises
+ * SQLite's writers, so the plain statement serves it. */
 static sqlite3_stmt *prepared(qs_q *q, qn_err *err)
 {
+    static const char explain[] = "EXPLAIN QUERY PLAN ";
     qn_store_conn *c = q->c;
-    for (int i = 0; i < c->ncache; i++)
-        if (c->cache[i].sql == q->sql)
-            return c->cache[i].handle;
+    int mode = q->mode == QS_EXPLAIN ? QS_EXPLAIN : QS_PLAIN;
+    sqlite3_stmt *st = qs_cache_find(&c->cache, q->sql, mode);
+    if (st != NULL)
+        return st;
+    size_t pre = mode == QS_EXPLAIN ? sizeof explain - 1 : 0;
     size_t len = strlen(q->sql);
-    char *text = malloc(len + 1);
+    char *text = malloc(pre + len + 1);
     if (text == NULL) {
         qn_err_set(err, QN_E_NOMEM, "out of memory");
         return NULL;
     }
-    rewrite_params(q->sql, text);
-    sqlite3_stmt *st = NULL;
+    memcpy(text, explain, pre);
+    rewrite_params(q->sql, text + pre);
     int rc = sqlite3_prepare_v3(c->db, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     free(text);
     if (rc != SQLITE_OK) {
         map_error(c->db, rc, err);
         return NULL;
     }
-    if (c->ncache < QS_CACHE_MAX) {
-        c->cache[c->ncache].sql = q->sql;
-        c->cache[c->ncache].handle = st;
-        c->ncache++;
-    } else {
-        /* Cache full: evict the oldest entry (never expected with a fixed set of queries). */
-        sqlite3_finalize(c->cache[0].handle);
-        memmove(&c->cache[0], &c->cache[1], sizeof c->cache[0] * (QS_CACHE_MAX - 1));
-        c->cache[QS_CACHE_MAX - 1].sql = q->sql;
-        c->cache[QS_CACHE_MAX - 1].handle = st;
+    if (qs_cache_put(&c->cache, q->sql, mode, st, err) != QN_OK) {
+        sqlite3_finalize(st);
+        return NULL;
     }
     return st;
 }

@@ -21,9 +21,17 @@
 #include "store/store.h"
 
 #define QS_MAX_PARAMS 24
-#define QS_CACHE_MAX 160
+#define QS_SAVEPOINTS_MAX 8
 
 typedef enum { QS_NULL, QS_INT, QS_TEXT, QS_BLOB } qs_ptype;
+
+/* How a driver turns a qs_q's text into the statement it prepares:
+ *   QS_PLAIN    as written;
+ *   QS_LOCK     "<sql> FOR UPDATE" on PostgreSQL (row locks; see
+ *               qs_row_digest), as written on SQLite (BEGIN IMMEDIATE has
+ *               serialised the writers already);
+ *   QS_EXPLAIN  "EXPLAIN QUERY PLAN <sql>" / "EXPLAIN <sql>" (explain.c). */
+enum { QS_PLAIN = 0, QS_LOCK = 1, QS_EXPLAIN = 2 };
 
 typedef struct {
     qs_ptype type;
@@ -38,6 +46,7 @@ typedef struct qs_q {
     const char *sql; /* a static string: its address is the cache key */
     int nparams;
     qs_param p[QS_MAX_PARAMS];
+    int mode;       /* QS_PLAIN, QS_LOCK or QS_EXPLAIN: how the driver prepares sql */
     void *st;       /* sqlite3_stmt * or PGresult * */
     int row, nrows; /* PostgreSQL: the current row of the result */
     bool started;
@@ -68,19 +77,35 @@ typedef struct qs_driver {
 extern const qs_driver qs_sqlite_driver;
 extern const qs_driver qs_pg_driver;
 
+/* ---- the statement cache (cache.c): (sql address, mode) -> driver handle;
+ * grows, never evicts (the texts are the program's static strings). */
 typedef struct {
     const char *sql;
+    int mode;
     void *handle;
 } qs_cached;
+
+typedef struct {
+    qs_cached *slots;
+    size_t cap, count;
+} qs_cache;
+
+void *qs_cache_find(const qs_cache *k, const char *sql, int mode); /* NULL if absent */
+qn_code qs_cache_put(qs_cache *k, const char *sql, int mode, void *handle, qn_err *err);
+/* Releases every handle (release may be NULL) and empties the cache. */
+void qs_cache_clear(qs_cache *k, void (*release)(void *handle));
+size_t qs_cache_count(const qs_cache *k);
 
 struct qn_store_conn {
     qn_store *store;
     const qs_driver *drv;
     void *db; /* sqlite3 * or PGconn * */
-    qs_cached cache[QS_CACHE_MAX];
-    int ncache;
+    qs_cache cache;
     int pg_next_name;
     bool in_tx, tx_failed;
+    /* tx_failed as it was at each open savepoint (ROLLBACK TO restores it). */
+    int sp_depth;
+    bool sp_failed[QS_SAVEPOINTS_MAX];
     bool broken;
     bool in_use;
     int64_t actor_id;
@@ -111,6 +136,10 @@ void qs_text_opt(qs_q *q, int idx, const char *s);   /* NULL or "" binds NULL */
 void qs_int_opt(qs_q *q, int idx, int64_t v);        /* 0 binds NULL */
 void qs_date(qs_q *q, int idx, qn_date_t d);         /* QN_DATE_NONE binds NULL */
 void qs_blob(qs_q *q, int idx, const unsigned char *b, size_t len);
+/* Runs q (first call) or moves to its next row: 1 row, 0 done, -1 error.
+ * An error inside a transaction marks the transaction failed (commit will
+ * refuse): on PostgreSQL the server has aborted it anyway, and on SQLite a
+ * statement that failed must not be committed around. */
 int qs_step(qs_q *q, qn_err *err);
 void qs_done(qs_q *q);
 /* Steps to the end; returns the code (rows are ignored). */
@@ -141,6 +170,10 @@ qn_code qs_wbegin(qn_store_conn *c, bool *own, qn_err *err);
 qn_code qs_wend(qn_store_conn *c, bool own, qn_code rc, qn_err *err);
 /* Makes sure conn is connected (reconnects a broken one). */
 qn_code qs_ready(qn_store_conn *c, qn_err *err);
+/* Runs a script. Like qs_step, a failure inside a transaction marks it
+ * failed; "SAVEPOINT x", "ROLLBACK TO SAVEPOINT x" and "RELEASE SAVEPOINT x"
+ * are understood: rolling back to a savepoint undoes a failure after it (as
+ * the databases do), so a row isolated in a savepoint can fail alone. */
 qn_code qs_script(qn_store_conn *c, const char *sql, qn_err *err);
 int64_t qs_now(void);
 /* Kazakhstan calendar year of an instant. */
@@ -159,7 +192,13 @@ qn_code qs_limit(int64_t *limit, int64_t *offset, qn_err *err);
 
 /* ---- audit (audit.c) */
 /* SHA-256 of the row returned by sql (one $1 parameter: id or id_text),
- * canonical over column names and text values; *found false if no row. */
+ * canonical over column names and text values; *found false if no row.
+ * This is the read of the row BEFORE a change: inside a transaction on
+ * PostgreSQL it runs as SELECT ... FOR UPDATE, so the row stays as digested
+ * until commit (a concurrent change waits, then digests the new version);
+ * on SQLite BEGIN IMMEDIATE has already serialised the writers. A row that
+ * does not exist yet is not locked: upserts insert first (see
+ * qn_store_address_put). */
 qn_code qs_row_digest(qn_store_conn *c, const char *sql, int64_t id, const char *id_text,
                       unsigned char out[QN_STORE_DIGEST_LEN], bool *found, qn_err *err);
 /* Appends an event in the open transaction. */
@@ -188,6 +227,23 @@ qn_code qs_pg_fresh_url(const char *base, char *out, size_t cap, qn_err *err);
 /* Reserves k consecutive values of a yearly counter: *first is the first. */
 qn_code qs_reserve_numbers(qn_store_conn *c, const char *prefix, int year, int64_t k,
                            int64_t *first, qn_err *err);
+
+/* ---- named lookups and their plans (explain.c): each operation file lists
+ * its indexed lookups with the very statement the operation runs. */
+typedef struct {
+    const char *name;       /* "violation_search(region,state)" */
+    const char *indexes;    /* acceptable indexes, '|'-separated ("" : none needed) */
+    const char *const *sql; /* the operation's own static text */
+    const char *params[8];  /* sample values, bound as text (NULL ends) */
+} qs_lookup;
+extern const qs_lookup qs_violation_lookups[];
+extern const size_t qs_violation_lookups_count;
+extern const qs_lookup qs_control_lookups[];
+extern const size_t qs_control_lookups_count;
+extern const qs_lookup qs_account_lookups[];
+extern const size_t qs_account_lookups_count;
+extern const qs_lookup qs_sigapi_lookups[];
+extern const size_t qs_sigapi_lookups_count;
 
 /* ---- migrations (migrate.c, schema_sql.c) */
 typedef struct {
