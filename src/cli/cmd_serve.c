@@ -37,7 +37,8 @@ static void usage(FILE *out)
                  "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
                  "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
                  "  --threads  request threads (default 4)\n"
-                 "  --quiet    no per-request log lines\n");
+                 "  --quiet    no per-request log lines\n"
+                 "environment: QONAQ_IDEM_RETENTION_DAYS  days idempotency keys are kept (default 7)\n");
 }
 
 static int parse_listen(const char *s, qn_server_config *cfg)
@@ -100,6 +101,17 @@ int qn_cmd_serve(int argc, char **argv)
     const char *pw = getenv("QONAQ_PWHASH");
     qn_service_config scfg = {
         .db_url = db, .pool_size = (int)cfg.threads + 2, .cheap_pwhash = pw && strcmp(pw, "min") == 0};
+    const char *keep = getenv("QONAQ_IDEM_RETENTION_DAYS");
+    if (keep && keep[0]) {
+        char *end = NULL;
+        long days = strtol(keep, &end, 10);
+        if (*end != '\0' || days < 1 || days > 3650) {
+            fprintf(stderr, "qonaq serve: QONAQ_IDEM_RETENTION_DAYS: expected 1..3650 days, got '%s'\n",
+                    keep);
+            return 2;
+        }
+        scfg.idem_retention_days = (int)days;
+    }
     qn_err e;
     qn_err_clear(&e);
     qn_service *svc = NULL;

@@ -89,9 +89,11 @@ qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password
     rc = qn_store_session_create(c.conn, &s, e);
     if (rc != QN_OK)
         goto done;
-    /* Housekeeping, not audited: expired sessions and old attempts go. */
+    /* Housekeeping, not audited: expired sessions, old attempts and
+     * idempotency keys past their retention go. */
     qn_store_session_expire(c.conn, ctx->now, NULL, &ignore);
     qn_store_login_attempt_prune(c.conn, ctx->now - 24 * 3600, &ignore);
+    qn_store_idem_prune(c.conn, ctx->now, NULL, &ignore);
     out->expires_at = s.expires_at;
     out->role = qn_svc_role_of(&acct);
     out->account_id = acct.id;

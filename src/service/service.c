@@ -124,7 +124,8 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     svc->cheap_pwhash = cfg->cheap_pwhash;
     pthread_mutex_init(&svc->write_lock, NULL);
-    qn_store_options opt = {.pool_size = cfg->pool_size};
+    qn_store_options opt = {.pool_size = cfg->pool_size,
+                            .idem_retention_days = cfg->idem_retention_days};
     qn_code rc = qn_store_open(cfg->db_url, &opt, &svc->store, e);
     if (rc != QN_OK) {
         free(svc);

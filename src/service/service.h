@@ -88,6 +88,7 @@ typedef struct {
     const char *db_url; /* NULL: sqlite:var/qonaq.db */
     int pool_size;      /* store connections (0: the store's default) */
     bool cheap_pwhash;  /* libsodium's minimum argon2id cost (tests, benchmarks) */
+    int idem_retention_days; /* idempotency keys kept (0: the store's default, 7 days) */
 } qn_service_config;
 
 /* Opens the store (applying migrations) and prepares the service. Errors:

@@ -150,11 +150,22 @@ qn_code qn_store_account_update(qn_store_conn *c, const qn_store_account *a, qn_
     return qs_wend(c, own, rc, err);
 }
 
+/* Two statements, with and without the role, so that the filtered one uses
+ * accounts_role (a catch-all "($1 = '' OR role = $1)" scans the table). */
+static const char *const acc_by_role[2] = {
+    "SELECT " ACC_COLS " FROM accounts ORDER BY id LIMIT $1 OFFSET $2",
+    "SELECT " ACC_COLS " FROM accounts WHERE role = $1 ORDER BY id LIMIT $2 OFFSET $3",
+};
+
+const qs_lookup qs_account_lookups[] = {
+    {"account_list_by_role(role)", "accounts_role", &acc_by_role[1], {"officer", "50", "0"}},
+    {"account_list_by_role()", "", &acc_by_role[0], {"50", "0"}},
+};
+const size_t qs_account_lookups_count = sizeof qs_account_lookups / sizeof qs_account_lookups[0];
+
 qn_code qn_store_account_list_by_role(qn_store_conn *c, const char *role, int64_t offset,
                                       int64_t limit, qn_store_account_list *out, qn_err *err)
 {
-    static const char *const sql = "SELECT " ACC_COLS " FROM accounts WHERE ($1 = '' OR role = $1) "
-                                   "ORDER BY id LIMIT $2 OFFSET $3";
     out->items = NULL;
     out->count = 0;
     qn_code rc = qs_check_str(err, "role", role, QN_STORE_CODE_MAX, false);
@@ -165,11 +176,14 @@ qn_code qn_store_account_list_by_role(qn_store_conn *c, const char *role, int64_
     out->items = calloc((size_t)limit, sizeof *out->items);
     if (out->items == NULL)
         return qn_err_set(err, QN_E_NOMEM, "out of memory");
+    bool by_role = role != NULL && role[0] != '\0';
     qs_q q;
-    qs_init(&q, c, sql);
-    qs_text(&q, 1, role != NULL ? role : "");
-    qs_int(&q, 2, limit);
-    qs_int(&q, 3, offset);
+    qs_init(&q, c, acc_by_role[by_role ? 1 : 0]);
+    int n = 0;
+    if (by_role)
+        qs_text(&q, ++n, role);
+    qs_int(&q, ++n, limit);
+    qs_int(&q, ++n, offset);
     int r;
     while ((r = qs_step(&q, err)) == 1)
         read_account(&q, &out->items[out->count++]);

@@ -4,7 +4,7 @@
  * check, violations recorded once per natural key, violation lists and
  * counts, the detection candidates, and a synthetic filler for benchmarks.
  *
- * Schema: migration 002_control.sql. The exit check's reads are all by
+ * Schema: migration 004_control.sql. The exit check's reads are all by
  * person id on indexed columns (crossings_person, notifications_person,
  * stay_documents_person, visas_person, violations_person,
  * violations_notification); qn_store_ctl_explain prints their plans.
@@ -251,16 +251,17 @@ static qn_code collect_vio(qs_q *q, int64_t limit, qn_store_violation_list *out,
     return rc;
 }
 
+static const char *const cv_person =
+    "SELECT " CV_COLS " FROM violations v WHERE v.subject_person_id = $1 "
+    "UNION SELECT " CV_COLS " FROM violations v JOIN notifications n ON n.id = v.notification_id "
+    "WHERE n.person_id = $1 ORDER BY 1 LIMIT 1000";
+
 qn_code qn_store_violation_list_person(qn_store_conn *c, int64_t person_id, qn_store_violation_list *out,
                                        qn_err *err)
 {
-    static const char *const sql =
-        "SELECT " CV_COLS " FROM violations v WHERE v.subject_person_id = $1 "
-        "UNION SELECT " CV_COLS " FROM violations v JOIN notifications n ON n.id = v.notification_id "
-        "WHERE n.person_id = $1 ORDER BY 1 LIMIT 1000";
     memset(out, 0, sizeof *out);
     qs_q q;
-    qs_init(&q, c, sql);
+    qs_init(&q, c, cv_person);
     qs_int(&q, 1, person_id);
     return collect_vio(&q, 1000, out, err);
 }
@@ -332,16 +333,68 @@ qn_code qn_store_violation_create_once(qn_store_conn *c, qn_store_violation *v, 
     return rc;
 }
 
-#define CV_WHERE                                                                                             \
-    " WHERE (CAST($1 AS TEXT) = '' OR v.region = $1) AND (CAST($2 AS TEXT) = '' OR v.state = $2)"            \
-    " AND (CAST($3 AS TEXT) = '' OR v.kind = $3)"
+/* One statement per filter shape (bit 1: region, 2: state, 4: kind), so
+ * that each uses its index (a catch-all "($1 = '' OR v.region = $1)" made
+ * SQLite scan and sort the whole table); the parameters are numbered in
+ * that order, then limit and offset. Plans: qn_store_lookup_explain. */
+#define CV_FROM " FROM violations v"
+#define CV_ORDER " ORDER BY v.created_at DESC, v.id DESC LIMIT "
+static const char *const cv_list[8] = {
+    "SELECT " CV_COLS CV_FROM CV_ORDER "$1 OFFSET $2",
+    "SELECT " CV_COLS CV_FROM " WHERE v.region = $1" CV_ORDER "$2 OFFSET $3",
+    "SELECT " CV_COLS CV_FROM " WHERE v.state = $1" CV_ORDER "$2 OFFSET $3",
+    "SELECT " CV_COLS CV_FROM " WHERE v.region = $1 AND v.state = $2" CV_ORDER "$3 OFFSET $4",
+    "SELECT " CV_COLS CV_FROM " WHERE v.kind = $1" CV_ORDER "$2 OFFSET $3",
+    "SELECT " CV_COLS CV_FROM " WHERE v.region = $1 AND v.kind = $2" CV_ORDER "$3 OFFSET $4",
+    "SELECT " CV_COLS CV_FROM " WHERE v.state = $1 AND v.kind = $2" CV_ORDER "$3 OFFSET $4",
+    "SELECT " CV_COLS CV_FROM " WHERE v.region = $1 AND v.state = $2 AND v.kind = $3" CV_ORDER
+    "$4 OFFSET $5",
+};
+static const char *const cv_count[8] = {
+    "SELECT COUNT(*)" CV_FROM,
+    "SELECT COUNT(*)" CV_FROM " WHERE v.region = $1",
+    "SELECT COUNT(*)" CV_FROM " WHERE v.state = $1",
+    "SELECT COUNT(*)" CV_FROM " WHERE v.region = $1 AND v.state = $2",
+    "SELECT COUNT(*)" CV_FROM " WHERE v.kind = $1",
+    "SELECT COUNT(*)" CV_FROM " WHERE v.region = $1 AND v.kind = $2",
+    "SELECT COUNT(*)" CV_FROM " WHERE v.state = $1 AND v.kind = $2",
+    "SELECT COUNT(*)" CV_FROM " WHERE v.region = $1 AND v.state = $2 AND v.kind = $3",
+};
+
+/* The officer's lists always name the region (src/service/violations.c). */
+const qs_lookup qs_control_lookups[] = {
+    {"violation_find(region)", "violations_region_time", &cv_list[1], {"75", "50", "0"}},
+    {"violation_find(region,state)", "violations_region|violations_region_time", &cv_list[3], {"75", "open", "50", "0"}},
+    {"violation_find(region,kind)", "violations_region_time|violations_kind", &cv_list[5],
+     {"75", "art518", "50", "0"}},
+    {"violation_find(region,state,kind)", "violations_region|violations_region_time|violations_kind", &cv_list[7],
+     {"75", "open", "art518", "50", "0"}},
+    {"violation_find(kind)", "violations_kind|violations_created", &cv_list[4], {"art518", "50", "0"}},
+    {"violation_find()", "violations_created", &cv_list[0], {"50", "0"}},
+    {"violation_find_count(region,state,kind)", "violations_kind|violations_region|violations_region_time", &cv_count[7],
+     {"75", "open", "art518"}},
+    {"violation_list_person", "violations_person", &cv_person, {"1"}},
+};
+const size_t qs_control_lookups_count = sizeof qs_control_lookups / sizeof qs_control_lookups[0];
+
+static void bind_find(qs_q *q, const qn_store_violation_filter *f, int64_t limit, int64_t offset)
+{
+    int n = 0;
+    if (f->region[0] != '\0')
+        qs_text(q, ++n, f->region);
+    if (f->state[0] != '\0')
+        qs_text(q, ++n, f->state);
+    if (f->kind[0] != '\0')
+        qs_text(q, ++n, f->kind);
+    if (limit > 0) {
+        qs_int(q, ++n, limit);
+        qs_int(q, ++n, offset);
+    }
+}
 
 qn_code qn_store_violation_find(qn_store_conn *c, const qn_store_violation_filter *f,
                                 qn_store_violation_list *out, qn_err *err)
 {
-    static const char *const count_sql = "SELECT COUNT(*) FROM violations v" CV_WHERE;
-    static const char *const sql = "SELECT " CV_COLS " FROM violations v" CV_WHERE
-                                   " ORDER BY v.created_at DESC, v.id DESC LIMIT $4 OFFSET $5";
     memset(out, 0, sizeof *out);
     QS_FIELD(err, f, region, "region");
     QS_FIELD(err, f, state, "state");
@@ -350,23 +403,19 @@ qn_code qn_store_violation_find(qn_store_conn *c, const qn_store_violation_filte
     qn_code rc = qs_limit(&limit, &offset, err);
     if (rc != QN_OK)
         return rc;
+    int shape = (f->region[0] != '\0' ? 1 : 0) | (f->state[0] != '\0' ? 2 : 0) |
+                (f->kind[0] != '\0' ? 4 : 0);
     qs_q q;
-    qs_init(&q, c, count_sql);
-    qs_text(&q, 1, f->region);
-    qs_text(&q, 2, f->state);
-    qs_text(&q, 3, f->kind);
+    qs_init(&q, c, cv_count[shape]);
+    bind_find(&q, f, 0, 0);
     rc = qs_one(&q, "count", err);
     if (rc == QN_OK)
         out->total = qs_get_int(&q, 0);
     qs_done(&q);
     if (rc != QN_OK)
         return rc;
-    qs_init(&q, c, sql);
-    qs_text(&q, 1, f->region);
-    qs_text(&q, 2, f->state);
-    qs_text(&q, 3, f->kind);
-    qs_int(&q, 4, limit);
-    qs_int(&q, 5, offset);
+    qs_init(&q, c, cv_list[shape]);
+    bind_find(&q, f, limit, offset);
     return collect_vio(&q, limit, out, err);
 }
 

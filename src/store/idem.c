@@ -8,6 +8,10 @@
  * concurrent claimer of the same key blocks on the first one's uncommitted
  * row until it commits (then sees it, a replay) or rolls back (then
  * inserts); on SQLite writers are already serialized by BEGIN IMMEDIATE.
+ *
+ * Keys are kept for a retention (qn_store_options.idem_retention_days,
+ * default 7 days) and then pruned by qn_store_idem_prune, which the service
+ * runs with its other housekeeping; the index idempotency_created serves it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +101,20 @@ qn_code qn_store_idem_finish(qn_store_conn *c, int64_t account_id, const char *k
     qs_done(&q);
     if (rc != QN_OK)
         c->tx_failed = true;
+    return rc;
+}
+
+qn_code qn_store_idem_prune(qn_store_conn *c, int64_t now, int64_t *n, qn_err *err)
+{
+    static const char *const sql = "DELETE FROM idempotency WHERE created_at < $1";
+    int64_t keep = (int64_t)c->store->opt.idem_retention_days * 86400;
+    qs_q q;
+    qs_init(&q, c, sql);
+    qs_int(&q, 1, (now != 0 ? now : qs_now()) - keep);
+    qn_code rc = qs_run(&q, err);
+    if (n != NULL)
+        *n = rc == QN_OK ? q.changes : 0;
+    qs_done(&q);
     return rc;
 }
 

@@ -119,8 +119,9 @@ qn_code qs_migrate_conn(qn_store_conn *c, bool apply, int *from, int *to, qn_err
         }
         return QN_OK;
     }
+    int target = c->store->opt.migrate_to > 0 ? c->store->opt.migrate_to : QN_STORE_SCHEMA_VERSION;
     for (size_t i = 0; i < count; i++) {
-        if (list[i].version <= version)
+        if (list[i].version <= version || list[i].version > target)
             continue;
         rc = apply_one(c, &list[i], err);
         if (rc != QN_OK)

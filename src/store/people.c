@@ -455,12 +455,17 @@ qn_code qn_store_host_by_account(qn_store_conn *c, int64_t account_id, qn_store_
 
 static const char *const address_digest = "SELECT * FROM addresses WHERE code = $1";
 
+/* Insert first, then update: a concurrent put of the same new code waits on
+ * the first one's uncommitted row (PostgreSQL) and then finds it, so each
+ * writer digests what it really replaces (a SELECT ... FOR UPDATE locks
+ * nothing while the row does not exist yet). */
 qn_code qn_store_address_put(qn_store_conn *c, const qn_store_address *a, qn_err *err)
 {
-    static const char *const sql =
+    static const char *const ins =
         "INSERT INTO addresses (code, region, address_text) VALUES ($1, $2, $3) "
-        "ON CONFLICT (code) DO UPDATE SET region = excluded.region, "
-        "address_text = excluded.address_text";
+        "ON CONFLICT (code) DO NOTHING";
+    static const char *const upd =
+        "UPDATE addresses SET region = $2, address_text = $3 WHERE code = $1";
     QS_FIELD(err, a, code, "code");
     QS_FIELD(err, a, region, "region");
     QS_FIELD(err, a, text, "text");
@@ -471,21 +476,33 @@ qn_code qn_store_address_put(qn_store_conn *c, const qn_store_address *a, qn_err
     rc = qs_wbegin(c, &own, err);
     if (rc != QN_OK)
         return rc;
+    qs_q q;
+    qs_init(&q, c, ins);
+    qs_text(&q, 1, a->code);
+    qs_text(&q, 2, a->region);
+    qs_text(&q, 3, a->text);
+    rc = qs_run(&q, err);
+    bool created = rc == QN_OK && q.changes > 0;
+    qs_done(&q);
     unsigned char before[QN_STORE_DIGEST_LEN];
     bool found = false;
-    rc = qs_row_digest(c, address_digest, 0, a->code, before, &found, err);
-    if (rc == QN_OK) {
-        qs_q q;
-        qs_init(&q, c, sql);
-        qs_text(&q, 1, a->code);
-        qs_text(&q, 2, a->region);
-        qs_text(&q, 3, a->text);
-        rc = qs_run(&q, err);
-        qs_done(&q);
+    if (rc == QN_OK && !created) {
+        rc = qs_row_digest(c, address_digest, 0, a->code, before, &found, err);
+        if (rc == QN_OK && !found)
+            rc = qn_err_set(err, QN_E_INTERNAL, "address %s vanished during its update",
+                            a->code);
+        if (rc == QN_OK) {
+            qs_init(&q, c, upd);
+            qs_text(&q, 1, a->code);
+            qs_text(&q, 2, a->region);
+            qs_text(&q, 3, a->text);
+            rc = qs_run(&q, err);
+            qs_done(&q);
+        }
     }
     if (rc == QN_OK)
-        rc = qs_audit_row(c, found ? "update" : "create", "address", address_digest, 0, a->code,
-                          found ? before : NULL, err);
+        rc = qs_audit_row(c, created ? "create" : "update", "address", address_digest, 0,
+                          a->code, created ? NULL : before, err);
     return qs_wend(c, own, rc, err);
 }
 

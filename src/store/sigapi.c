@@ -165,11 +165,13 @@ static qn_code collect_ids(qs_q *q, int64_t *ids, size_t cap, size_t *n, qn_err 
     return r < 0 ? (err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL) : QN_OK;
 }
 
+static const char *const signer_accounts_sql =
+    "SELECT account_id FROM signer_bindings WHERE iin = $1 AND bin = $2 "
+    "ORDER BY account_id LIMIT 100";
+
 qn_code qn_store_signer_accounts(qn_store_conn *c, const char *iin, const char *bin,
                                  int64_t *ids, size_t cap, size_t *n, qn_err *err)
 {
-    static const char *const sql = "SELECT account_id FROM signer_bindings WHERE iin = $1 AND "
-                                   "bin = $2 ORDER BY account_id LIMIT 100";
     if (bin == NULL)
         bin = "";
     *n = 0;
@@ -179,7 +181,7 @@ qn_code qn_store_signer_accounts(qn_store_conn *c, const char *iin, const char *
     if (rc != QN_OK)
         return rc;
     qs_q q;
-    qs_init(&q, c, sql);
+    qs_init(&q, c, signer_accounts_sql);
     qs_text(&q, 1, iin);
     qs_text(&q, 2, bin);
     rc = collect_ids(&q, ids, cap, n, err);
@@ -437,12 +439,22 @@ static qn_code read_sms_row(qs_q *q, void *item)
     return QN_OK;
 }
 
+/* With and without the phone: the filtered statement uses sms_outbox_phone. */
+static const char *const sms_recent[2] = {
+    "SELECT id, phone, message, created_at, COALESCE(sent_at, 0) FROM sms_outbox "
+    "ORDER BY id DESC LIMIT $1",
+    "SELECT id, phone, message, created_at, COALESCE(sent_at, 0) FROM sms_outbox "
+    "WHERE phone = $1 ORDER BY id DESC LIMIT $2",
+};
+
+const qs_lookup qs_sigapi_lookups[] = {
+    {"sms_recent(phone)", "sms_outbox_phone", &sms_recent[1], {"+77011234567", "50"}},
+};
+const size_t qs_sigapi_lookups_count = sizeof qs_sigapi_lookups / sizeof qs_sigapi_lookups[0];
+
 qn_code qn_store_sms_recent(qn_store_conn *c, const char *phone, int64_t limit,
                             qn_store_sms_list *out, qn_err *err)
 {
-    static const char *const sql =
-        "SELECT id, phone, message, created_at, COALESCE(sent_at, 0) FROM sms_outbox "
-        "WHERE ($1 = '' OR phone = $1) ORDER BY id DESC LIMIT $2";
     memset(out, 0, sizeof *out);
     int64_t offset = 0;
     qn_code rc = qs_limit(&limit, &offset, err);
@@ -450,10 +462,13 @@ qn_code qn_store_sms_recent(qn_store_conn *c, const char *phone, int64_t limit,
         rc = qs_check_str(err, "phone", phone, QN_STORE_PHONE_MAX, false);
     if (rc != QN_OK)
         return rc;
+    bool by_phone = phone != NULL && phone[0] != '\0';
     qs_q q;
-    qs_init(&q, c, sql);
-    qs_text(&q, 1, phone != NULL ? phone : "");
-    qs_int(&q, 2, limit);
+    qs_init(&q, c, sms_recent[by_phone ? 1 : 0]);
+    int n = 0;
+    if (by_phone)
+        qs_text(&q, ++n, phone);
+    qs_int(&q, ++n, limit);
     void *items;
     rc = qs_collect(&q, (size_t)limit, sizeof *out->items, read_sms_row, &items, &out->count,
                     err);

@@ -116,10 +116,18 @@ typedef struct qn_store_conn qn_store_conn; /* one connection; opaque */
 
 /* ------------------------------------------------------ open, pool, tx */
 
+/* How long idempotency keys are kept by default: 7 days. A client retrying
+ * a submission later than this gets a new record, not the first answer. */
+#define QN_STORE_IDEM_RETENTION_DAYS 7
+
 typedef struct {
     int pool_size;      /* connections kept (0: 8; forced to 1 for sqlite::memory:) */
     int busy_timeout_ms; /* SQLite busy timeout, PostgreSQL lock_timeout (0: 5000) */
     bool no_migrate;    /* true: do not apply migrations at open (refuse an old schema) */
+    int migrate_to;     /* 0: migrate to the newest version; N: apply migrations only up
+                           to N (staged upgrades, the upgrade test); a store left below the
+                           newest version must only run operations that version has */
+    int idem_retention_days; /* idempotency keys kept (0: QN_STORE_IDEM_RETENTION_DAYS) */
 } qn_store_options;
 
 /* Opens a store from url (NULL or "" means sqlite:var/qonaq.db). Connects
@@ -181,6 +189,22 @@ qn_code qn_store_schema_version(qn_store_conn *conn, int *version, qn_err *err);
  * Writes the URL into out (cap bytes). */
 qn_code qn_store_fresh_url(const char *base_url, const char *dir, char *out, size_t cap,
                            qn_err *err);
+
+/* ------------------------------------------------------------ query plans */
+
+/* The store's named lookups (a violation list by region and state, accounts
+ * by role, ...): their number. */
+size_t qn_store_lookup_count(void);
+
+/* The query plan of lookup i (0 <= i < qn_store_lookup_count()), taken from
+ * the very statement the operation runs: one line per step into out (cap
+ * bytes); *name and *indexes point at static text (indexes: the index names
+ * the plan may use, '|'-separated, "" when none is needed). SQLite: EXPLAIN
+ * QUERY PLAN. PostgreSQL: EXPLAIN with enable_seqscan off (on small tables
+ * the planner would scan whatever the indexes; this way the plan shows
+ * whether an index serves the lookup). Bad i: QN_E_NOT_FOUND. */
+qn_code qn_store_lookup_explain(qn_store_conn *conn, size_t i, const char **name,
+                                const char **indexes, char *out, size_t cap, qn_err *err);
 
 /* -------------------------------------------------------------- accounts */
 
@@ -835,6 +859,11 @@ qn_code qn_store_idem_claim(qn_store_conn *c, int64_t account_id, const char *ke
 /* Stores the response for the claimed key (same transaction). */
 qn_code qn_store_idem_finish(qn_store_conn *c, int64_t account_id, const char *key, int status,
                              const char *body, qn_err *err);
+/* Deletes the keys claimed before now minus the store's retention
+ * (qn_store_options.idem_retention_days, default 7 days); *n deleted (may be
+ * NULL). Housekeeping, not audited; the service runs it with the other
+ * sweeps (src/service/auth.c). */
+qn_code qn_store_idem_prune(qn_store_conn *c, int64_t now, int64_t *n, qn_err *err);
 void qn_store_idem_clear(qn_store_idem *r);
 
 /* ----------------------------------------------------------------- audit */

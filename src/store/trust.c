@@ -122,12 +122,14 @@ void qn_store_ca_list_free(qn_store_ca_list *l)
 
 static const char *const crl_digest = "SELECT * FROM crls WHERE ca_id = $1";
 
+/* Insert first, then update (see qn_store_address_put for why). */
 qn_code qn_store_crl_put(qn_store_conn *c, const qn_store_crl *crl, qn_err *err)
 {
-    static const char *const sql =
+    static const char *const ins =
         "INSERT INTO crls (ca_id, der, this_update, next_update) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (ca_id) DO UPDATE SET der = excluded.der, "
-        "this_update = excluded.this_update, next_update = excluded.next_update";
+        "ON CONFLICT (ca_id) DO NOTHING";
+    static const char *const upd =
+        "UPDATE crls SET der = $2, this_update = $3, next_update = $4 WHERE ca_id = $1";
     if (crl->der == NULL || crl->der_len == 0) {
         qn_err_set(err, QN_E_INVALID, "der is required");
         return qn_err_field(err, "der", "is required");
@@ -138,22 +140,31 @@ qn_code qn_store_crl_put(qn_store_conn *c, const qn_store_crl *crl, qn_err *err)
     qn_code rc = qs_wbegin(c, &own, err);
     if (rc != QN_OK)
         return rc;
+    const char *steps[2] = {ins, upd};
+    bool created = false;
     unsigned char before[QN_STORE_DIGEST_LEN];
-    bool found = false;
-    rc = qs_row_digest(c, crl_digest, crl->ca_id, NULL, before, &found, err);
-    if (rc == QN_OK) {
+    for (int k = 0; k < 2 && rc == QN_OK && !created; k++) {
+        if (k == 1) {
+            bool found = false;
+            rc = qs_row_digest(c, crl_digest, crl->ca_id, NULL, before, &found, err);
+            if (rc == QN_OK && !found)
+                rc = qn_err_set(err, QN_E_INTERNAL, "CRL of CA %" PRId64 " vanished", crl->ca_id);
+            if (rc != QN_OK)
+                break;
+        }
         qs_q q;
-        qs_init(&q, c, sql);
+        qs_init(&q, c, steps[k]);
         qs_int(&q, 1, crl->ca_id);
         qs_blob(&q, 2, crl->der, crl->der_len);
         qs_int(&q, 3, crl->this_update);
         qs_int(&q, 4, crl->next_update);
         rc = qs_run(&q, err);
+        created = k == 0 && rc == QN_OK && q.changes > 0;
         qs_done(&q);
     }
     if (rc == QN_OK)
-        rc = qs_audit_row(c, found ? "update" : "create", "crl", crl_digest, crl->ca_id, NULL,
-                          found ? before : NULL, err);
+        rc = qs_audit_row(c, created ? "create" : "update", "crl", crl_digest, crl->ca_id, NULL,
+                          created ? NULL : before, err);
     return qs_wend(c, own, rc, err);
 }
 
@@ -396,10 +407,12 @@ void qn_store_sms_list_free(qn_store_sms_list *l)
 
 /* ------------------------------------------------- mobile citizens database */
 
+/* Insert first, then update (see qn_store_address_put for why). */
 qn_code qn_store_mobile_put(qn_store_conn *c, const char *iin, const char *phone, qn_err *err)
 {
-    static const char *const sql = "INSERT INTO mobile_citizens (iin, phone) VALUES ($1, $2) "
-                                   "ON CONFLICT (iin) DO UPDATE SET phone = excluded.phone";
+    static const char *const ins = "INSERT INTO mobile_citizens (iin, phone) VALUES ($1, $2) "
+                                   "ON CONFLICT (iin) DO NOTHING";
+    static const char *const upd = "UPDATE mobile_citizens SET phone = $2 WHERE iin = $1";
     static const char *const digest = "SELECT * FROM mobile_citizens WHERE iin = $1";
     qn_code rc = qs_check_str(err, "iin", iin, QN_STORE_IIN_LEN, true);
     if (rc == QN_OK)
@@ -410,20 +423,29 @@ qn_code qn_store_mobile_put(qn_store_conn *c, const char *iin, const char *phone
     rc = qs_wbegin(c, &own, err);
     if (rc != QN_OK)
         return rc;
+    const char *steps[2] = {ins, upd};
+    bool created = false;
     unsigned char before[QN_STORE_DIGEST_LEN];
-    bool found = false;
-    rc = qs_row_digest(c, digest, 0, iin, before, &found, err);
-    if (rc == QN_OK) {
+    for (int k = 0; k < 2 && rc == QN_OK && !created; k++) {
+        if (k == 1) {
+            bool found = false;
+            rc = qs_row_digest(c, digest, 0, iin, before, &found, err);
+            if (rc == QN_OK && !found)
+                rc = qn_err_set(err, QN_E_INTERNAL, "mobile entry %s vanished", iin);
+            if (rc != QN_OK)
+                break;
+        }
         qs_q q;
-        qs_init(&q, c, sql);
+        qs_init(&q, c, steps[k]);
         qs_text(&q, 1, iin);
         qs_text(&q, 2, phone);
         rc = qs_run(&q, err);
+        created = k == 0 && rc == QN_OK && q.changes > 0;
         qs_done(&q);
     }
     if (rc == QN_OK)
-        rc = qs_audit_row(c, found ? "update" : "create", "mobile_citizen", digest, 0, iin,
-                          found ? before : NULL, err);
+        rc = qs_audit_row(c, created ? "create" : "update", "mobile_citizen", digest, 0, iin,
+                          created ? NULL : before, err);
     return qs_wend(c, own, rc, err);
 }
 

@@ -131,15 +131,55 @@ qn_code qn_store_violation_set_state(qn_store_conn *c, int64_t id, const char *s
     return qs_wend(c, own, rc, err);
 }
 
-#define VIO_WHERE " WHERE (CAST($1 AS TEXT) = '' OR region = $1) AND (CAST($2 AS TEXT) = '' OR state = $2)"
+/* One statement per filter shape (bit 1: region, bit 2: state), so that
+ * each uses its index: a catch-all "($1 = '' OR region = $1)" would make
+ * SQLite scan the table and sort it. The plans are checked by the
+ * conformance suite through qn_store_lookup_explain. */
+#define VIO_ORDER " ORDER BY created_at DESC, id DESC LIMIT "
+static const char *const vio_count[4] = {
+    "SELECT COUNT(*) FROM violations",
+    "SELECT COUNT(*) FROM violations WHERE region = $1",
+    "SELECT COUNT(*) FROM violations WHERE state = $1",
+    "SELECT COUNT(*) FROM violations WHERE region = $1 AND state = $2",
+};
+static const char *const vio_list[4] = {
+    "SELECT " VIO_COLS " FROM violations" VIO_ORDER "$1 OFFSET $2",
+    "SELECT " VIO_COLS " FROM violations WHERE region = $1" VIO_ORDER "$2 OFFSET $3",
+    "SELECT " VIO_COLS " FROM violations WHERE state = $1" VIO_ORDER "$2 OFFSET $3",
+    "SELECT " VIO_COLS " FROM violations WHERE region = $1 AND state = $2" VIO_ORDER
+    "$3 OFFSET $4",
+};
+
+const qs_lookup qs_violation_lookups[] = {
+    {"violation_search()", "violations_created", &vio_list[0], {"50", "0"}},
+    {"violation_search(region)", "violations_region_time", &vio_list[1], {"75", "50", "0"}},
+    {"violation_search(region,state)", "violations_region|violations_region_time", &vio_list[3],
+     {"75", "open", "50", "0"}},
+    {"violation_search_count(region)", "violations_region|violations_region_time", &vio_count[1],
+     {"75"}},
+    {"violation_search_count(region,state)", "violations_region|violations_region_time", &vio_count[3], {"75", "open"}},
+};
+const size_t qs_violation_lookups_count = sizeof qs_violation_lookups / sizeof qs_violation_lookups[0];
+
+/* Binds the filters present, in order, then limit and offset if limit > 0. */
+static void bind_filters(qs_q *q, const char *region, const char *state, int64_t limit,
+                         int64_t offset)
+{
+    int n = 0;
+    if (region[0] != '\0')
+        qs_text(q, ++n, region);
+    if (state[0] != '\0')
+        qs_text(q, ++n, state);
+    if (limit > 0) {
+        qs_int(q, ++n, limit);
+        qs_int(q, ++n, offset);
+    }
+}
 
 qn_code qn_store_violation_search(qn_store_conn *c, const char *region, const char *state,
                                   int64_t offset, int64_t limit, qn_store_violation_list *out,
                                   qn_err *err)
 {
-    static const char *const count_sql = "SELECT COUNT(*) FROM violations" VIO_WHERE;
-    static const char *const sql = "SELECT " VIO_COLS " FROM violations" VIO_WHERE
-                                   " ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4";
     memset(out, 0, sizeof *out);
     qn_code rc = qs_check_str(err, "region", region, QN_STORE_REGION_MAX, false);
     if (rc == QN_OK)
@@ -150,21 +190,18 @@ qn_code qn_store_violation_search(qn_store_conn *c, const char *region, const ch
         return rc;
     region = region != NULL ? region : "";
     state = state != NULL ? state : "";
+    int shape = (region[0] != '\0' ? 1 : 0) | (state[0] != '\0' ? 2 : 0);
     qs_q q;
-    qs_init(&q, c, count_sql);
-    qs_text(&q, 1, region);
-    qs_text(&q, 2, state);
+    qs_init(&q, c, vio_count[shape]);
+    bind_filters(&q, region, state, 0, 0);
     rc = qs_one(&q, "count", err);
     if (rc == QN_OK)
         out->total = qs_get_int(&q, 0);
     qs_done(&q);
     if (rc != QN_OK)
         return rc;
-    qs_init(&q, c, sql);
-    qs_text(&q, 1, region);
-    qs_text(&q, 2, state);
-    qs_int(&q, 3, limit);
-    qs_int(&q, 4, offset);
+    qs_init(&q, c, vio_list[shape]);
+    bind_filters(&q, region, state, limit, offset);
     void *items;
     rc = qs_collect(&q, (size_t)limit, sizeof *out->items, read_vio, &items, &out->count, err);
     out->items = items;

@@ -9,6 +9,7 @@
 #include "conformance.h"
 #include "conformance_records.h"
 #include "conformance_tx.h"
+#include "conformance_store.h"
 
 static Suite *store_pg_suite(void)
 {
@@ -37,6 +38,12 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
     tcase_add_test(tc, pool_threads);
+    tcase_add_test(tc, statement_cache);
+    tcase_add_test(tc, statement_error_dooms_transaction);
+    tcase_add_test(tc, audited_updates_serialise);
+    tcase_add_test(tc, lookups_use_their_indexes);
+    tcase_add_test(tc, upgrade_from_version_1);
+    tcase_add_test(tc, idempotency_pruned);
     tcase_add_test(tc, pg_lost_connection);
     tcase_add_test(tc, pg_server_crash);
     suite_add_tcase(s, tc);

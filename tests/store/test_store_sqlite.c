@@ -6,6 +6,7 @@
 #include "conformance.h"
 #include "conformance_records.h"
 #include "conformance_tx.h"
+#include "conformance_store.h"
 
 #include <pthread.h>
 
@@ -76,6 +77,12 @@ static Suite *store_sqlite_suite(void)
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
     tcase_add_test(tc, pool_threads);
+    tcase_add_test(tc, statement_cache);
+    tcase_add_test(tc, statement_error_dooms_transaction);
+    tcase_add_test(tc, audited_updates_serialise);
+    tcase_add_test(tc, lookups_use_their_indexes);
+    tcase_add_test(tc, upgrade_from_version_1);
+    tcase_add_test(tc, idempotency_pruned);
     suite_add_tcase(s, tc);
     return s;
 }
