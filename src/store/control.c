@@ -672,7 +672,10 @@ qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *er
     if (cap == 0)
         return qn_err_set(err, QN_E_INVALID, "no room for the plan");
     out[0] = '\0';
-    for (size_t i = 0; i < sizeof lite / sizeof lite[0]; i++) {
+    /* PostgreSQL scans small tables whatever the indexes; with sequential
+     * scans off the plan shows whether an index serves each lookup. */
+    qn_code rc = is_lite ? QN_OK : qs_script(c, "SET enable_seqscan = off", err);
+    for (size_t i = 0; rc == QN_OK && i < sizeof lite / sizeof lite[0]; i++) {
         qs_q q;
         qs_init(&q, c, list[i]);
         append(out, cap, &len, list[i] + (is_lite ? 19 : 8));
@@ -681,7 +684,14 @@ qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *er
             append(out, cap, &len, qs_get_text(&q, is_lite ? 3 : 0));
         qs_done(&q);
         if (r < 0)
-            return err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
+            rc = err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
     }
-    return QN_OK;
+    if (!is_lite) {
+        qn_err ignore;
+        qn_err_clear(&ignore);
+        qn_code reset = qs_script(c, "RESET enable_seqscan", rc == QN_OK ? err : &ignore);
+        if (rc == QN_OK)
+            rc = reset;
+    }
+    return rc;
 }

@@ -214,6 +214,11 @@ START_TEST(migrations_from_empty)
     ck_assert_int_eq(to, QN_STORE_SCHEMA_VERSION);
     ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM schema_version"),
                      QN_STORE_SCHEMA_VERSION);
+    /* The newest version is the number of migrations compiled in, each
+     * recorded once, numbered 1..N. */
+    ck_assert_int_ge(qn_store_schema_latest(), 5);
+    ck_assert_int_eq(raw_count(t.url, "SELECT MAX(version) FROM schema_version"),
+                     qn_store_schema_latest());
 
     /* A second empty database migrated by qn_store_migrate directly. */
     char url[QN_STORE_URL_MAX + 1];

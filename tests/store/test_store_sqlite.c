@@ -7,6 +7,8 @@
 #include "conformance_records.h"
 #include "conformance_tx.h"
 #include "conformance_store.h"
+#include "conformance_apps.h"
+#include "conformance_ops.h"
 
 #include <pthread.h>
 
@@ -83,6 +85,12 @@ static Suite *store_sqlite_suite(void)
     tcase_add_test(tc, lookups_use_their_indexes);
     tcase_add_test(tc, upgrade_from_version_1);
     tcase_add_test(tc, idempotency_pruned);
+    tcase_add_test(tc, apps_workflow);
+    tcase_add_test(tc, sigapi_trust_challenges_bindings);
+    tcase_add_test(tc, sigapi_details_secrets_otp_sms);
+    tcase_add_test(tc, control_documents_crossings_reads);
+    tcase_add_test(tc, control_violations_find_count_person);
+    tcase_add_test(tc, control_synth_fill_and_plans);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,63 +1,15 @@
-/* test_store_apps.c — the store operations of the application workflow
- * (src/store/apps.c, migration 003_apps) on both backends: SQLite, and the
- * throwaway PostgreSQL of tests/run.sh ($QONAQ_TEST_PG; a missing server
- * fails, never skips). Consents (pending -> decided once, closing, lists
- * by application and by owner), application events, the population
- * register, the senior-officer mark, and that every change is audited with
- * the chain intact.
+/* conformance_apps.h — the store conformance suite, part 5: the operations
+ * of the application workflow (src/store/apps.c, migration 003_apps):
+ * consents (pending -> decided once, closing, lists by application and by
+ * owner), application events, the population register, the senior-officer
+ * mark, and that every change is audited with the chain intact. Included
+ * after conformance.h (moved here from test_store_apps.c so that both
+ * backends' programs run it like every other part).
  */
-#include <stdio.h>
-#include <string.h>
+#ifndef QN_TEST_STORE_CONFORMANCE_APPS_H
+#define QN_TEST_STORE_CONFORMANCE_APPS_H
 
-#include "store/store.h"
-#include "support/qn_test.h"
-
-/* Which backend: set by each test before it runs. */
-static int conf_pg;
-
-typedef struct {
-    char url[QN_STORE_URL_MAX + 1];
-    qn_store *s;
-    qn_store_conn *c;
-    qn_err err;
-} conf_t;
-
-static void conf_open(conf_t *t)
-{
-    memset(t, 0, sizeof *t);
-    qn_code rc;
-    if (conf_pg)
-        rc = qn_store_fresh_url(qn_test_env("QONAQ_TEST_PG", 1), NULL, t->url, sizeof t->url, &t->err);
-    else
-        rc = qn_store_fresh_url("sqlite:", qn_test_tmpdir(), t->url, sizeof t->url, &t->err);
-    ck_assert_msg(rc == QN_OK, "cannot make a fresh database: %s", t->err.message);
-    rc = qn_store_open(t->url, NULL, &t->s, &t->err);
-    ck_assert_msg(rc == QN_OK, "open %s: %s", t->url, t->err.message);
-    rc = qn_store_acquire(t->s, &t->c, &t->err);
-    ck_assert_msg(rc == QN_OK, "acquire: %s", t->err.message);
-    qn_store_set_actor(t->c, 0, "test");
-}
-
-static void conf_close(conf_t *t)
-{
-    qn_store_release(t->c);
-    qn_store_close(t->s);
-}
-
-#define OK(t, call)                                                                                          \
-    do {                                                                                                     \
-        qn_err_clear(&(t)->err);                                                                             \
-        qn_code rc_ = (call);                                                                                \
-        ck_assert_msg(rc_ == QN_OK, "%s -> %s: %s", #call, qn_code_name(rc_), (t)->err.message);             \
-    } while (0)
-
-#define FAILS(t, code, call)                                                                                 \
-    do {                                                                                                     \
-        qn_err_clear(&(t)->err);                                                                             \
-        qn_code rc_ = (call);                                                                                \
-        ck_assert_msg(rc_ == (code), "%s -> %s (expected %s): %s", #call, qn_code_name(rc_),                 \
-                      qn_code_name(code), (t)->err.message);                                                 \
-    } while (0)
+#include "conformance.h"
 
 static int64_t make_app(conf_t *t)
 {
@@ -79,7 +31,7 @@ static int64_t make_app(conf_t *t)
     return app.id;
 }
 
-static void run_all(void)
+START_TEST(apps_workflow)
 {
     conf_t t;
     conf_open(&t);
@@ -202,30 +154,6 @@ static void run_all(void)
     ck_assert(rep.ok);
     conf_close(&t);
 }
-
-START_TEST(apps_sqlite)
-{
-    conf_pg = 0;
-    run_all();
-}
 END_TEST
 
-START_TEST(apps_pg)
-{
-    conf_pg = 1;
-    run_all();
-}
-END_TEST
-
-static Suite *suite(void)
-{
-    Suite *s = suite_create("store_apps");
-    TCase *tc = tcase_create("apps");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, apps_sqlite);
-    tcase_add_test(tc, apps_pg);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
-QN_TEST_MAIN(suite)
+#endif
