@@ -30,10 +30,34 @@
  * marked failed: qn_store_commit then refuses (QN_E_INTERNAL, "transaction
  * already failed") and rolls back; the usual reaction is qn_store_rollback. Exception:
  * qn_store_notifications_bulk isolates each row (per-row savepoints).
- * Isolation: SQLite transactions take the write lock at begin (BEGIN
- * IMMEDIATE); PostgreSQL runs READ COMMITTED, with row locks where an
- * operation needs them (audit head, counters, idempotency claims) and a
- * version column for optimistic concurrency on applications.
+ * Any statement that fails inside a transaction marks it failed, whichever
+ * operation ran it (a read too); a PostgreSQL COMMIT that the server answers
+ * with ROLLBACK is reported as the failure it is (QN_E_INTERNAL, sub
+ * "tx_failed").
+ *
+ * Isolation. SQLite: every transaction takes the write lock at begin (BEGIN
+ * IMMEDIATE), so writers are serial and each sees the last commit; readers
+ * outside a transaction see the last commit (WAL). PostgreSQL: READ
+ * COMMITTED, plus what each kind of operation needs:
+ *   - inserts (_create, _add): none beyond the unique keys; numbers come
+ *     from the yearly counter row (INSERT ... ON CONFLICT DO UPDATE, a row
+ *     lock until commit), the audit chain from the audit_head row (locked by
+ *     its UPDATE), so concurrent inserts are numbered and chained in order;
+ *   - audited updates (account_update, person_update, apikey_revoke,
+ *     session_delete, notification_set_status, violation_set_state,
+ *     ca_set_enabled, otp_consume, consent_decide, application_update,
+ *     senior_set): the row's before-digest is read with SELECT ... FOR UPDATE
+ *     (qs_row_digest), so a concurrent change of the same row waits and then
+ *     digests the committed new version: the audit's "before" is never stale;
+ *   - upserts (address_put, crl_put, mobile_put): INSERT ... ON CONFLICT DO
+ *     NOTHING first (a concurrent insert of the same key waits for the first
+ *     to commit), then the locked digest and UPDATE;
+ *   - application_update: also optimistic, by its version column;
+ *   - idem_claim: the claim row (a concurrent claimer of the key waits);
+ *   - reads and lists: a statement sees the last commit (one snapshot per
+ *     statement; a count and its page may differ under concurrent inserts).
+ * tests/store/conformance_store.h (audited_updates_serialise) races two
+ * writers on each kind of audited update on both backends.
  *
  * Audit. Every operation that changes a record appends an audit event (actor,
  * time, action, entity, entity id, SHA-256 digest of the row before and
@@ -41,9 +65,18 @@
  * with qn_store_set_actor (reset to "system" at acquire). Events are chained:
  * hash = SHA-256(previous hash || canonical fields); qn_store_audit_verify
  * finds an edited, inserted or deleted event and names the first broken one.
- * Not audited (operational, high-volume, no business meaning): login
- * attempts, idempotency rows, one-time-code attempt counters, outbox sent
- * marks, session expiry sweeps.
+ * Deliberately not audited (each with its reason):
+ *   - login attempts, one-time-code attempt counters, outbox sent marks,
+ *     session expiry sweeps, idempotency rows and their pruning:
+ *     operational, high-volume, no business meaning;
+ *   - the trust generation (qn_store_trust_bump): a cache-invalidation
+ *     counter; the CA and CRL changes that raise it are audited themselves;
+ *   - login challenges (qn_store_challenge_add/_take): one-use nonces of login
+ *     by signature that expire within minutes, like login attempts; the login
+ *     they lead to is audited by the service ("login_signature");
+ *   - service secrets (qn_store_secret_get_or_put): the value must not reach
+ *     any digest trail, and the row is written once (the first candidate
+ *     stays), so it has no history to record.
  *
  * Records. Plain structs with fixed-size, NUL-terminated text fields whose
  * bounds are the QN_STORE_*_MAX macros below (longer input is refused with
