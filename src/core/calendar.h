@@ -8,8 +8,10 @@
  * effective years and sources; docs/rules.md explains them.
  *
  * Coverage: the Kurban Ait table runs 2020..2030 (2020 and 2027..2030
- * unconfirmed) and transfer orders are known for 2024..2026 (2026: none
- * found) plus the July 2023 pair; other years' orders are unknown. Outside 2020..2030 the
+ * unconfirmed) and transfer orders are known for 2024 and 2025, plus the
+ * July 2023 pair; for 2026 none was found, which does not confirm that there
+ * is none (kz_rules.md §3.5), so 2026 is "partial"; other years' orders are
+ * unknown. Outside 2020..2030 the
  * calendar applies weekends, the fixed holidays valid in that year and the
  * weekend-move rule, without Kurban Ait and without transfer orders;
  * qn_calendar_coverage says how far a year is backed by data.
@@ -35,8 +37,10 @@ typedef enum {
 } qn_day_kind;
 
 typedef enum {
-    QN_CAL_CONFIRMED = 0, /* every datum of the year has a source */
-    QN_CAL_PARTIAL,       /* some data projected or unknown (Kurban Ait projected, transfers unknown) */
+    QN_CAL_CONFIRMED = 0, /* every datum of the year has a source (2021..2025 Kurban Ait confirmed
+                             and the transfer orders known: 2024, 2025) */
+    QN_CAL_PARTIAL,       /* some data projected, unknown or unconfirmed (Kurban Ait projected;
+                             transfers unknown; 2026: no transfer order found, UNCONFIRMED) */
     QN_CAL_RULES_ONLY     /* outside the data: weekends and fixed holidays only */
 } qn_calendar_coverage_t;
 

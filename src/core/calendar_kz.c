@@ -55,10 +55,11 @@ const qn_kz_kurban qn_kz_kurban_days[] = {
 const size_t qn_kz_kurban_days_count = sizeof qn_kz_kurban_days / sizeof qn_kz_kurban_days[0];
 
 /* Transfer orders. Known: 2024 (May), 2025 (January); 2023: the July pair only
- * (the rest of 2023 not checked); 2026: none
- * found (kz_rules.md §3.5, UNCONFIRMED that there are none). 2020..2022 and
- * 2027 onwards: UNKNOWN, not in the sources; the calendar has no transfers
- * for those years. */
+ * (the rest of 2023 not checked). 2026: none found (kz_rules.md §3.5:
+ * "Ministerial transfers 2026: none found (UNCONFIRMED; re-check МТСЗН
+ * orders)"), so 2026 applies none but is not a year whose orders are known.
+ * 2020..2022 and 2027 onwards: UNKNOWN, not in the sources; the calendar has
+ * no transfers for those years. */
 const qn_kz_transfer qn_kz_transfers[] = {
     /* 2023: Sat 1 Jul worked, Fri 7 Jul off (aqparat.info; prosud.kz; peers.md §2.6, §4.4). */
     {2023, 7, 1, true, "transfer order 2023 (Sat 1 Jul worked for Fri 7 Jul)"},
@@ -71,4 +72,5 @@ const qn_kz_transfer qn_kz_transfers[] = {
     {2025, 1, 3, false, "transfer order 2025 (Fri 3 Jan off for Sun 5 Jan)"},
 };
 const size_t qn_kz_transfers_count = sizeof qn_kz_transfers / sizeof qn_kz_transfers[0];
-const int qn_kz_transfers_known_from = 2024, qn_kz_transfers_known_to = 2026;
+/* Years whose orders are known from a source: 2024 and 2025 (not 2026, see above). */
+const int qn_kz_transfers_known_from = 2024, qn_kz_transfers_known_to = 2025;

@@ -10,7 +10,9 @@
 
 #include "core/regime_kz_data.h"
 
-/* Day numbers of the effective dates (checked by test_regime against the text). */
+/* Day numbers of the effective dates: tests/unit/test_stay.c
+ * (regimes_by_citizenship) looks up each boundary day and the day before it,
+ * and checks cap_counts_from against the text. */
 #define D_1900_01_01 (-25567) /* "always" within the supported range */
 #define D_2020_01_11 18272 /* registration exemption up to 30 days */
 #define D_2022_07_08 19181 /* Decree No. 464 of 7 Jul 2022: India, Iran, China 14/42 */
@@ -52,7 +54,8 @@ const qn_regime qn_kz_regimes[QN_KZ_REGIME_COUNT] = {
 
 /* Seed 001 lists 44 states with 30 days per entry (in force with the
  * registration change of 11 Jan 2020); the 90-in-180 cap of the group starts
- * 2023-01-27. Rows from D_2025_08_25 are states named in the partial excerpts
+ * 2023-01-27. CHOICE: no source gives their status before 11 Jan 2020, so
+ * before it they get the visa regime (docs/rules.md §3). Rows from D_2025_08_25 are states named in the partial excerpts
  * of the 2025 list (kz_rules.md §1.1) and not in seed 001: they may have been
  * visa-free earlier (the 2022 list of 54), which is UNCONFIRMED, so before
  * that date they get the visa regime (the stricter answer). */

@@ -380,8 +380,10 @@ qn_code qn_stay_compute(const qn_stay_input *in, qn_stay_result *out, qn_err *er
         const char *by = "none";
         bool unknown = false;
         if (reg->per_entry_days > 0) {
-            last = skip_permits(permits, np, entry + reg->per_entry_days) - 1;
-            by = "per_entry";
+            qn_date_t limit = entry + reg->per_entry_days; /* first day past the limit */
+            qn_date_t d = skip_permits(permits, np, limit);
+            last = d - 1;
+            by = d != limit ? "permit" : "per_entry"; /* a permit moved it */
         }
         if (cap_applies && cur_counted) {
             for (size_t k = 0; k < ns; k++) {
@@ -402,7 +404,7 @@ qn_code qn_stay_compute(const qn_stay_input *in, qn_stay_result *out, qn_err *er
             qn_date_t d = skip_permits(permits, np, in->visa_until + 1) - 1;
             if (last == QN_DATE_NONE || d < last) {
                 last = d;
-                by = "visa";
+                by = d != in->visa_until ? "permit" : "visa";
             }
             if (d + 1 <= cur->exit_eff)
                 first_breach = min_date(first_breach, d + 1);

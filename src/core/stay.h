@@ -75,9 +75,11 @@ typedef struct {
                                      visa end given) or without trips */
     int days_allowed_this_entry;  /* last_lawful_day - current_entry + 1 (0 = refused on entry);
                                      -1 when unknown */
-    const char *limited_by;       /* "per_entry", "rolling_cap", "visa", "permit" (visa regime
-                                     without a visa: lawful while permits cover the entry),
-                                     "unknown", "none" */
+    const char *limited_by;       /* "per_entry", "rolling_cap", "visa", "permit" (a permit
+                                     moved the binding limit: the per-entry limit or the visa's
+                                     end fell inside a permit, or a visa regime without a visa
+                                     is lawful while permits cover the entry), "unknown",
+                                     "none" */
     int overstay_days;            /* days of the latest trip (up to `on`) after last_lawful_day */
     qn_date_t first_breach;       /* first unlawful day of the whole history, QN_DATE_NONE if none */
     bool permit_required;         /* present on `on`, past the regime's TRP threshold, no permit */

@@ -1,7 +1,12 @@
 /* test_calendar.c — Kazakhstan's working-day calendar and the arrival
  * notification deadline, against the counts and examples of the sources
  * (kz_rules.md §3, peers.md §4.4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/calendar.h"
+#include "core/date.h"
 #include "core/deadline.h"
 #include "support/qn_test.h"
 
@@ -118,7 +123,11 @@ END_TEST
 
 START_TEST(coverage)
 {
+    ck_assert_int_eq(qn_calendar_coverage(2024), QN_CAL_CONFIRMED);
     ck_assert_int_eq(qn_calendar_coverage(2025), QN_CAL_CONFIRMED);
+    /* KR §3.5: "Ministerial transfers 2026: none found (UNCONFIRMED)": not confirmed. */
+    ck_assert_int_eq(qn_calendar_coverage(2026), QN_CAL_PARTIAL);
+    ck_assert_int_eq(qn_calendar_coverage(2023), QN_CAL_PARTIAL); /* the July pair only */
     ck_assert_int_eq(qn_calendar_coverage(2022), QN_CAL_PARTIAL);
     ck_assert_int_eq(qn_calendar_coverage(2028), QN_CAL_PARTIAL);
     ck_assert_int_eq(qn_calendar_coverage(2031), QN_CAL_RULES_ONLY);
@@ -176,6 +185,159 @@ START_TEST(deadline_lateness_and_errors)
 }
 END_TEST
 
+/* ---- data/holidays_kz.csv mirrors the tables of src/core/calendar_kz.c */
+
+enum { CSV_FIELDS = 10, CSV_ROWS_MAX = 64 };
+
+static qn_date_t test_ymd(int y, int m, int d)
+{
+    qn_date_t out = 0;
+    ck_assert_msg(qn_date_from_ymd(y, m, d, &out), "bad date %d-%d-%d", y, m, d);
+    return out;
+}
+
+typedef struct {
+    char kind[24];
+    int month, day, year_from, year_to; /* year_to 9999 when empty */
+    bool religious;
+    char name[96];
+    bool confirmed;
+} csv_day;
+
+/* Splits one CSV line (fields may be "quoted"; no quotes inside them) into
+ * at most CSV_FIELDS fields in place; returns the count. */
+static int csv_split(char *line, char *fields[CSV_FIELDS])
+{
+    int n = 0;
+    char *p = line;
+    while (n < CSV_FIELDS) {
+        if (*p == '"') {
+            fields[n++] = ++p;
+            p = strchr(p, '"');
+            if (p == NULL)
+                return -1;
+            *p++ = '\0';
+        } else {
+            fields[n++] = p;
+            p += strcspn(p, ",\r\n");
+        }
+        if (*p != ',') {
+            *p = '\0';
+            break;
+        }
+        *p++ = '\0';
+    }
+    return n;
+}
+
+static size_t read_holidays_csv(csv_day rows[CSV_ROWS_MAX])
+{
+    const char *root = qn_test_env("QONAQ_ROOT", 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/data/holidays_kz.csv", root ? root : ".");
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char line[512];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || strncmp(line, "kind,", 5) == 0)
+            continue;
+        char *fl[CSV_FIELDS];
+        ck_assert_msg(csv_split(line, fl) == CSV_FIELDS, "bad row: %s", line);
+        ck_assert_uint_lt(n, CSV_ROWS_MAX);
+        csv_day *r = &rows[n++];
+        snprintf(r->kind, sizeof r->kind, "%s", fl[0]);
+        r->month = atoi(fl[1]);
+        r->day = atoi(fl[2]);
+        r->year_from = atoi(fl[3]);
+        r->year_to = fl[4][0] ? atoi(fl[4]) : 9999;
+        ck_assert_msg(strcmp(fl[6], "yes") == 0 || strcmp(fl[6], "no") == 0, "religious: %s", fl[6]);
+        r->religious = strcmp(fl[6], "yes") == 0;
+        snprintf(r->name, sizeof r->name, "%s", fl[7]);
+        ck_assert_msg(strncmp(fl[8], "yes", 3) == 0 || strncmp(fl[8], "no", 2) == 0, "confirmed: %s", fl[8]);
+        r->confirmed = strncmp(fl[8], "yes", 3) == 0;
+        if (fl[5][0]) { /* the date column repeats month and day of a one-year row */
+            qn_date_t d = qn_test_date(fl[5]);
+            int y, m, dd;
+            qn_date_to_ymd(d, &y, &m, &dd);
+            ck_assert(y == r->year_from && y == r->year_to && m == r->month && dd == r->day);
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+/* The kind a CSV row gives its day in a year it is valid. */
+static qn_day_kind csv_kind(const csv_day *r)
+{
+    if (strcmp(r->kind, "fixed") == 0)
+        return r->religious ? QN_DAY_RELIGIOUS : QN_DAY_HOLIDAY;
+    if (strcmp(r->kind, "kurban_ait") == 0)
+        return QN_DAY_RELIGIOUS;
+    if (strcmp(r->kind, "transfer_working") == 0)
+        return QN_DAY_TRANSFER_WORKING;
+    ck_assert_msg(strcmp(r->kind, "transfer_day_off") == 0, "unknown kind %s", r->kind);
+    return QN_DAY_TRANSFER_OFF;
+}
+
+enum { MIRROR_FROM = 1990, MIRROR_TO = 2040 };
+
+START_TEST(csv_mirror_matches_tables)
+{
+    csv_day rows[CSV_ROWS_MAX];
+    size_t n = read_holidays_csv(rows);
+    ck_assert_uint_eq(n, 34); /* 17 fixed days, 11 Kurban Ait dates, 6 transfer days */
+    /* CSV -> calendar: every row's day has the row's kind and name in each
+     * year the row is valid, and not the year before or after. */
+    for (size_t i = 0; i < n; i++) {
+        const csv_day *r = &rows[i];
+        int from = r->year_from > MIRROR_FROM ? r->year_from : MIRROR_FROM;
+        int to = r->year_to < MIRROR_TO ? r->year_to : MIRROR_TO;
+        for (int y = from; y <= to; y++) {
+            const char *name = NULL;
+            qn_date_t d = test_ymd(y, r->month, r->day);
+            qn_day_kind k = qn_calendar_day_kind(d, &name);
+            ck_assert_msg(k == csv_kind(r), "%s %d-%02d-%02d: calendar says %s", r->name, y, r->month,
+                          r->day, qn_day_kind_name(k));
+            if (strcmp(r->kind, "kurban_ait") == 0)
+                ck_assert_str_eq(name, r->confirmed ? "Kurban Ait" : "Kurban Ait (projected date)");
+            else
+                ck_assert_msg(strcmp(name, r->name) == 0, "%d-%02d-%02d: %s vs %s", y, r->month, r->day,
+                              name, r->name);
+        }
+        const int outside[2] = {r->year_from - 1, r->year_to + 1};
+        for (int k = 0; k < 2; k++) {
+            if (outside[k] < MIRROR_FROM || outside[k] > MIRROR_TO)
+                continue;
+            const char *name = NULL;
+            qn_calendar_day_kind(test_ymd(outside[k], r->month, r->day), &name);
+            ck_assert_msg(strcmp(name, r->name) != 0 || strcmp(r->kind, "fixed") != 0 ||
+                              /* 16 Dec keeps its name; 17 Dec was its second day */
+                              strcmp(r->name, "Independence Day") == 0,
+                          "%s still on %d-%02d-%02d", r->name, outside[k], r->month, r->day);
+        }
+        /* The confirmed column: Kurban Ait projected dates make their year partial. */
+        if (strcmp(r->kind, "kurban_ait") == 0 && !r->confirmed)
+            ck_assert_int_ne(qn_calendar_coverage(r->year_from), QN_CAL_CONFIRMED);
+    }
+    /* Calendar -> CSV: every holiday, religious day and transfer of the
+     * calendar has its row. */
+    for (qn_date_t d = test_ymd(MIRROR_FROM, 1, 1); d <= test_ymd(MIRROR_TO, 12, 31); d++) {
+        qn_day_kind k = qn_calendar_day_kind(d, NULL);
+        if (k == QN_DAY_WORKING || k == QN_DAY_WEEKEND || k == QN_DAY_MOVED_OFF)
+            continue;
+        int y, m, dd;
+        qn_date_to_ymd(d, &y, &m, &dd);
+        bool found = false;
+        for (size_t i = 0; i < n && !found; i++)
+            found = rows[i].month == m && rows[i].day == dd && y >= rows[i].year_from &&
+                    y <= rows[i].year_to && csv_kind(&rows[i]) == k;
+        ck_assert_msg(found, "%d-%02d-%02d (%s) has no row in data/holidays_kz.csv", y, m, dd,
+                      qn_day_kind_name(k));
+    }
+}
+END_TEST
+
 static Suite *calendar_suite(void)
 {
     Suite *s = suite_create("calendar");
@@ -184,6 +346,7 @@ static Suite *calendar_suite(void)
     tcase_add_test(tc, day_kinds);
     tcase_add_test(tc, add_and_count);
     tcase_add_test(tc, coverage);
+    tcase_add_test(tc, csv_mirror_matches_tables);
     tcase_add_test(tc, notification_deadlines);
     tcase_add_test(tc, deadline_lateness_and_errors);
     suite_add_tcase(s, tc);

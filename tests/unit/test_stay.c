@@ -194,6 +194,10 @@ START_TEST(regimes_by_citizenship)
         {"TUR", "2025-08-24", "visa_free_30", true}, {"TUR", "2025-08-25", "visa_free_90", false},
         {"THA", "2025-01-01", "visa", true},         {"THA", "2025-09-01", "visa_free_30", false},
         {"XXA", "2025-01-01", "visa", true},         {"AFG", "2025-01-01", "visa", true},
+        /* CHOICE (docs/rules.md §3): seed 001 dates the 30-day list from 11 Jan 2020 and no
+         * source gives an earlier status, so before it these nationals get the visa regime. */
+        {"DEU", "2020-01-10", "visa", true},         {"DEU", "2020-01-11", "visa_free_30", true},
+        {"USA", "2019-06-01", "visa", true},         {"KGZ", "1900-01-01", "eaeu", true},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         qn_regime r;
@@ -230,13 +234,17 @@ START_TEST(csv_mirror_matches_table)
     char line[256];
     int rows = 0;
     while (fgets(line, sizeof line, f)) {
-        char cc[8], from[16], name[48];
+        char cc[8], from[16], name[48], confirmed[8];
         if (line[0] == '#' || strncmp(line, "citizenship,", 12) == 0)
             continue;
-        ck_assert_msg(sscanf(line, "%3[A-Z],%10[0-9-],%47[a-z0-9_]", cc, from, name) == 3, "bad row: %s", line);
+        ck_assert_msg(sscanf(line, "%3[A-Z],%10[0-9-],%47[a-z0-9_],%7[a-z]", cc, from, name, confirmed) == 4,
+                      "bad row: %s", line);
+        ck_assert_msg(strcmp(confirmed, "yes") == 0 || strcmp(confirmed, "no") == 0, "confirmed column: %s", line);
         qn_regime r;
         ck_assert_int_eq(qn_regime_lookup(cc, qn_test_date(from), &r, NULL), QN_OK);
         ck_assert_msg(strcmp(r.name, name) == 0, "%s from %s: table says %s, csv %s", cc, from, r.name, name);
+        ck_assert_msg(r.confirmed == (strcmp(confirmed, "yes") == 0), "%s from %s: table says confirmed=%d, csv %s",
+                      cc, from, r.confirmed, confirmed);
         rows++;
     }
     fclose(f);
@@ -331,6 +339,51 @@ START_TEST(visas_permits_and_registration)
     ck_assert(!r.is_present);
     ck_assert_int_eq(r.days_used, 2);
     ck_assert_int_eq(r.days_left, 88);
+
+    /* A permit that moves the binding limit is what limits the stay (audit: this
+     * said per_entry): KGZ (EAEU, 90 per entry) entered 2026-03-01, permit
+     * 2026-05-20..2027-05-19: the 90th day 2026-05-29 falls inside it. */
+    {
+        qn_trip kg[1] = {{qn_test_date("2026-03-01"), NONE}};
+        qn_stay_period kg_trp = {qn_test_date("2026-05-20"), qn_test_date("2027-05-19")};
+        qn_stay_input_init(&in);
+        in.citizenship = "KGZ";
+        in.on = qn_test_date("2026-08-01");
+        in.trips = kg;
+        in.n_trips = 1;
+        in.permits = &kg_trp;
+        in.n_permits = 1;
+        ck_assert_int_eq(qn_stay_compute(&in, &r, NULL), QN_OK);
+        ck_assert_int_eq(r.last_lawful_day, qn_test_date("2027-05-19"));
+        ck_assert_str_eq(r.limited_by, "permit");
+        ck_assert_int_eq(r.overstay_days, 0);
+        /* Without the permit the per-entry limit binds. */
+        in.n_permits = 0;
+        in.on = qn_test_date("2026-04-01");
+        ck_assert_int_eq(qn_stay_compute(&in, &r, NULL), QN_OK);
+        ck_assert_int_eq(r.last_lawful_day, qn_test_date("2026-05-29"));
+        ck_assert_str_eq(r.limited_by, "per_entry");
+        /* A permit that starts after the limit does not move it. */
+        qn_stay_period late = {qn_test_date("2026-06-10"), qn_test_date("2027-06-09")};
+        in.permits = &late;
+        in.n_permits = 1;
+        ck_assert_int_eq(qn_stay_compute(&in, &r, NULL), QN_OK);
+        ck_assert_str_eq(r.limited_by, "per_entry");
+        /* A visa end inside a permit: the permit limits it. */
+        qn_trip vt[1] = {{qn_test_date("2024-01-10"), NONE}};
+        qn_stay_period visa_ext = {qn_test_date("2024-02-10"), qn_test_date("2024-04-30")};
+        qn_stay_input_init(&in);
+        in.citizenship = "AFG";
+        in.on = qn_test_date("2024-02-20");
+        in.trips = vt;
+        in.n_trips = 1;
+        in.visa_until = qn_test_date("2024-02-15");
+        in.permits = &visa_ext;
+        in.n_permits = 1;
+        ck_assert_int_eq(qn_stay_compute(&in, &r, NULL), QN_OK);
+        ck_assert_int_eq(r.last_lawful_day, qn_test_date("2024-04-30"));
+        ck_assert_str_eq(r.limited_by, "permit");
+    }
 }
 END_TEST
 
