@@ -17,7 +17,8 @@
  * qn_calendar_coverage says how far a year is backed by data.
  *
  * Pure: no I/O, no allocation, no shared state; thread-safe. Each query
- * builds the year's day map on the stack (a few hundred operations).
+ * builds the year's day map on the stack (a byte fill and the table rows,
+ * about 0.2 us; see calendar.c).
  */
 #ifndef QN_CALENDAR_H
 #define QN_CALENDAR_H

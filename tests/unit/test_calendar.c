@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/calendar_kz_data.h"
 #include "core/date.h"
 #include "core/deadline.h"
 #include "support/qn_test.h"
@@ -338,6 +339,79 @@ START_TEST(csv_mirror_matches_tables)
 }
 END_TEST
 
+/* ---- the year map against a plain reference: the rules of calendar.c
+ * written day by day, the way the first version built the map (it is the
+ * oracle for the faster map, which fills weekends by stride and names days
+ * only on demand). */
+
+typedef struct {
+    qn_day_kind kind[366];
+    const char *name[366];
+} ref_year;
+
+static void ref_build(int year, qn_date_t jan1, int days, ref_year *m)
+{
+    for (int i = 0; i < days; i++) {
+        m->kind[i] = qn_date_is_weekend(jan1 + i) ? QN_DAY_WEEKEND : QN_DAY_WORKING;
+        m->name[i] = "";
+    }
+    for (size_t i = 0; i < qn_kz_fixed_days_count; i++) {
+        const qn_kz_fixed_day *f = &qn_kz_fixed_days[i];
+        if (year < f->from_year || year > f->to_year)
+            continue;
+        int idx = (int)(test_ymd(year, f->month, f->day) - jan1);
+        m->kind[idx] = f->religious ? QN_DAY_RELIGIOUS : QN_DAY_HOLIDAY;
+        m->name[idx] = f->name;
+    }
+    for (size_t i = 0; i < qn_kz_kurban_days_count; i++) {
+        const qn_kz_kurban *k = &qn_kz_kurban_days[i];
+        if (k->year != year)
+            continue;
+        int idx = (int)(test_ymd(year, k->month, k->day) - jan1);
+        m->kind[idx] = QN_DAY_RELIGIOUS;
+        m->name[idx] = k->confirmed ? "Kurban Ait" : "Kurban Ait (projected date)";
+    }
+    for (int i = 0; i < days; i++) { /* weekend moves, in date order */
+        if (m->kind[i] != QN_DAY_HOLIDAY || !qn_date_is_weekend(jan1 + i))
+            continue;
+        int j = i + 1;
+        while (j < days && m->kind[j] != QN_DAY_WORKING)
+            j++;
+        if (j < days) {
+            m->kind[j] = QN_DAY_MOVED_OFF;
+            m->name[j] = m->name[i];
+        }
+    }
+    for (size_t i = 0; i < qn_kz_transfers_count; i++) {
+        const qn_kz_transfer *t = &qn_kz_transfers[i];
+        if (t->year != year)
+            continue;
+        int idx = (int)(test_ymd(year, t->month, t->day) - jan1);
+        m->kind[idx] = t->working ? QN_DAY_TRANSFER_WORKING : QN_DAY_TRANSFER_OFF;
+        m->name[idx] = t->source;
+    }
+}
+
+START_TEST(matches_reference_year_map)
+{
+    static ref_year m;
+    for (int year = 1900; year <= 2099; year++) {
+        qn_date_t jan1 = test_ymd(year, 1, 1);
+        int days = (int)(test_ymd(year + 1, 1, 1) - jan1);
+        ref_build(year, jan1, days, &m);
+        int working = 0;
+        for (int i = 0; i < days; i++) {
+            const char *name = NULL;
+            qn_day_kind k = qn_calendar_day_kind(jan1 + i, &name);
+            ck_assert_msg(k == m.kind[i] && strcmp(name, m.name[i]) == 0, "%d day %d: %s \"%s\", reference %s \"%s\"",
+                          year, i, qn_day_kind_name(k), name, qn_day_kind_name(m.kind[i]), m.name[i]);
+            working += m.kind[i] == QN_DAY_WORKING || m.kind[i] == QN_DAY_TRANSFER_WORKING;
+        }
+        ck_assert_int_eq(qn_calendar_count_working_days(jan1, jan1 + days - 1), working);
+    }
+}
+END_TEST
+
 static Suite *calendar_suite(void)
 {
     Suite *s = suite_create("calendar");
@@ -347,6 +421,7 @@ static Suite *calendar_suite(void)
     tcase_add_test(tc, add_and_count);
     tcase_add_test(tc, coverage);
     tcase_add_test(tc, csv_mirror_matches_tables);
+    tcase_add_test(tc, matches_reference_year_map);
     tcase_add_test(tc, notification_deadlines);
     tcase_add_test(tc, deadline_lateness_and_errors);
     suite_add_tcase(s, tc);
