@@ -35,29 +35,16 @@
  * with ROLLBACK is reported as the failure it is (QN_E_INTERNAL, sub
  * "tx_failed").
  *
- * Isolation. SQLite: every transaction takes the write lock at begin (BEGIN
- * IMMEDIATE), so writers are serial and each sees the last commit; readers
- * outside a transaction see the last commit (WAL). PostgreSQL: READ
- * COMMITTED, plus what each kind of operation needs:
- *   - inserts (_create, _add): none beyond the unique keys; numbers come
- *     from the yearly counter row (INSERT ... ON CONFLICT DO UPDATE, a row
- *     lock until commit), the audit chain from the audit_head row (locked by
- *     its UPDATE), so concurrent inserts are numbered and chained in order;
- *   - audited updates (account_update, person_update, apikey_revoke,
- *     session_delete, notification_set_status, violation_set_state,
- *     ca_set_enabled, otp_consume, consent_decide, application_update,
- *     senior_set): the row's before-digest is read with SELECT ... FOR UPDATE
- *     (qs_row_digest), so a concurrent change of the same row waits and then
- *     digests the committed new version: the audit's "before" is never stale;
- *   - upserts (address_put, crl_put, mobile_put): INSERT ... ON CONFLICT DO
- *     NOTHING first (a concurrent insert of the same key waits for the first
- *     to commit), then the locked digest and UPDATE;
- *   - application_update: also optimistic, by its version column;
- *   - idem_claim: the claim row (a concurrent claimer of the key waits);
- *   - reads and lists: a statement sees the last commit (one snapshot per
- *     statement; a count and its page may differ under concurrent inserts).
- * tests/store/conformance_store.h (audited_updates_serialise) races two
- * writers on each kind of audited update on both backends.
+ * Isolation (table per operation: docs/storage.md). SQLite: BEGIN IMMEDIATE
+ * at every transaction, writers are serial. PostgreSQL: READ COMMITTED plus:
+ * inserts number and chain through the locked counter and audit_head rows;
+ * audited updates read the row's before-digest with SELECT ... FOR UPDATE
+ * (a concurrent change waits, then digests the new version); upserts
+ * (address_put, crl_put, mobile_put) insert first (ON CONFLICT DO NOTHING),
+ * then lock, digest and update; application_update is also optimistic (its
+ * version); use-once rows (otp_consume, consent_decide, challenge_take) are
+ * conditional updates; a list sees one snapshot per statement. Raced on both
+ * backends by tests/store/conformance_store.h (audited_updates_serialise).
  *
  * Audit. Every operation that changes a record appends an audit event (actor,
  * time, action, entity, entity id, SHA-256 digest of the row before and
