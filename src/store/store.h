@@ -445,6 +445,13 @@ typedef struct {
     char status[QN_STORE_CODE_MAX + 1];
     int64_t created_at;
     char *payload;        /* JSON text as submitted; may be NULL on input ("{}") */
+    char region[QN_STORE_REGION_MAX + 1]; /* region of the address ("" if unknown; notif) */
+    char citizenship[4];  /* the foreigner's, as submitted ("" if unknown; notif) */
+    /* On input (notif): refuse a second notification of the same person's
+     * arrival on the same day by the same host (QN_E_CONFLICT, sub
+     * "duplicate_notification", naming the number on record). Rejected and
+     * cancelled notifications do not count. Not read back. */
+    bool refuse_duplicate;
 } qn_store_notification;
 
 typedef struct {
@@ -453,11 +460,14 @@ typedef struct {
     int64_t total; /* rows matching the filter, ignoring offset/limit */
 } qn_store_notification_list;
 
-/* Filter for qn_store_notification_search. Zero fields do not filter. Order is
- * stable: arrival_date descending, then id descending. */
+/* Filter for qn_store_notification_search. Zero fields do not filter; at
+ * most one of host_account_id, person_id and region may be given (each has
+ * its index with the arrival date; more is QN_E_INVALID). Order is stable:
+ * arrival_date descending, then id descending. */
 typedef struct {
     int64_t host_account_id;
     int64_t person_id;
+    char region[QN_STORE_REGION_MAX + 1]; /* "" for any (notif) */
     qn_date_t arrival_from; /* inclusive; used only when has_range */
     qn_date_t arrival_to;   /* inclusive */
     bool has_range;         /* true: filter on arrival_from..arrival_to */
@@ -1118,5 +1128,106 @@ qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t t
 /* The query plans of the exit check's lookups, one line per step, into out
  * (cap bytes): EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (PostgreSQL). */
 qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *err);
+
+/* ------------------- notif: batches, aggregates, migration cards, logins
+ * (src/store/notifications.c, cards.c, login_gate.c; migration 005_notif). */
+
+/* A batch of notifications written in the caller's transaction, each row in
+ * its own savepoint so that everything a row writes (person, document,
+ * address, notification, violation, notice, card) is kept or undone
+ * together. Numbers are reserved for the batch at once and the audit chain
+ * is extended in memory and written back at the end (see notifications.c).
+ * Use: begin (inside qn_store_begin), then per row: row_begin, the row's
+ * operations (any store operation on the same connection, the notification
+ * with qn_store_batch_notification_create), row_end(keep); then end, then
+ * commit. A row operation that fails leaves the transaction usable once the
+ * row is ended with keep = false. */
+typedef struct qn_store_batch qn_store_batch;
+
+/* Starts a batch of at most n_numbers new notification numbers. Not in a
+ * transaction: QN_E_INVALID. *out is freed by qn_store_batch_end. */
+qn_code qn_store_batch_begin(qn_store_conn *c, size_t n_numbers, qn_store_batch **out,
+                             qn_err *err);
+qn_code qn_store_batch_row_begin(qn_store_batch *b, qn_err *err);
+/* Inserts a notification of the current row (as qn_store_notification_create). */
+qn_code qn_store_batch_notification_create(qn_store_batch *b, qn_store_notification *n,
+                                           qn_err *err);
+/* Ends the row: keep it (RELEASE) or undo all it wrote (ROLLBACK TO). */
+qn_code qn_store_batch_row_end(qn_store_batch *b, bool keep, qn_err *err);
+/* Ends the batch: ok writes the audit head back (the caller then commits);
+ * !ok forgets it (the caller rolls back). Frees b; accepts NULL. */
+qn_code qn_store_batch_end(qn_store_batch *b, bool ok, qn_err *err);
+
+/* Aggregates of notifications with arrival in [from, to]: one group per
+ * region (by_region) or per citizenship, with the count and the late
+ * count, optionally of one region ("" or NULL: all). GROUP BY in SQL. At
+ * most 1000 groups, by key; *more is set when there were more (may be NULL). */
+typedef struct {
+    char key[QN_STORE_REGION_MAX + 1]; /* region code or citizenship; "" if unknown */
+    int64_t total;
+    int64_t late;
+} qn_store_notification_group;
+
+typedef struct {
+    qn_store_notification_group *items;
+    size_t count;
+} qn_store_notification_group_list;
+
+qn_code qn_store_notification_counts(qn_store_conn *c, const char *region, qn_date_t from,
+                                     qn_date_t to, bool by_region,
+                                     qn_store_notification_group_list *out, bool *more,
+                                     qn_err *err);
+void qn_store_notification_group_list_free(qn_store_notification_group_list *l);
+
+/* The query plans of the notification lookups (every search shape, its
+ * count and the aggregates), one block per query headed "-- <name>", into
+ * out (cap bytes): EXPLAIN QUERY PLAN (SQLite) or EXPLAIN with sequential
+ * scans disabled (PostgreSQL), so a plan names the index that serves it
+ * whenever one can. */
+qn_code qn_store_notification_explain(qn_store_conn *c, char *out, size_t cap, qn_err *err);
+
+/* A migration card as filled at the border: number, entry date and
+ * checkpoint, and the border officer's mark (stamp text) if given. One per
+ * notification that carried it (notification_id unique; 0 for none). */
+typedef struct {
+    int64_t id;
+    int64_t person_id;
+    int64_t notification_id;
+    char number[QN_STORE_NUMBER_MAX + 1];
+    qn_date_t entry_date;
+    char checkpoint[QN_STORE_NAME_MAX + 1]; /* "" if not given */
+    char border_mark[QN_STORE_TEXT_MAX + 1]; /* "" if not given */
+    int64_t created_at;
+} qn_store_migration_card;
+
+typedef struct {
+    qn_store_migration_card *items;
+    size_t count;
+} qn_store_migration_card_list;
+
+/* Inserts (audited); sets id and created_at. A second card for the same
+ * notification: QN_E_CONFLICT. Unknown person or notification: QN_E_INVALID. */
+qn_code qn_store_migration_card_add(qn_store_conn *c, qn_store_migration_card *m, qn_err *err);
+qn_code qn_store_migration_card_of_notification(qn_store_conn *c, int64_t notification_id,
+                                                qn_store_migration_card *out, qn_err *err);
+/* A person's cards by entry date, id (at most 1000). */
+qn_code qn_store_migration_card_list_person(qn_store_conn *c, int64_t person_id,
+                                            qn_store_migration_card_list *out, qn_err *err);
+void qn_store_migration_card_list_free(qn_store_migration_card_list *l);
+
+/* The check-and-count of a login attempt, atomic across connections and
+ * server instances: in one transaction, locks the gate rows of the username
+ * and of the address (in that order), counts the failed attempts since
+ * `since` (*by_user, *by_address; either may be NULL) and, when both are
+ * under their limits, records this attempt as failed (*attempt_id) and sets
+ * *admitted. A login that then succeeds calls qn_store_login_attempt_succeeded.
+ * Not audited. */
+qn_code qn_store_login_gate(qn_store_conn *c, const char *username, const char *address,
+                            int64_t since, int64_t max_by_user, int64_t max_by_address,
+                            int64_t at, bool *admitted, int64_t *attempt_id, int64_t *by_user,
+                            int64_t *by_address, qn_err *err);
+qn_code qn_store_login_attempt_succeeded(qn_store_conn *c, int64_t attempt_id, qn_err *err);
+/* Deletes gates not touched since `before`. */
+qn_code qn_store_login_gate_prune(qn_store_conn *c, int64_t before, qn_err *err);
 
 #endif
