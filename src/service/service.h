@@ -88,6 +88,7 @@ typedef struct {
     const char *db_url; /* NULL: sqlite:var/qonaq.db */
     int pool_size;      /* store connections (0: the store's default) */
     bool cheap_pwhash;  /* libsodium's minimum argon2id cost (tests, benchmarks) */
+    size_t batch_max_rows; /* rows per notification batch (0: QN_BATCH_MAX_ROWS, 10,000; notif) */
 } qn_service_config;
 
 /* Opens the store (applying migrations) and prepares the service. Errors:
