@@ -317,7 +317,13 @@ void qn_h_notification_get(qn_http_req *req)
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_json(req, 200, qn_h_notification_view(&out));
+    json_t *view = qn_h_notification_view(&out);
+    if (view && out.card_number[0])
+        json_object_set_new(view, "migration_card",
+                            json_pack("{s:s, s:o, s:s, s:s}", "number", out.card_number, "entry_date",
+                                      qn_h_date_json(out.card_entry_date), "checkpoint", out.card_checkpoint,
+                                      "border_mark", out.card_border_mark));
+    qn_http_reply_json(req, 200, view);
 }
 
 static bool query_date(qn_http_req *req, qn_jin *d, const char *name, qn_date_t *out)

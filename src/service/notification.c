@@ -714,6 +714,21 @@ qn_code qn_svc_notification_get(qn_svc_ctx *ctx, int64_t id, qn_notification_out
         if (!visible(ctx, c.conn, out, n.host_account_id))
             rc = QN_E_NOT_FOUND;
     }
+    if (rc == QN_OK) {
+        qn_store_migration_card m;
+        qn_err none;
+        qn_err_clear(&none);
+        qn_code card = qn_store_migration_card_of_notification(c.conn, id, &m, &none);
+        if (card == QN_OK) {
+            copy(out->card_number, sizeof out->card_number, m.number);
+            out->card_entry_date = m.entry_date;
+            copy(out->card_checkpoint, sizeof out->card_checkpoint, m.checkpoint);
+            copy(out->card_border_mark, sizeof out->card_border_mark, m.border_mark);
+        } else if (card != QN_E_NOT_FOUND) {
+            rc = card;
+            miss = none;
+        }
+    }
     qn_store_notification_clear(&n);
     qn_svc_release(ctx, &c);
     if (rc == QN_E_NOT_FOUND)

@@ -85,6 +85,12 @@ typedef struct {
     int fine_mci;         /* 0 for a warning */
     size_t n_warnings;
     qn_warning warnings[QN_NOTIF_MAX_WARNINGS];
+    /* The migration card on record with it (read of one notification only;
+     * card_number "" when none). */
+    char card_number[33];
+    qn_date_t card_entry_date;
+    char card_checkpoint[129];
+    char card_border_mark[513];
 } qn_notification_out;
 
 /* Renders the answer to store with an idempotency key (malloc'd JSON text). */
