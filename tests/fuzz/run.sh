@@ -94,6 +94,17 @@ build_target() {
       objs+=("$obj")
     done
   done
+  if [[ " $globs " == *" store/*.c "* ]]; then
+    # The store's migrations are C strings the build generates (Makefile:
+    # src/store/schema/embed.sh); a target with the store needs them too.
+    local gen=$out/gen/schema_sql.c
+    if [ ! -f "$gen" ] || [ -n "$(find src/store/schema -newer "$gen" \( -name '*.sql' -o -name embed.sh \))" ]; then
+      src/store/schema/embed.sh "$gen" || return 1
+    fi
+    obj=$out/obj/gen/schema_sql.o
+    compile "$gen" "$obj" "$pcflags $SRC_EXTRA" || return 1
+    objs+=("$obj")
+  fi
   local tobj=$out/obj/fuzz/fuzz_$name.o
   compile "tests/fuzz/fuzz_$name.c" "$tobj" "$pcflags -Itests" || return 1
   local bin=$out/fuzz_$name
