@@ -26,9 +26,9 @@
 #include <stddef.h>
 
 typedef enum {
-    QN_COUNTRY_ISO = 1,       /* ISO 3166-1 alpha-3 */
-    QN_COUNTRY_ICAO_PERSON,   /* ICAO code a person's nationality can be (XXA, GBD, UNK...) */
-    QN_COUNTRY_ICAO_ISSUER,   /* ICAO code of an issuing organisation (UNO, EUE, XPO...) */
+    QN_COUNTRY_ISO = 1,     /* ISO 3166-1 alpha-3 */
+    QN_COUNTRY_ICAO_PERSON, /* ICAO code a person's nationality can be (XXA, GBD, UNK...) */
+    QN_COUNTRY_ICAO_ISSUER, /* ICAO code of an issuing organisation (UNO, EUE, XPO...) */
 } qn_country_kind;
 
 typedef struct {

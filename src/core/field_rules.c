@@ -3,10 +3,9 @@
 
 #include <string.h>
 
-const char *const qn_purposes[] = {"private",    "business", "tourism",  "work",
-                                   "study",      "medical",  "family",   "transit",
-                                   "investment", "missionary", "official", "other",
-                                   NULL};
+const char *const qn_purposes[] = {"private",  "business", "tourism", "work",       "study",
+                                   "medical",  "family",   "transit", "investment", "missionary",
+                                   "official", "other",    NULL};
 
 const char *qn_field_purpose(const char *purpose)
 {
@@ -71,8 +70,8 @@ const char *qn_field_name(const char *name)
         unsigned char c = (unsigned char)name[i];
         if (c >= 0x80) /* a byte of a UTF-8 letter of another script */
             continue;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '-' ||
-            c == '\'' || c == '.' || c == ',')
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '-' || c == '\'' ||
+            c == '.' || c == ',')
             continue;
         if (c >= '0' && c <= '9')
             return "must not contain digits";

@@ -191,8 +191,7 @@ static bool read_csv(qn_http_req *req, rowset *rs, size_t max)
     }
     while (ok && qn_csv_next(&c, rec)) {
         if (rs->n >= max) {
-            qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %zu rows",
-                                max);
+            qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %zu rows", max);
             ok = false;
             break;
         }
@@ -369,8 +368,8 @@ void qn_h_notification_batch(qn_http_req *req)
     size_t n_ok = 0;
     qn_idem_replay replay;
     memset(&replay, 0, sizeof replay);
-    qn_code rc =
-        qn_svc_notification_batch(&req->ctx, rows, rs.n, idem, digest, render_answer, &rs, &n_ok, &replay, &e);
+    qn_code rc = qn_svc_notification_batch(&req->ctx, rows, rs.n, idem, digest, render_answer, &rs, &n_ok,
+                                           &replay, &e);
     if (rc != QN_OK) {
         qn_http_reply_problem(req, &e);
     } else if (replay.replay) {

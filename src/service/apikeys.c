@@ -23,7 +23,8 @@ static bool may_manage_keys(qn_role r)
 }
 
 /* The accounts whose keys the (non-admin) caller manages. */
-static qn_code owned_accounts(qn_store_conn *conn, const qn_principal *who, int64_t *ids, size_t *n, qn_err *e)
+static qn_code owned_accounts(qn_store_conn *conn, const qn_principal *who, int64_t *ids, size_t *n,
+                              qn_err *e)
 {
     *n = 0;
     if (who->role != QN_ROLE_BORDER && who->party_id[0]) {

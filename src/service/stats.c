@@ -51,7 +51,8 @@ qn_code qn_svc_notification_stats(qn_svc_ctx *ctx, qn_date_t from, qn_date_t to,
             out->late += by_region.items[i].late;
         }
         out->on_time = out->total - out->late;
-        bool all_r = take(out->regions, sizeof out->regions / sizeof out->regions[0], &out->n_regions, &by_region);
+        bool all_r =
+            take(out->regions, sizeof out->regions / sizeof out->regions[0], &out->n_regions, &by_region);
         bool all_c = take(out->citizenships, QN_STATS_MAX_GROUPS, &out->n_citizenships, &by_cit);
         out->truncated = more_r || more_c || !all_r || !all_c;
     }

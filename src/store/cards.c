@@ -13,8 +13,8 @@
 
 #include "store/store_internal.h"
 
-#define CARD_COLS                                                                                  \
-    "id, person_id, COALESCE(notification_id, 0), number, entry_date, checkpoint, border_mark, "  \
+#define CARD_COLS                                                                                            \
+    "id, person_id, COALESCE(notification_id, 0), number, entry_date, checkpoint, border_mark, "             \
     "created_at"
 static const char *const card_digest = "SELECT * FROM migration_cards WHERE id = $1";
 
@@ -77,8 +77,7 @@ qn_code qn_store_migration_card_add(qn_store_conn *c, qn_store_migration_card *m
 qn_code qn_store_migration_card_of_notification(qn_store_conn *c, int64_t notification_id,
                                                 qn_store_migration_card *out, qn_err *err)
 {
-    static const char *const sql =
-        "SELECT " CARD_COLS " FROM migration_cards WHERE notification_id = $1";
+    static const char *const sql = "SELECT " CARD_COLS " FROM migration_cards WHERE notification_id = $1";
     qs_q q;
     qs_init(&q, c, sql);
     qs_int(&q, 1, notification_id);

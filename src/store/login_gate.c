@@ -17,12 +17,10 @@
 
 #include "store/store_internal.h"
 
-static qn_code touch_gate(qn_store_conn *c, const char *kind, const char *value, int64_t at,
-                          qn_err *err)
+static qn_code touch_gate(qn_store_conn *c, const char *kind, const char *value, int64_t at, qn_err *err)
 {
-    static const char *const sql =
-        "INSERT INTO login_gates (name, touched_at) VALUES ($1, $2) "
-        "ON CONFLICT (name) DO UPDATE SET touched_at = excluded.touched_at";
+    static const char *const sql = "INSERT INTO login_gates (name, touched_at) VALUES ($1, $2) "
+                                   "ON CONFLICT (name) DO UPDATE SET touched_at = excluded.touched_at";
     char name[QN_STORE_NAME_MAX + 8];
     snprintf(name, sizeof name, "%s:%s", kind, value != NULL ? value : "");
     qs_q q;
@@ -34,10 +32,9 @@ static qn_code touch_gate(qn_store_conn *c, const char *kind, const char *value,
     return rc;
 }
 
-qn_code qn_store_login_gate(qn_store_conn *c, const char *username, const char *address,
-                            int64_t since, int64_t max_by_user, int64_t max_by_address,
-                            int64_t at, bool *admitted, int64_t *attempt_id, int64_t *by_user,
-                            int64_t *by_address, qn_err *err)
+qn_code qn_store_login_gate(qn_store_conn *c, const char *username, const char *address, int64_t since,
+                            int64_t max_by_user, int64_t max_by_address, int64_t at, bool *admitted,
+                            int64_t *attempt_id, int64_t *by_user, int64_t *by_address, qn_err *err)
 {
     static const char *const count_sql =
         "SELECT (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND at >= $3 "

@@ -24,11 +24,11 @@
 #include "support/qn_test.h"
 
 enum { ANON, HOST, LEGAL, HOTEL, CITIZEN, FOREIGNER, OFFICER, OFFICER71, BORDER, ANALYST, ADMIN, N_ROLES };
-static const char *const role_user[N_ROLES] = {NULL,        "host",      "legal",   "hotel",
-                                               "citizen",   "foreigner", "officer", "officer71",
-                                               "border",    "analyst",   "admin"};
+static const char *const role_user[N_ROLES] = {NULL,      "host",      "legal",   "hotel",
+                                               "citizen", "foreigner", "officer", "officer71",
+                                               "border",  "analyst",   "admin"};
 /* Accounts the demo does not have, made by the admin in setup. */
-#define LEGAL_BIN "150440005552"  /* a host-legal-entity of its own BIN (check digit valid) */
+#define LEGAL_BIN "150440005552"     /* a host-legal-entity of its own BIN (check digit valid) */
 #define APPLICANT_IIN "880315401237" /* demo PKI person "host": signs the application for {K} */
 #define IVANOV_IIN "850109305674"    /* demo PKI person "officer": a foreigner applicant, {P} */
 #define HOST_IIN "851231412342"      /* the demo host: owner of the address of {K} */
@@ -45,8 +45,8 @@ static char tokens[N_ROLES][65];
  * demo host owes, {O} the host's one-time code, {V} the art. 518 case of the
  * hotel's late notification (region 75), {C} the demo CA, {Y} the hotel's API
  * key. ({V} is a hotel's case: a hotel's late notification is fined, a
- * host-individual's first is a warning that cannot be fined.) With real records, 403 (the role may not) and 404 (not yours, or
- * another region's) tell themselves apart. */
+ * host-individual's first is a warning that cannot be fined.) With real records, 403 (the role may not) and
+ * 404 (not yours, or another region's) tell themselves apart. */
 static char ids[128][24];
 #define ID(c) ids[(unsigned char)(c)]
 
@@ -77,128 +77,301 @@ typedef struct {
 static const access_row matrix[] = {
     {"GET", "/healthz", "/healthz", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/metrics", "/metrics", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/ping", "/api/v1/ping", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", BODY_NONE,
+    {"GET",
+     "/api/v1/ping",
+     "/api/v1/ping",
+     BODY_NONE,
      {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/regions", "/api/v1/regions", BODY_NONE, {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/openapi.json",
+     "/api/v1/openapi.json",
+     BODY_NONE,
+     {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v1/regions",
+     "/api/v1/regions",
+     BODY_NONE,
+     {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/me", "/api/v1/me", BODY_NONE, {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/me/history", "/api/v1/me/history", BODY_NONE,
+    {"GET",
+     "/api/v1/me/history",
+     "/api/v1/me/history",
+     BODY_NONE,
      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v1/notifications", "/api/v1/notifications", BODY_NOTIFICATION,
+    {"POST",
+     "/api/v1/notifications",
+     "/api/v1/notifications",
+     BODY_NOTIFICATION,
      {401, 201, 201, 201, 403, 403, 403, 403, 403, 403, 403}},
-    {"GET", "/api/v1/notifications", "/api/v1/notifications", BODY_NONE,
+    {"GET",
+     "/api/v1/notifications",
+     "/api/v1/notifications",
+     BODY_NONE,
      {401, 200, 200, 200, 403, 403, 200, 200, 403, 403, 403}},
-    {"POST", "/api/v1/notifications/batch", "/api/v1/notifications/batch", BODY_BATCH,
+    {"POST",
+     "/api/v1/notifications/batch",
+     "/api/v1/notifications/batch",
+     BODY_BATCH,
      {401, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403}},
     /* the officer of another region: 404, as for another host */
-    {"GET", "/api/v1/notifications/{id}", "/api/v1/notifications/{N}", BODY_NONE,
+    {"GET",
+     "/api/v1/notifications/{id}",
+     "/api/v1/notifications/{N}",
+     BODY_NONE,
      {401, 200, 404, 404, 403, 403, 200, 404, 200, 403, 403}},
-    {"GET", "/api/v1/notifications/{id}", "/api/v1/notifications/{M}", BODY_NONE,
+    {"GET",
+     "/api/v1/notifications/{id}",
+     "/api/v1/notifications/{M}",
+     BODY_NONE,
      {401, 404, 404, 200, 403, 403, 404, 200, 200, 403, 403}},
-    {"GET", "/api/v1/stay", "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20", BODY_NONE,
+    {"GET",
+     "/api/v1/stay",
+     "/api/v1/stay?citizenship=USA&trips=2026-01-01..2026-01-10&on=2026-01-20",
+     BODY_NONE,
      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/stay", "/api/v1/stay?document_country=DEU&document_number=C01X00T47", BODY_NONE,
+    {"GET",
+     "/api/v1/stay",
+     "/api/v1/stay?document_country=DEU&document_number=C01X00T47",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403}},
-    {"GET", "/api/v1/stats/notifications", "/api/v1/stats/notifications", BODY_NONE,
+    {"GET",
+     "/api/v1/stats/notifications",
+     "/api/v1/stats/notifications",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403}},
-    {"POST", "/api/v1/api-keys", "/api/v1/api-keys", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/api-keys",
+     "/api/v1/api-keys",
+     BODY_EMPTY_OBJECT,
      {401, 403, 201, 201, 403, 403, 403, 403, 201, 403, 403}},
-    {"GET", "/api/v1/api-keys", "/api/v1/api-keys", BODY_NONE,
+    {"GET",
+     "/api/v1/api-keys",
+     "/api/v1/api-keys",
+     BODY_NONE,
      {401, 403, 200, 200, 403, 403, 403, 403, 200, 403, 422}},
     /* the hotel's key: revoked by the hotel, again (idempotent) by the admin */
-    {"DELETE", "/api/v1/api-keys/{id}", "/api/v1/api-keys/{Y}", BODY_NONE,
+    {"DELETE",
+     "/api/v1/api-keys/{id}",
+     "/api/v1/api-keys/{Y}",
+     BODY_NONE,
      {401, 403, 404, 200, 403, 403, 403, 403, 404, 403, 200}},
-    {"POST", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_ACCOUNT,
+    {"POST",
+     "/api/v1/admin/accounts",
+     "/api/v1/admin/accounts",
+     BODY_ACCOUNT,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201}},
-    {"GET", "/api/v1/admin/accounts", "/api/v1/admin/accounts", BODY_NONE,
+    {"GET",
+     "/api/v1/admin/accounts",
+     "/api/v1/admin/accounts",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/accounts/{id}/disable", "/api/v1/admin/accounts/{A}/disable", BODY_NONE,
+    {"POST",
+     "/api/v1/admin/accounts/{id}/disable",
+     "/api/v1/admin/accounts/{A}/disable",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/accounts/{id}/enable", "/api/v1/admin/accounts/{A}/enable", BODY_NONE,
+    {"POST",
+     "/api/v1/admin/accounts/{id}/enable",
+     "/api/v1/admin/accounts/{A}/enable",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
     /* http_applications.c (branch apps); the workflow per role is also in
      * test_applications.c. {P} is another person's application. */
-    {"POST", "/api/v1/applications", "/api/v1/applications", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/applications",
+     "/api/v1/applications",
+     BODY_EMPTY_OBJECT,
      {401, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422}},
-    {"GET", "/api/v1/applications", "/api/v1/applications", BODY_NONE,
+    {"GET",
+     "/api/v1/applications",
+     "/api/v1/applications",
+     BODY_NONE,
      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"GET", "/api/v1/applications/{id}", "/api/v1/applications/{P}", BODY_NONE,
+    {"GET",
+     "/api/v1/applications/{id}",
+     "/api/v1/applications/{P}",
+     BODY_NONE,
      {401, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404}},
-    {"GET", "/api/v1/applications/{id}/notice.pdf", "/api/v1/applications/{P}/notice.pdf", BODY_NONE,
+    {"GET",
+     "/api/v1/applications/{id}/notice.pdf",
+     "/api/v1/applications/{P}/notice.pdf",
+     BODY_NONE,
      {401, 404, 404, 404, 404, 404, 409, 404, 404, 404, 404}},
-    {"POST", "/api/v1/applications/{id}/appeal", "/api/v1/applications/{P}/appeal", BODY_GROUNDS,
+    {"POST",
+     "/api/v1/applications/{id}/appeal",
+     "/api/v1/applications/{P}/appeal",
+     BODY_GROUNDS,
      {401, 404, 404, 404, 404, 404, 409, 404, 404, 404, 404}},
-    {"POST", "/api/v1/applications/{id}/withdraw", "/api/v1/applications/{P}/withdraw", BODY_NONE,
+    {"POST",
+     "/api/v1/applications/{id}/withdraw",
+     "/api/v1/applications/{P}/withdraw",
+     BODY_NONE,
      {401, 404, 404, 404, 404, 404, 403, 404, 404, 404, 404}},
-    {"GET", "/api/v1/officer/applications", "/api/v1/officer/applications", BODY_NONE,
+    {"GET",
+     "/api/v1/officer/applications",
+     "/api/v1/officer/applications",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403}},
-    {"GET", "/api/v1/officer/applications/{id}/checklist", "/api/v1/officer/applications/{P}/checklist", BODY_NONE,
+    {"GET",
+     "/api/v1/officer/applications/{id}/checklist",
+     "/api/v1/officer/applications/{P}/checklist",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 200, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/register", "/api/v1/officer/applications/{P}/register", BODY_NONE,
+    {"POST",
+     "/api/v1/officer/applications/{id}/register",
+     "/api/v1/officer/applications/{P}/register",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 409, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/take", "/api/v1/officer/applications/{P}/take", BODY_NONE,
+    {"POST",
+     "/api/v1/officer/applications/{id}/take",
+     "/api/v1/officer/applications/{P}/take",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 200, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/refuse", "/api/v1/officer/applications/{P}/refuse", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/officer/applications/{id}/refuse",
+     "/api/v1/officer/applications/{P}/refuse",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 422, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/uphold", "/api/v1/officer/applications/{P}/uphold", BODY_TEXT,
+    {"POST",
+     "/api/v1/officer/applications/{id}/uphold",
+     "/api/v1/officer/applications/{P}/uphold",
+     BODY_TEXT,
      {401, 403, 403, 403, 403, 403, 409, 404, 403, 403, 403}},
-    {"POST", "/api/v1/officer/applications/{id}/overturn", "/api/v1/officer/applications/{P}/overturn", BODY_TEXT,
+    {"POST",
+     "/api/v1/officer/applications/{id}/overturn",
+     "/api/v1/officer/applications/{P}/overturn",
+     BODY_TEXT,
      {401, 403, 403, 403, 403, 403, 409, 404, 403, 403, 403}},
-    {"GET", "/api/v1/me/consents", "/api/v1/me/consents", BODY_NONE,
+    {"GET",
+     "/api/v1/me/consents",
+     "/api/v1/me/consents",
+     BODY_NONE,
      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
     /* {K}: the demo host owes it; nobody else sees it */
-    {"POST", "/api/v1/consents/{id}/sign", "/api/v1/consents/{K}/sign", BODY_SIGNATURE,
+    {"POST",
+     "/api/v1/consents/{id}/sign",
+     "/api/v1/consents/{K}/sign",
+     BODY_SIGNATURE,
      {401, 422, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
-    {"POST", "/api/v1/consents/{id}/refuse", "/api/v1/consents/{K}/refuse", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/consents/{id}/refuse",
+     "/api/v1/consents/{K}/refuse",
+     BODY_EMPTY_OBJECT,
      {401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
-    {"GET", "/api/v1/me/registration", "/api/v1/me/registration", BODY_NONE,
+    {"GET",
+     "/api/v1/me/registration",
+     "/api/v1/me/registration",
+     BODY_NONE,
      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v1/admin/property", "/api/v1/admin/property", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/admin/property",
+     "/api/v1/admin/property",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400}},
-    {"POST", "/api/v1/admin/accounts/{id}/senior", "/api/v1/admin/accounts/{A}/senior", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/admin/accounts/{id}/senior",
+     "/api/v1/admin/accounts/{A}/senior",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422}},
     /* stay control (ctlapi); {V} is a case of region 75 */
-    {"POST", "/api/v1/crossings", "/api/v1/crossings", BODY_CROSSING,
+    {"POST",
+     "/api/v1/crossings",
+     "/api/v1/crossings",
+     BODY_CROSSING,
      {401, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403}},
-    {"GET", "/api/v1/border/exit-check", "/api/v1/border/exit-check?citizenship=DEU&document_number=C01X00T47",
-     BODY_NONE, {401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403}},
-    {"GET", "/api/v1/violations", "/api/v1/violations", BODY_NONE,
+    {"GET",
+     "/api/v1/border/exit-check",
+     "/api/v1/border/exit-check?citizenship=DEU&document_number=C01X00T47",
+     BODY_NONE,
+     {401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403}},
+    {"GET",
+     "/api/v1/violations",
+     "/api/v1/violations",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403}},
-    {"POST", "/api/v1/violations/detect", "/api/v1/violations/detect", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/violations/detect",
+     "/api/v1/violations/detect",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/violations/{id}/fine", "/api/v1/violations/{V}/fine", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/violations/{id}/fine",
+     "/api/v1/violations/{V}/fine",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 200, 404, 403, 403, 403}},
-    {"POST", "/api/v1/violations/{id}/close", "/api/v1/violations/{V}/close", BODY_CLOSE,
+    {"POST",
+     "/api/v1/violations/{id}/close",
+     "/api/v1/violations/{V}/close",
+     BODY_CLOSE,
      {401, 403, 403, 403, 403, 403, 200, 404, 403, 403, 403}},
-    {"GET", "/api/v1/stats/violations", "/api/v1/stats/violations", BODY_NONE,
+    {"GET",
+     "/api/v1/stats/violations",
+     "/api/v1/stats/violations",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200}},
-    {"POST", "/api/v1/auth/login", "/api/v1/auth/login", BODY_NONE,
+    {"POST",
+     "/api/v1/auth/login",
+     "/api/v1/auth/login",
+     BODY_NONE,
      {400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400}},
     /* sigapi: signatures, login by signature, one-time codes */
-    {"POST", "/api/v1/auth/challenge", "/api/v1/auth/challenge", BODY_NONE,
+    {"POST",
+     "/api/v1/auth/challenge",
+     "/api/v1/auth/challenge",
+     BODY_NONE,
      {201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201}},
-    {"POST", "/api/v1/auth/login/signature", "/api/v1/auth/login/signature", BODY_NONE,
+    {"POST",
+     "/api/v1/auth/login/signature",
+     "/api/v1/auth/login/signature",
+     BODY_NONE,
      {400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400}},
-    {"GET", "/api/v1/admin/cas", "/api/v1/admin/cas", BODY_NONE,
+    {"GET",
+     "/api/v1/admin/cas",
+     "/api/v1/admin/cas",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
-    {"POST", "/api/v1/admin/cas", "/api/v1/admin/cas", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/admin/cas",
+     "/api/v1/admin/cas",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422}},
-    {"DELETE", "/api/v1/admin/cas/{id}", "/api/v1/admin/cas/{C}", BODY_NONE,
+    {"DELETE",
+     "/api/v1/admin/cas/{id}",
+     "/api/v1/admin/cas/{C}",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204}},
-    {"POST", "/api/v1/admin/crls", "/api/v1/admin/crls", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/admin/crls",
+     "/api/v1/admin/crls",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422}},
-    {"POST", "/api/v1/admin/accounts/{id}/signers", "/api/v1/admin/accounts/{A}/signers", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/admin/accounts/{id}/signers",
+     "/api/v1/admin/accounts/{A}/signers",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422}},
-    {"POST", "/api/v1/admin/mobile-citizens", "/api/v1/admin/mobile-citizens", BODY_EMPTY_OBJECT,
+    {"POST",
+     "/api/v1/admin/mobile-citizens",
+     "/api/v1/admin/mobile-citizens",
+     BODY_EMPTY_OBJECT,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400}},
-    {"GET", "/api/v1/admin/outbox", "/api/v1/admin/outbox", BODY_NONE,
+    {"GET",
+     "/api/v1/admin/outbox",
+     "/api/v1/admin/outbox",
+     BODY_NONE,
      {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
     {"POST", "/api/v1/otp", "/api/v1/otp", BODY_OTP, {401, 201, 403, 403, 201, 403, 403, 403, 403, 403, 403}},
     /* {O}: the host's code; a wrong code is 422 for the host, 404 for others */
-    {"POST", "/api/v1/otp/{id}/confirm", "/api/v1/otp/{O}/confirm", BODY_OTP_CONFIRM,
+    {"POST",
+     "/api/v1/otp/{id}/confirm",
+     "/api/v1/otp/{O}/confirm",
+     BODY_OTP_CONFIRM,
      {401, 422, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
     /* logout ends the session: keep it last */
-    {"POST", "/api/v1/auth/logout", "/api/v1/auth/logout", BODY_NONE,
+    {"POST",
+     "/api/v1/auth/logout",
+     "/api/v1/auth/logout",
+     BODY_NONE,
      {401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204}},
 };
 #define N_ROWS (sizeof matrix / sizeof matrix[0])
@@ -301,10 +474,14 @@ static void setup(void)
         abort();
     if (!qn_api_login(&server, "admin", "demo", tokens[ADMIN]))
         abort();
-    make_account("{\"username\":\"legal\",\"password\":\"" PASS "\",\"role\":\"host-legal-entity\",\"iin_bin\":\"" LEGAL_BIN "\"}");
-    make_account("{\"username\":\"officer71\",\"password\":\"" PASS "\",\"role\":\"officer\",\"region\":\"71\"}");
-    make_account("{\"username\":\"aigerim\",\"password\":\"" PASS "\",\"role\":\"host-individual\",\"iin_bin\":\"" APPLICANT_IIN "\"}");
-    make_account("{\"username\":\"ivanov\",\"password\":\"" PASS "\",\"role\":\"foreigner\",\"iin_bin\":\"" IVANOV_IIN "\"}");
+    make_account("{\"username\":\"legal\",\"password\":\"" PASS
+                 "\",\"role\":\"host-legal-entity\",\"iin_bin\":\"" LEGAL_BIN "\"}");
+    make_account("{\"username\":\"officer71\",\"password\":\"" PASS
+                 "\",\"role\":\"officer\",\"region\":\"71\"}");
+    make_account("{\"username\":\"aigerim\",\"password\":\"" PASS
+                 "\",\"role\":\"host-individual\",\"iin_bin\":\"" APPLICANT_IIN "\"}");
+    make_account("{\"username\":\"ivanov\",\"password\":\"" PASS
+                 "\",\"role\":\"foreigner\",\"iin_bin\":\"" IVANOV_IIN "\"}");
     for (int r = HOST; r < N_ROLES; r++) {
         bool made = r == LEGAL || r == OFFICER71;
         if (r != ADMIN && !qn_api_login(&server, role_user[r], made ? PASS : "demo", tokens[r]))
@@ -338,12 +515,14 @@ static void setup(void)
     r = call(tokens[HOTEL], "POST", "/api/v1/api-keys", "{\"label\":\"matrix\"}");
     keep_id('Y', &r, 201, "hotel key");
     /* {O} the host's one-time code */
-    r = call(tokens[HOST], "POST", "/api/v1/otp", "{\"document_digest\":\"" OTP_DIGEST "\",\"purpose\":\"consent\"}");
+    r = call(tokens[HOST], "POST", "/api/v1/otp",
+             "{\"document_digest\":\"" OTP_DIGEST "\",\"purpose\":\"consent\"}");
     keep_id('O', &r, 201, "otp");
     /* {C} the demo CA */
     r = call(tokens[ADMIN], "GET", "/api/v1/admin/cas", NULL);
     snprintf(ID('C'), sizeof ID('C'), "%lld",
-             (long long)json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")));
+             (long long)json_integer_value(
+                 json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")));
     qn_api_resp_free(&r);
     /* {P} a foreigner's application for permanent residence (region 75) */
     qn_date_t today = qn_date_from_epoch_kz((int64_t)time(NULL));
@@ -355,14 +534,15 @@ static void setup(void)
         abort();
     r = submit_application(ivanov, "officer",
                            json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[]}", "kind",
-                                     "permanent_resident", "address_code", ADDR, "period", "from", from, "person",
-                                     "surname", "IVANOV", "given_names", "IVAN", "citizenship", "RUS", "document",
-                                     "number", "RP777", "country", "KAZ", "documents"));
+                                     "permanent_resident", "address_code", ADDR, "period", "from", from,
+                                     "person", "surname", "IVANOV", "given_names", "IVAN", "citizenship",
+                                     "RUS", "document", "number", "RP777", "country", "KAZ", "documents"));
     keep_id('P', &r, 201, "permanent resident application");
     /* {K} the demo host's consent: the host owns the address an applicant
      * asks to be registered at. */
     r = call(tokens[ADMIN], "POST", "/api/v1/admin/property",
-             "{\"rows\":[{\"code\":\"" ADDR "\",\"region\":\"75\",\"text\":\"Almaty, Abai Avenue 10, flat 5\","
+             "{\"rows\":[{\"code\":\"" ADDR
+             "\",\"region\":\"75\",\"text\":\"Almaty, Abai Avenue 10, flat 5\","
              "\"owners\":[{\"iin\":\"" HOST_IIN "\",\"share_num\":1,\"share_den\":1}]}]}");
     if (r.status != 200)
         abort();
@@ -372,16 +552,18 @@ static void setup(void)
         abort();
     r = submit_application(aigerim, "host",
                            json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:[{s:s, s:s, s:s}]}",
-                                     "kind", "citizen_temporary", "address_code", ADDR, "period", "from", from,
-                                     "to", to, "person", "iin", APPLICANT_IIN, "surname", "SADYKOVA",
-                                     "given_names", "AIGERIM", "birth_date", "1988-03-15", "documents", "type",
-                                     "identity_document", "number", "045123456", "form", "electronic"));
+                                     "kind", "citizen_temporary", "address_code", ADDR, "period", "from",
+                                     from, "to", to, "person", "iin", APPLICANT_IIN, "surname", "SADYKOVA",
+                                     "given_names", "AIGERIM", "birth_date", "1988-03-15", "documents",
+                                     "type", "identity_document", "number", "045123456", "form",
+                                     "electronic"));
     if (r.status != 201) {
         fprintf(stderr, "access setup: citizen application: %ld %s\n", r.status, r.body);
         abort();
     }
     snprintf(ID('K'), sizeof ID('K'), "%lld",
-             (long long)json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "consents"), 0), "id")));
+             (long long)json_integer_value(
+                 json_object_get(json_array_get(json_object_get(r.json, "consents"), 0), "id")));
     qn_api_resp_free(&r);
     for (const char *c = "NMAYOCPKV"; *c; c++)
         if (atoll(ID(*c)) <= 0) {
@@ -429,7 +611,8 @@ START_TEST(matrix_role)
         case BODY_ACCOUNT:
             body = malloc(160);
             snprintf(body, 160,
-                     "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}", role);
+                     "{\"username\":\"made-by-%d\",\"password\":\"long-enough-1\",\"role\":\"analyst\"}",
+                     role);
             break;
         case BODY_EMPTY_OBJECT:
             body = strdup("{}");

@@ -78,15 +78,19 @@ static const char *login(const char *user, char tok[65])
     return tok;
 }
 
-static json_int_t jint(const json_t *j, const char *key) { return json_integer_value(json_object_get(j, key)); }
+static json_int_t jint(const json_t *j, const char *key)
+{
+    return json_integer_value(json_object_get(j, key));
+}
 
 /* The reason given for field in a problem (or a batch row), or NULL. */
 static const char *field_reason(const json_t *problem, const char *field)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(problem, "errors"), i, e) if (strcmp(
-        json_string_value(json_object_get(e, "field")), field) == 0) return json_string_value(json_object_get(e, "reason"));
+    json_array_foreach(json_object_get(problem, "errors"), i,
+                       e) if (strcmp(json_string_value(json_object_get(e, "field")), field) ==
+                              0) return json_string_value(json_object_get(e, "reason"));
     return NULL;
 }
 
@@ -193,13 +197,14 @@ START_TEST(officer_list_on_a_large_database)
     r = get_as(officer, "/api/v1/notifications?per_page=3&page=2");
     ck_assert_int_eq(jint(r.json, "total"), 4);
     ck_assert_uint_eq(json_array_size(json_object_get(r.json, "items")), 1);
-    ck_assert_str_eq(qn_api_str(json_array_get(json_object_get(r.json, "items"), 0),
-                                "foreigner.document.number"),
-                     "BIGDB003"); /* the oldest arrival is last */
+    ck_assert_str_eq(
+        qn_api_str(json_array_get(json_object_get(r.json, "items"), 0), "foreigner.document.number"),
+        "BIGDB003"); /* the oldest arrival is last */
     qn_api_resp_free(&r);
 
     /* An officer of region 71 pages through all of theirs. */
-    make_account("{\"username\":\"officer71\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"71\"}");
+    make_account(
+        "{\"username\":\"officer71\",\"password\":\"long-enough-1\",\"role\":\"officer\",\"region\":\"71\"}");
     char o71[65];
     ck_assert(qn_api_login(&server, "officer71", "long-enough-1", o71));
     r = get_as(o71, "/api/v1/notifications?per_page=200&page=500");
@@ -218,7 +223,8 @@ START_TEST(officer_list_on_a_large_database)
     ck_assert_int_eq(jint(r.json, "total"), OTHER_REGION_ROWS + 4);
     ck_assert(json_is_false(json_object_get(r.json, "truncated")));
     bool seen71 = false;
-    json_array_foreach(json_object_get(r.json, "by_region"), i, it) if (strcmp(qn_api_str(it, "key"), "71") == 0)
+    json_array_foreach(json_object_get(r.json, "by_region"), i,
+                       it) if (strcmp(qn_api_str(it, "key"), "71") == 0)
     {
         seen71 = true;
         ck_assert_int_eq(jint(it, "total"), OTHER_REGION_ROWS);
@@ -255,8 +261,8 @@ START_TEST(fields_are_validated)
         {"\"number\":\"VALID001\"", "\"number\":\"valid001\"", "foreigner.document.number", "capital"},
         {"\"surname\":\"TESTER\"", "\"surname\":\"   \"", "foreigner.surname", "blank"},
         {"\"given_names\":\"ALEX\"", "\"given_names\":\"<b>ALEX</b>\"", "foreigner.given_names", "only"},
-        {"\"purpose\":\"tourism\"", "\"purpose\":\"tourism\",\"migration_card\":\"mc-1\"", "migration_card.number",
-         "capital"},
+        {"\"purpose\":\"tourism\"", "\"purpose\":\"tourism\",\"migration_card\":\"mc-1\"",
+         "migration_card.number", "capital"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *bad = qn_api_replace(body, cases[i].from, cases[i].to);
@@ -344,10 +350,12 @@ START_TEST(idempotent_batches)
     json_int_t total0 = jint(list0.json, "total");
     qn_api_resp_free(&list0);
     char *csv = qn_api_batch_csv(3, "IDB", 0);
-    qn_api_resp a = call_as(&server, tok, "POST", "/api/v1/notifications/batch", CSV_H, csv, "Idempotency-Key: day-1");
+    qn_api_resp a =
+        call_as(&server, tok, "POST", "/api/v1/notifications/batch", CSV_H, csv, "Idempotency-Key: day-1");
     ck_assert_int_eq(a.status, 200);
     ck_assert_int_eq(jint(a.json, "accepted"), 3);
-    qn_api_resp b = call_as(&server, tok, "POST", "/api/v1/notifications/batch", CSV_H, csv, "Idempotency-Key: day-1");
+    qn_api_resp b =
+        call_as(&server, tok, "POST", "/api/v1/notifications/batch", CSV_H, csv, "Idempotency-Key: day-1");
     ck_assert_int_eq(b.status, 200);
     ck_assert_str_eq(a.body, b.body); /* the first answer, verbatim */
     char replayed[16];
@@ -545,7 +553,8 @@ START_TEST(failed_row_leaves_nothing)
     json_t *res = json_object_get(r.json, "results");
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(res, 1), "code")),
                      "conflict.duplicate_notification");
-    ck_assert_msg(strcmp(json_string_value(json_object_get(json_array_get(res, 2), "result")), "accepted") == 0,
+    ck_assert_msg(strcmp(json_string_value(json_object_get(json_array_get(res, 2), "result")), "accepted") ==
+                      0,
                   "row 2 left its address behind: %s", r.body);
     qn_api_resp_free(&r);
     r = get_as(border, "/api/v1/stay?document_country=ITA&document_number=ROWS0003");
@@ -580,7 +589,8 @@ START_TEST(migration_card_is_stored)
     qn_api_resp_free(&r);
     /* The plain string form and the CSV columns. */
     char *plain = qn_api_replace(body, "CARD0001", "CARD0002");
-    char *with2 = qn_api_replace(plain, "\"purpose\":\"tourism\"", "\"purpose\":\"tourism\",\"migration_card\":\"MC8\"");
+    char *with2 = qn_api_replace(plain, "\"purpose\":\"tourism\"",
+                                 "\"purpose\":\"tourism\",\"migration_card\":\"MC8\"");
     r = post_json(tok, "/api/v1/notifications", with2, NULL);
     ck_assert_int_eq(r.status, 201);
     qn_api_header(&r, "Location", loc, sizeof loc);
@@ -590,7 +600,8 @@ START_TEST(migration_card_is_stored)
     ck_assert_str_eq(qn_api_str(r.json, "migration_card.border_mark"), "");
     qn_api_resp_free(&r);
     char *csv = qn_api_batch_csv(1, "CARDC", 0);
-    char *csv2 = qn_api_replace(csv, ",purpose\n", ",purpose,migration_card.number,migration_card.border_mark\n");
+    char *csv2 =
+        qn_api_replace(csv, ",purpose\n", ",purpose,migration_card.number,migration_card.border_mark\n");
     char *csv3 = qn_api_replace(csv2, ",tourism\n", ",tourism,MC9,stamp 9\n");
     r = call_as(&server, tok, "POST", "/api/v1/notifications/batch", CSV_H, csv3, NULL);
     ck_assert_int_eq(jint(r.json, "accepted"), 1);
@@ -657,8 +668,9 @@ START_TEST(api_keys_listed_and_revoked)
     ck_assert_ptr_nonnull(strstr(r.body, "pms-front"));
     ck_assert_ptr_null(strstr(r.body, key + 3));
     qn_api_resp_free(&r);
-    make_account("{\"username\":\"hotel-night\",\"password\":\"long-enough-1\",\"role\":\"hotel\",\"iin_bin\":"
-                 "\"240140001238\"}");
+    make_account(
+        "{\"username\":\"hotel-night\",\"password\":\"long-enough-1\",\"role\":\"hotel\",\"iin_bin\":"
+        "\"240140001238\"}");
     char night[65];
     ck_assert(qn_api_login(&server, "hotel-night", "long-enough-1", night));
     r = get_as(night, "/api/v1/api-keys");

@@ -14,8 +14,8 @@
 
 /* A notification of host/person on arrival day `arrival` in region with
  * citizenship, on time or late. */
-static int64_t mk_notif(conf_t *t, int64_t host, int64_t person, const char *arrival,
-                        const char *region, const char *cit, bool on_time)
+static int64_t mk_notif(conf_t *t, int64_t host, int64_t person, const char *arrival, const char *region,
+                        const char *cit, bool on_time)
 {
     qn_store_notification n;
     fill_notification(&n, host, person, arrival);
@@ -38,7 +38,8 @@ START_TEST(notif_search_by_region_and_status)
     for (int i = 0; i < 5; i++) {
         char day[32];
         snprintf(day, sizeof day, "2026-03-%02d", 1 + i);
-        ids75[i] = mk_notif(&t, i % 2 ? host : other, p1, day, "75", i < 3 ? "DEU" : "ITA", i >= 2 && i < 4 ? false : true);
+        ids75[i] = mk_notif(&t, i % 2 ? host : other, p1, day, "75", i < 3 ? "DEU" : "ITA",
+                            i >= 2 && i < 4 ? false : true);
     }
     for (int i = 0; i < 3; i++)
         mk_notif(&t, host, p2, "2026-03-02", "71", "ITA", true);
@@ -115,8 +116,8 @@ START_TEST(notif_search_by_region_and_status)
     ck_assert_int_eq(g.items[2].total, 5);
     ck_assert_int_eq(g.items[2].late, 2);
     qn_store_notification_group_list_free(&g);
-    OK(&t, qn_store_notification_counts(t.c, "75", qn_test_date("2026-03-03"), QN_DATE_NONE, false, &g,
-                                        NULL, &t.err));
+    OK(&t, qn_store_notification_counts(t.c, "75", qn_test_date("2026-03-03"), QN_DATE_NONE, false, &g, NULL,
+                                        &t.err));
     ck_assert_uint_eq(g.count, 2);
     ck_assert_str_eq(g.items[0].key, "DEU");
     ck_assert_int_eq(g.items[0].total, 1);
@@ -418,7 +419,8 @@ START_TEST(notif_migration_cards)
     ck_assert_int_eq(l.items[0].notification_id, n1);
     ck_assert_str_eq(l.items[1].border_mark, "");
     qn_store_migration_card_list_free(&l);
-    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM audit_events WHERE entity = 'migration_card'"), 2);
+    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM audit_events WHERE entity = 'migration_card'"),
+                     2);
     /* Inside a caller's transaction that rolls back: nothing stays. */
     OK(&t, qn_store_begin(t.c, &t.err));
     memset(&m, 0, sizeof m);
@@ -449,8 +451,7 @@ static void *gate_thread(void *p)
     a->rc = qn_store_acquire(a->s, &c, &err);
     int64_t id = 0;
     if (a->rc == QN_OK)
-        a->rc = qn_store_login_gate(c, "alice", "10.0.0.1", 0, 5, 30, 0, &a->admitted, &id, NULL, NULL,
-                                    &err);
+        a->rc = qn_store_login_gate(c, "alice", "10.0.0.1", 0, 5, 30, 0, &a->admitted, &id, NULL, NULL, &err);
     if (a->rc != QN_OK)
         fprintf(stderr, "gate: %s\n", err.message);
     qn_store_release(c);
@@ -463,8 +464,8 @@ START_TEST(notif_login_gate_is_atomic)
     conf_open(&t);
     bool admitted = false;
     int64_t id = 0, by_user = -1, by_addr = -1;
-    OK(&t, qn_store_login_gate(t.c, "bob", "10.0.0.2", 0, 2, 30, 0, &admitted, &id, &by_user, &by_addr,
-                               &t.err));
+    OK(&t,
+       qn_store_login_gate(t.c, "bob", "10.0.0.2", 0, 2, 30, 0, &admitted, &id, &by_user, &by_addr, &t.err));
     ck_assert(admitted);
     ck_assert_int_gt(id, 0);
     ck_assert_int_eq(by_user, 0);
@@ -573,15 +574,15 @@ START_TEST(notif_migration_fills_old_rows)
 END_TEST
 
 /* Adds the tests of this header to a test case (one line in each program). */
-#define CONF_NOTIF_TESTS(tc)                                                                       \
-    do {                                                                                           \
-        tcase_add_test(tc, notif_search_by_region_and_status);                                     \
-        tcase_add_test(tc, notif_lookups_use_indexes);                                             \
-        tcase_add_test(tc, notif_batch_row_leaves_nothing);                                        \
-        tcase_add_test(tc, notif_duplicates_refused);                                              \
-        tcase_add_test(tc, notif_migration_cards);                                                 \
-        tcase_add_test(tc, notif_login_gate_is_atomic);                                            \
-        tcase_add_test(tc, notif_migration_fills_old_rows);                                        \
+#define CONF_NOTIF_TESTS(tc)                                                                                 \
+    do {                                                                                                     \
+        tcase_add_test(tc, notif_search_by_region_and_status);                                               \
+        tcase_add_test(tc, notif_lookups_use_indexes);                                                       \
+        tcase_add_test(tc, notif_batch_row_leaves_nothing);                                                  \
+        tcase_add_test(tc, notif_duplicates_refused);                                                        \
+        tcase_add_test(tc, notif_migration_cards);                                                           \
+        tcase_add_test(tc, notif_login_gate_is_atomic);                                                      \
+        tcase_add_test(tc, notif_migration_fills_old_rows);                                                  \
     } while (0)
 
 #endif
