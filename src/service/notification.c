@@ -16,7 +16,6 @@
  */
 #include "service/notification.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
