@@ -34,8 +34,19 @@ static qn_api_server server; /* one per test case (unchecked fixture) */
 
 static void setup(void)
 {
+#ifdef QN_NOTIF_ON_PG
+    /* test_api_notif_pg.c: a fresh database of the throwaway PostgreSQL. */
+    char url[1024];
+    qn_err e;
+    qn_err_clear(&e);
+    if (qn_store_fresh_url(qn_test_env("QONAQ_TEST_PG", 1), NULL, url, sizeof url, &e) != QN_OK)
+        abort();
+    if (!qn_api_start(&server, url, true))
+        abort();
+#else
     if (!qn_api_start(&server, NULL, true))
         abort();
+#endif
 }
 
 static void teardown(void)
@@ -108,6 +119,7 @@ static json_int_t make_account(const char *json)
 
 /* ----------------------------------------------------- large database */
 
+#ifndef QN_NOTIF_ON_PG /* SQLite servers of its own (see the suite) */
 enum { OTHER_REGION_ROWS = 100005 };
 
 /* Adds n notifications of region 71 (the demo hotel's) through the store's
@@ -239,6 +251,8 @@ START_TEST(officer_list_on_a_large_database)
     server = shared;
 }
 END_TEST
+#endif
+
 
 /* ------------------------------------------------------------ validation */
 
@@ -509,6 +523,7 @@ START_TEST(batch_limits_and_order_of_checks)
 }
 END_TEST
 
+#ifndef QN_NOTIF_ON_PG /* SQLite servers of its own (see the suite) */
 START_TEST(batch_max_rows_is_a_setting)
 {
     qn_api_server small;
@@ -531,6 +546,8 @@ START_TEST(batch_max_rows_is_a_setting)
     ck_assert_int_eq(qn_api_stop(&small), 0);
 }
 END_TEST
+#endif
+
 
 START_TEST(failed_row_leaves_nothing)
 {
@@ -624,6 +641,7 @@ END_TEST
 
 /* ------------------------------------------------------ accounts, keys */
 
+#ifndef QN_NOTIF_ON_PG /* SQLite servers of its own (see the suite) */
 START_TEST(secure_cookie_behind_tls)
 {
     const char *login_body = "{\"username\":\"host\",\"password\":\"demo\"}";
@@ -648,6 +666,8 @@ START_TEST(secure_cookie_behind_tls)
     ck_assert_int_eq(qn_api_stop(&tls), 0);
 }
 END_TEST
+#endif
+
 
 START_TEST(api_keys_listed_and_revoked)
 {
@@ -778,6 +798,7 @@ END_TEST
 
 /* ----------------------------------------------------------------- demo */
 
+#ifndef QN_NOTIF_ON_PG /* SQLite servers of its own (see the suite) */
 START_TEST(demo_refused_with_real_accounts)
 {
     /* A server of its own (the fixture's belongs to the parent process). */
@@ -827,6 +848,8 @@ START_TEST(demo_refused_with_real_accounts)
     server = shared;
 }
 END_TEST
+#endif
+
 
 static Suite *api_notif_suite(void)
 {
@@ -838,14 +861,17 @@ static Suite *api_notif_suite(void)
     tcase_add_test(tc, duplicates_are_refused);
     tcase_add_test(tc, idempotent_batches);
     tcase_add_test(tc, batch_limits_and_order_of_checks);
-    tcase_add_test(tc, batch_max_rows_is_a_setting);
     tcase_add_test(tc, failed_row_leaves_nothing);
     tcase_add_test(tc, migration_card_is_stored);
-    tcase_add_test(tc, secure_cookie_behind_tls);
     tcase_add_test(tc, api_keys_listed_and_revoked);
     tcase_add_test(tc, concurrent_bad_logins_are_counted);
+#ifndef QN_NOTIF_ON_PG
+    /* These start servers of their own on SQLite: once is enough. */
+    tcase_add_test(tc, batch_max_rows_is_a_setting);
+    tcase_add_test(tc, secure_cookie_behind_tls);
     tcase_add_test(tc, officer_list_on_a_large_database);
     tcase_add_test(tc, demo_refused_with_real_accounts);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }
