@@ -1,6 +1,13 @@
 /* cmd_serve.c — `qonaq serve`: the HTTP API on libmicrohttpd.
  *
  *   qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]
+ *               [--behind-tls] [--batch-max-rows N]
+ *
+ * --behind-tls: a TLS proxy terminates HTTPS in front of qonaq; the session
+ * cookies get the Secure attribute. --batch-max-rows: the rows a batch may
+ * hold (default 10,000, the API's documented limit; at most 100,000, one
+ * store transaction); the batch body limit grows with it (2 KiB a row, at
+ * least 20 MiB).
  *
  * Defaults: 127.0.0.1:8080 and $QONAQ_DB or sqlite:var/qonaq.db. --demo seeds
  * one account per role (password "demo") and prints them; it is refused on a
@@ -21,6 +28,7 @@
 #include "cli/commands.h"
 #include "http/server.h"
 #include "service/demo.h"
+#include "service/notification.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -38,6 +46,8 @@ static void usage(FILE *out)
                  "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
                  "  --threads  request threads (default 4)\n"
                  "  --quiet    no per-request log lines\n"
+                 "  --behind-tls      HTTPS is terminated by a proxy: session cookies get Secure\n"
+                 "  --batch-max-rows  rows per notification batch (default 10000, at most 100000)\n"
                  "environment: QONAQ_IDEM_RETENTION_DAYS  days idempotency keys are kept (default 7)\n");
 }
 
@@ -64,6 +74,7 @@ int qn_cmd_serve(int argc, char **argv)
     if (!db || !db[0])
         db = "sqlite:var/qonaq.db";
     bool demo = false;
+    size_t batch_rows = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -73,6 +84,18 @@ int qn_cmd_serve(int argc, char **argv)
             demo = true;
         } else if (strcmp(a, "--quiet") == 0) {
             cfg.log_requests = false;
+        } else if (strcmp(a, "--behind-tls") == 0) {
+            cfg.behind_tls = true;
+        } else if (strcmp(a, "--batch-max-rows") == 0 && i + 1 < argc) {
+            char *end = NULL;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || n < 1 || n > QN_BATCH_ROWS_CEILING) {
+                fprintf(stderr, "qonaq serve: --batch-max-rows: expected 1..%d\n", QN_BATCH_ROWS_CEILING);
+                return 2;
+            }
+            batch_rows = (size_t)n;
+            if (batch_rows * 2048 > cfg.max_batch_body)
+                cfg.max_batch_body = batch_rows * 2048;
         } else if (strcmp(a, "--listen") == 0 && i + 1 < argc) {
             if (parse_listen(argv[++i], &cfg) != 0) {
                 fprintf(stderr, "qonaq serve: --listen: expected ADDR:PORT, got '%s'\n", argv[i]);
@@ -100,7 +123,8 @@ int qn_cmd_serve(int argc, char **argv)
 
     const char *pw = getenv("QONAQ_PWHASH");
     qn_service_config scfg = {
-        .db_url = db, .pool_size = (int)cfg.threads + 2, .cheap_pwhash = pw && strcmp(pw, "min") == 0};
+        .db_url = db, .pool_size = (int)cfg.threads + 2, .cheap_pwhash = pw && strcmp(pw, "min") == 0,
+        .batch_max_rows = batch_rows};
     const char *keep = getenv("QONAQ_IDEM_RETENTION_DAYS");
     if (keep && keep[0]) {
         char *end = NULL;

@@ -21,6 +21,9 @@ void qn_h_login(qn_http_req *req);
 void qn_h_logout(qn_http_req *req);
 void qn_h_me(qn_http_req *req);
 void qn_h_apikey_create(qn_http_req *req);
+/* http_apikeys.c (notif) */
+void qn_h_apikey_list(qn_http_req *req);
+void qn_h_apikey_revoke(qn_http_req *req);
 /* The answer of a login (password or signature): on rc == QN_OK the token
  * and CSRF token in the body and as cookies, then wipes *s; otherwise the
  * problem (429 with Retry-After). */
@@ -99,6 +102,14 @@ json_t *qn_h_time_json(int64_t epoch);
 /* Decodes the JSON object of one notification at path into in (strings
  * point into obj). Records errors in d. */
 void qn_h_decode_notification(qn_jin *d, const json_t *obj, const char *path, qn_notification_in *in);
+/* The SHA-256 an Idempotency-Key is bound to: of tag, a newline, and the
+ * canonical JSON of body (compact, sorted keys) or, when body is NULL, the
+ * raw bytes (CSV). notif. */
+void qn_h_body_digest(const char *tag, const json_t *body, const char *raw, size_t raw_len,
+                      unsigned char digest[32]);
+/* Reads the Idempotency-Key header into *key (NULL when absent); answers
+ * 400 and returns false when it is not 1..128 printable characters. */
+bool qn_h_idem_key(qn_http_req *req, const char **key);
 /* The 201 answer of a submission. */
 json_t *qn_h_notification_created(const qn_notification_out *out);
 /* The read view of a notification. */

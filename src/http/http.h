@@ -55,6 +55,7 @@ typedef struct qn_http_req {
     char *header_names[QN_HTTP_MAX_RESP_HEADERS];
     char *header_values[QN_HTTP_MAX_RESP_HEADERS];
     char log_code[64]; /* machine code of an error answer, for the log */
+    bool behind_tls;   /* the server's behind_tls: cookies get the Secure attribute */
 } qn_http_req;
 
 /* The server's service layer (for handlers that need more than req->ctx). */

@@ -47,11 +47,14 @@ void qn_h_session_reply(qn_http_req *req, qn_code rc, qn_session_out *s, qn_err 
         return;
     }
     char cookie[256];
-    snprintf(cookie, sizeof cookie, "qonaq_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
-             s->token, QN_SESSION_TTL);
+    /* Secure when the server is told it sits behind TLS (--behind-tls, notif):
+     * the browser then never sends the session over plain HTTP. */
+    const char *secure = req->behind_tls ? "; Secure" : "";
+    snprintf(cookie, sizeof cookie, "qonaq_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+             s->token, QN_SESSION_TTL, secure);
     qn_http_add_header(req, "Set-Cookie", cookie);
-    snprintf(cookie, sizeof cookie, "qonaq_csrf=%s; Path=/; SameSite=Strict; Max-Age=%d", s->csrf,
-             QN_SESSION_TTL);
+    snprintf(cookie, sizeof cookie, "qonaq_csrf=%s; Path=/; SameSite=Strict; Max-Age=%d%s", s->csrf,
+             QN_SESSION_TTL, secure);
     qn_http_add_header(req, "Set-Cookie", cookie);
     qn_http_reply_json(req, 200,
                        json_pack("{s:s, s:s, s:o, s:s, s:I}", "token", s->token, "csrf_token", s->csrf,
@@ -68,8 +71,12 @@ void qn_h_logout(qn_http_req *req)
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_add_header(req, "Set-Cookie", "qonaq_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    qn_http_add_header(req, "Set-Cookie", "qonaq_csrf=; Path=/; SameSite=Strict; Max-Age=0");
+    qn_http_add_header(req, "Set-Cookie",
+                       req->behind_tls ? "qonaq_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+                                       : "qonaq_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    qn_http_add_header(req, "Set-Cookie",
+                       req->behind_tls ? "qonaq_csrf=; Path=/; SameSite=Strict; Max-Age=0; Secure"
+                                       : "qonaq_csrf=; Path=/; SameSite=Strict; Max-Age=0");
     qn_http_reply_empty(req, 204);
 }
 

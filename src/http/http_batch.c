@@ -8,14 +8,24 @@
  * foreigner.document.expires, entry.date, entry.checkpoint, arrival_date,
  * address.code, address.region, address.text, stay.from, stay.to, purpose,
  * and optionally foreigner.patronymic, visa.number, visa.category,
- * visa.valid_until, migration_card. Empty cells are absent values.
+ * visa.valid_until, migration_card (or migration_card.number with
+ * migration_card.border_mark). Empty cells are absent values.
  * Each CSV row becomes the same JSON object a client would have sent, so
- * both forms are validated by one decoder. Up to 10,000 rows.
+ * both forms are validated by one decoder. Up to 10,000 rows (the server's
+ * setting, qn_svc_notification_batch_max_rows; 413 past it).
+ *
+ * Order of the checks: the caller's role first (the service says whether
+ * it may send a batch at all, before a byte of the body is parsed), then
+ * the Idempotency-Key header, then the rows. A body over the route's size
+ * limit never reaches here: the server answers 413 from its Content-Length.
  *
  * The answer (200) lists every row: accepted rows with id, number, deadline
  * and on_time; rejected rows with their row number (and CSV line) and the
- * reasons. Accepted rows are committed together in one transaction; a
- * rejected row leaves no trace.
+ * reasons (a structural CSV problem too: errors[] names "row"). Accepted
+ * rows are committed together in one transaction; a rejected row leaves no
+ * trace. With an Idempotency-Key the answer is kept with the key: the same
+ * key with the same body (CSV: the same bytes; JSON: the same canonical
+ * JSON) returns it again, marked Idempotent-Replayed; another body is 409.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +57,8 @@ static const char *const csv_columns[] = {"foreigner.surname",
                                           "visa.category",
                                           "visa.valid_until",
                                           "migration_card",
+                                          "migration_card.number",
+                                          "migration_card.border_mark",
                                           NULL};
 
 typedef struct {
@@ -117,8 +129,9 @@ static void set_dotted(json_t *obj, const char *dotted, const char *value)
     }
 }
 
-/* Reads the CSV body into rows; answers and returns false on a bad header. */
-static bool read_csv(qn_http_req *req, rowset *rs)
+/* Reads the CSV body into rows (at most max); answers and returns false on
+ * a bad header or too many rows. */
+static bool read_csv(qn_http_req *req, rowset *rs, size_t max)
 {
     qn_csv c;
     qn_csv_init(&c, req->body ? req->body : "", req->body_len);
@@ -163,6 +176,10 @@ static bool read_csv(qn_http_req *req, rowset *rs)
         if (!known)
             qn_err_field(&e, header->fields[i][0] ? header->fields[i] : "(empty)",
                          "is not a known column (line 1)");
+        if (strncmp(header->fields[i], "migration_card.", 15) == 0)
+            for (size_t j = 0; j < header->n; j++)
+                if (strcmp(header->fields[j], "migration_card") == 0)
+                    qn_err_field(&e, header->fields[i], "cannot be given with the column migration_card");
     }
     if (ok && (header->too_many_fields || header->field_too_long || header->bad_quote))
         qn_err_field(&e, "(header)", "the CSV header line is malformed");
@@ -173,19 +190,24 @@ static bool read_csv(qn_http_req *req, rowset *rs)
         ok = false;
     }
     while (ok && qn_csv_next(&c, rec)) {
-        if (rs->n >= QN_BATCH_MAX_ROWS) {
-            qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %d rows",
-                                QN_BATCH_MAX_ROWS);
+        if (rs->n >= max) {
+            qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %zu rows", max);
             ok = false;
             break;
         }
         const char *problem = NULL;
+        char count_problem[128];
         if (rec->bad_quote)
             problem = "the row has a malformed quoted field";
         else if (rec->field_too_long)
             problem = "a field of the row is longer than 1023 bytes";
-        else if (rec->n != header->n)
-            problem = "the row does not have as many fields as the header";
+        else if (rec->too_many_fields)
+            problem = "the row has more fields than a batch row can hold";
+        else if (rec->n != header->n) {
+            snprintf(count_problem, sizeof count_problem, "the row has %zu fields but the header has %zu",
+                     rec->n, header->n);
+            problem = count_problem;
+        }
         json_t *obj = NULL;
         if (!problem) {
             obj = json_object();
@@ -203,7 +225,7 @@ static bool read_csv(qn_http_req *req, rowset *rs)
     return ok;
 }
 
-static bool read_json(qn_http_req *req, rowset *rs)
+static bool read_json(qn_http_req *req, rowset *rs, size_t max, json_t **kept)
 {
     json_t *body = qn_http_body_json(req);
     if (!body)
@@ -214,10 +236,9 @@ static bool read_json(qn_http_req *req, rowset *rs)
                             "the batch body must be a JSON array of notifications");
         return false;
     }
-    if (json_array_size(body) > QN_BATCH_MAX_ROWS) {
+    if (json_array_size(body) > max) {
         json_decref(body);
-        qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %d rows",
-                            QN_BATCH_MAX_ROWS);
+        qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %zu rows", max);
         return false;
     }
     size_t i;
@@ -230,7 +251,7 @@ static bool read_json(qn_http_req *req, rowset *rs)
             return false;
         }
     }
-    json_decref(body);
+    *kept = body; /* for the idempotency digest */
     return true;
 }
 
@@ -243,20 +264,73 @@ static json_t *errors_json(const qn_err *e)
     return errs;
 }
 
+/* The answer of the batch: every row, accepted or rejected. */
+static json_t *answer_json(const qn_batch_row *rows, size_t n, size_t n_ok, const rowset *rs)
+{
+    json_t *results = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *r;
+        if (rows[i].ok) {
+            r = qn_h_notification_created(&rows[i].out);
+            json_object_set_new(r, "result", json_string("accepted"));
+        } else {
+            qn_err none;
+            qn_err_clear(&none);
+            qn_err_set(&none, QN_E_NOMEM, "out of memory");
+            const qn_err *re = rows[i].err ? rows[i].err : &none;
+            qn_code code = re->code == QN_OK ? QN_E_INTERNAL : re->code;
+            char name[96];
+            snprintf(name, sizeof name, "%s%s%s", qn_code_name(code), re->sub[0] ? "." : "", re->sub);
+            r = json_pack("{s:s, s:s, s:s, s:o}", "result", "rejected", "code", name, "detail", re->message,
+                          "errors", errors_json(re));
+        }
+        json_object_set_new(r, "row", json_integer((json_int_t)i + 1));
+        if (rs->lines[i])
+            json_object_set_new(r, "line", json_integer((json_int_t)rs->lines[i]));
+        json_array_append_new(results, r);
+    }
+    return json_pack("{s:I, s:I, s:I, s:o}", "rows", (json_int_t)n, "accepted", (json_int_t)n_ok, "rejected",
+                     (json_int_t)(n - n_ok), "results", results);
+}
+
+static char *render_answer(const qn_batch_row *rows, size_t n, size_t n_ok, void *user)
+{
+    json_t *b = answer_json(rows, n, n_ok, user);
+    char *s = b ? json_dumps(b, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    json_decref(b);
+    return s;
+}
+
 void qn_h_notification_batch(qn_http_req *req)
 {
+    qn_err e;
+    qn_err_clear(&e);
+    if (qn_svc_notification_batch_allowed(&req->ctx, &e) != QN_OK) {
+        qn_http_reply_problem(req, &e);
+        return;
+    }
+    const char *idem = NULL;
+    if (!qn_h_idem_key(req, &idem))
+        return;
+    size_t max = qn_svc_notification_batch_max_rows(&req->ctx);
     const char *ct = qn_http_header_in(req, "Content-Type");
     bool csv = ct && strncasecmp(ct, "text/csv", 8) == 0;
     rowset rs = {0};
-    if (!(csv ? read_csv(req, &rs) : read_json(req, &rs))) {
+    json_t *json_body = NULL;
+    if (!(csv ? read_csv(req, &rs, max) : read_json(req, &rs, max, &json_body))) {
         rowset_free(&rs);
         return;
     }
     if (rs.n == 0) {
         rowset_free(&rs);
+        json_decref(json_body);
         qn_http_reply_error(req, QN_E_INVALID, "empty_batch", "the batch has no rows");
         return;
     }
+    unsigned char digest[32];
+    qn_h_body_digest(csv ? "batch:csv" : "batch:json", json_body, req->body ? req->body : "", req->body_len,
+                     digest);
+    json_decref(json_body);
     qn_batch_row *rows = calloc(rs.n, sizeof *rows);
     qn_notification_in *ins = calloc(rs.n, sizeof *ins);
     char **payloads = calloc(rs.n, sizeof *payloads);
@@ -271,9 +345,11 @@ void qn_h_notification_batch(qn_http_req *req)
     qn_err scratch;
     for (size_t i = 0; i < rs.n; i++) {
         qn_err_clear(&scratch);
-        if (rs.row_error[i])
+        if (rs.row_error[i]) {
+            qn_err_field(&scratch, "row", "%s", rs.row_error[i]);
             qn_err_set(&scratch, QN_E_BAD_REQUEST, "%s", rs.row_error[i]);
-        else {
+            qn_err_sub(&scratch, "csv_row");
+        } else {
             qn_jin d;
             qn_jin_init(&d, &scratch);
             qn_h_decode_notification(&d, rs.objects[i], "", &ins[i]);
@@ -290,36 +366,18 @@ void qn_h_notification_batch(qn_http_req *req)
         rows[i].in = &ins[i];
     }
     size_t n_ok = 0;
-    qn_err e;
-    qn_err_clear(&e);
-    qn_code rc = qn_svc_notification_batch(&req->ctx, rows, rs.n, &n_ok, &e);
+    qn_idem_replay replay;
+    memset(&replay, 0, sizeof replay);
+    qn_code rc = qn_svc_notification_batch(&req->ctx, rows, rs.n, idem, digest, render_answer, &rs, &n_ok,
+                                           &replay, &e);
     if (rc != QN_OK) {
         qn_http_reply_problem(req, &e);
+    } else if (replay.replay) {
+        qn_http_reply_owned(req, replay.status, "application/json", replay.body,
+                            replay.body ? strlen(replay.body) : 0);
+        qn_http_add_header(req, "Idempotent-Replayed", "true");
     } else {
-        json_t *results = json_array();
-        for (size_t i = 0; i < rs.n; i++) {
-            json_t *r;
-            if (rows[i].ok) {
-                r = qn_h_notification_created(&rows[i].out);
-                json_object_set_new(r, "result", json_string("accepted"));
-            } else {
-                qn_err none;
-                qn_err_clear(&none);
-                qn_err_set(&none, QN_E_NOMEM, "out of memory");
-                const qn_err *re = rows[i].err ? rows[i].err : &none;
-                qn_code code = re->code == QN_OK ? QN_E_INTERNAL : re->code;
-                r = json_pack("{s:s, s:s, s:s, s:o}", "result", "rejected", "code", qn_code_name(code),
-                              "detail", re->message, "errors", errors_json(re));
-            }
-            json_object_set_new(r, "row", json_integer((json_int_t)i + 1));
-            if (rs.lines[i])
-                json_object_set_new(r, "line", json_integer((json_int_t)rs.lines[i]));
-            json_array_append_new(results, r);
-        }
-        qn_http_reply_json(req, 200,
-                           json_pack("{s:I, s:I, s:I, s:o}", "rows", (json_int_t)rs.n, "accepted",
-                                     (json_int_t)n_ok, "rejected", (json_int_t)(rs.n - n_ok), "results",
-                                     results));
+        qn_http_reply_json(req, 200, answer_json(rows, rs.n, n_ok, &rs));
     }
     for (size_t i = 0; i < rs.n; i++) {
         free(payloads[i]);

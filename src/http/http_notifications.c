@@ -6,9 +6,16 @@
  *                  "birth_date", "sex", "document": {"number", "country", "expires"}},
  *    "entry": {"date", "checkpoint"?}, "arrival_date",
  *    "address": {"code"?, "region", "text"}, "stay": {"from", "to"}, "purpose",
- *    "visa"?: {"number", "category"?, "valid_until"}, "migration_card"?}
+ *    "visa"?: {"number", "category"?, "valid_until"},
+ *    "migration_card"?: "number" | {"number", "border_mark"?}}
  * Unknown fields are refused (400) so a misspelt optional field is not lost
- * silently.
+ * silently. The migration card is stored with its entry date and checkpoint
+ * (entry.date, entry.checkpoint) as the card carries them.
+ *
+ * Idempotency: the key is compared with the SHA-256 of the body in a
+ * canonical form, jansson's compact dump with sorted keys, so a retry that
+ * differs only in whitespace or the order of the members is the same
+ * request (docs/api.md).
  */
 #include <errno.h>
 #include <sodium.h>
@@ -99,7 +106,36 @@ void qn_h_decode_notification(qn_jin *d, const json_t *obj, const char *path, qn
         in->visa_category = qn_jin_str(d, vi, p, "category", 32, false);
         qn_jin_date(d, vi, p, "valid_until", true, &in->visa_valid_until);
     }
-    in->migration_card = qn_jin_str(d, obj, path, "migration_card", 32, false);
+    /* The migration card: its number alone, or the number and the border
+     * officer's mark. */
+    const json_t *mc = json_object_get(obj, "migration_card");
+    if (json_is_object(mc)) {
+        static const char *const card[] = {"number", "border_mark", NULL};
+        const json_t *o = qn_jin_obj(d, obj, path, "migration_card", false, card);
+        qn_jin_path(p, sizeof p, path, "migration_card");
+        if (o) {
+            in->migration_card = qn_jin_str(d, o, p, "number", 32, true);
+            in->migration_card_mark = qn_jin_str(d, o, p, "border_mark", 512, false);
+        }
+    } else {
+        in->migration_card = qn_jin_str(d, obj, path, "migration_card", 32, false);
+    }
+}
+
+void qn_h_body_digest(const char *tag, const json_t *body, const char *raw, size_t raw_len,
+                      unsigned char digest[32])
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)tag, strlen(tag));
+    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+    char *canon = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+    if (canon)
+        crypto_hash_sha256_update(&st, (const unsigned char *)canon, strlen(canon));
+    else if (raw)
+        crypto_hash_sha256_update(&st, (const unsigned char *)raw, raw_len);
+    free(canon);
+    crypto_hash_sha256_final(&st, digest);
 }
 
 static json_t *warnings_json(const qn_notification_out *out)
@@ -160,17 +196,24 @@ static bool idem_key_ok(const char *k)
     return true;
 }
 
+bool qn_h_idem_key(qn_http_req *req, const char **key)
+{
+    *key = qn_http_header_in(req, "Idempotency-Key");
+    if (!*key || idem_key_ok(*key))
+        return true;
+    qn_err e;
+    qn_err_clear(&e);
+    qn_err_field(&e, "Idempotency-Key", "must be 1..128 printable ASCII characters");
+    e.code = QN_E_BAD_REQUEST;
+    qn_http_reply_problem(req, &e);
+    return false;
+}
+
 void qn_h_notification_submit(qn_http_req *req)
 {
-    const char *idem = qn_http_header_in(req, "Idempotency-Key");
-    if (idem && !idem_key_ok(idem)) {
-        qn_err e;
-        qn_err_clear(&e);
-        qn_err_field(&e, "Idempotency-Key", "must be 1..128 printable ASCII characters");
-        e.code = QN_E_BAD_REQUEST;
-        qn_http_reply_problem(req, &e);
+    const char *idem = NULL;
+    if (!qn_h_idem_key(req, &idem))
         return;
-    }
     json_t *body = qn_http_body_json(req);
     if (!body)
         return;
@@ -186,7 +229,7 @@ void qn_h_notification_submit(qn_http_req *req)
     }
     in.payload_json = req->body;
     unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, (const unsigned char *)req->body, req->body_len);
+    qn_h_body_digest("notification", body, NULL, 0, digest);
     qn_notification_out out;
     qn_idem_replay replay;
     qn_code rc =
@@ -274,7 +317,13 @@ void qn_h_notification_get(qn_http_req *req)
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_json(req, 200, qn_h_notification_view(&out));
+    json_t *view = qn_h_notification_view(&out);
+    if (view && out.card_number[0])
+        json_object_set_new(view, "migration_card",
+                            json_pack("{s:s, s:o, s:s, s:s}", "number", out.card_number, "entry_date",
+                                      qn_h_date_json(out.card_entry_date), "checkpoint", out.card_checkpoint,
+                                      "border_mark", out.card_border_mark));
+    qn_http_reply_json(req, 200, view);
 }
 
 static bool query_date(qn_http_req *req, qn_jin *d, const char *name, qn_date_t *out)

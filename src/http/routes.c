@@ -18,6 +18,8 @@ const qn_http_route qn_http_routes[] = {
     {"GET", "/api/v1/me", qn_h_me, 0},
     {"GET", "/api/v1/me/history", qn_h_history, 0},
     {"POST", "/api/v1/api-keys", qn_h_apikey_create, 0},
+    {"GET", "/api/v1/api-keys", qn_h_apikey_list, 0},          /* notif */
+    {"DELETE", "/api/v1/api-keys/{id}", qn_h_apikey_revoke, 0}, /* notif */
     {"POST", "/api/v1/notifications", qn_h_notification_submit, 0},
     {"GET", "/api/v1/notifications", qn_h_notification_list, 0},
     {"POST", "/api/v1/notifications/batch", qn_h_notification_batch, QN_ROUTE_BATCH},

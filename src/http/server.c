@@ -4,10 +4,13 @@
  * MHD calls the access handler several times per request: first with the
  * headers (we create the qn_http_req and match the route), then once per
  * chunk of body (we append, or discard past the limit), then a last time
- * with no data (we dispatch and queue the answer). Errors decided before the
- * body is read (404, 405, a Content-Length over the limit) are still
- * answered at the last call, after the body is drained, because MHD 0.9
- * only queues answers in that state; a body over the limit is never stored.
+ * with no data (we dispatch and queue the answer). A Content-Length over the
+ * route's limit is answered 413 at the first call, before any of the body
+ * is read: MHD 0.9 accepts a response in that state (headers processed) and
+ * closes the connection after it instead of reading the body. Other errors
+ * decided early (404, 405) are answered at the last call, after the body is
+ * drained (MHD refuses to queue while a body is being received); a chunked
+ * body that grows past the limit is dropped as it comes and never stored.
  * The completion callback logs, records metrics and frees the request.
  *
  * Authentication: Authorization: Bearer, else X-API-Key, else the session
@@ -215,6 +218,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->body_limit = s->cfg.max_json_body;
         if (req->route >= 0 && (qn_http_routes[req->route].flags & QN_ROUTE_BATCH))
             req->body_limit = s->cfg.max_batch_body;
+        req->behind_tls = s->cfg.behind_tls;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl) {
             char *end = NULL;
@@ -222,6 +226,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             unsigned long long n = strtoull(cl, &end, 10);
             if (errno || end == cl || n > req->body_limit)
                 req->body_too_large = true;
+        }
+        if (req->body_too_large && req->route >= 0) {
+            /* 413 now, from the announced length: the body is never read. */
+            qn_http_reply_error(req, QN_E_TOO_LARGE, "body_too_large",
+                                "the request body exceeds %zu bytes", req->body_limit);
+            return queue(conn, req);
         }
         return MHD_YES;
     }

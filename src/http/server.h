@@ -33,6 +33,7 @@ typedef struct {
     size_t max_batch_body; /* 20 MiB */
     unsigned drain_ms;     /* how long stop waits for requests in flight */
     bool log_requests;     /* one JSON line per request to stderr */
+    bool behind_tls;       /* a TLS proxy in front: session cookies get Secure (notif) */
 } qn_server_config;
 
 /* Fills the defaults: 127.0.0.1:8080, 4 threads, 512 connections, 30 s,

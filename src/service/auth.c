@@ -4,6 +4,11 @@
  * within the window), then the password. An unknown username is verified
  * against a dummy hash so the answer takes as long as for a known one, and
  * every failure gets the same 401 sentence. Each attempt is recorded.
+ * The check and the count are one atomic step (qn_store_login_gate, notif):
+ * the attempt is recorded as failed before the password is checked and
+ * becomes a success only if it was right, so a burst of concurrent bad
+ * logins is counted one by one and the (limit + 1)-th is refused with 429
+ * even while the others are still hashing.
  */
 #include "service/auth.h"
 
@@ -37,15 +42,17 @@ qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password
 {
     memset(out, 0, sizeof *out);
     qn_svc_conn c = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
-    int64_t by_user = 0, by_addr = 0;
-    rc = qn_store_login_failures(c.conn, username, ctx->client_addr, ctx->now - QN_LOGIN_WINDOW, &by_user,
-                                 &by_addr, e);
+    int64_t by_user = 0, by_addr = 0, attempt_id = 0;
+    bool admitted = false;
+    rc = qn_store_login_gate(c.conn, username, ctx->client_addr, ctx->now - QN_LOGIN_WINDOW,
+                             QN_LOGIN_MAX_PER_ACCOUNT, QN_LOGIN_MAX_PER_ADDR, ctx->now, &admitted, &attempt_id,
+                             &by_user, &by_addr, e);
     if (rc != QN_OK)
         goto done;
-    if (by_user >= QN_LOGIN_MAX_PER_ACCOUNT || by_addr >= QN_LOGIN_MAX_PER_ADDR) {
+    if (!admitted) {
         rc = qn_err_set(e, QN_E_RATE_LIMITED, "too many failed logins %s; try again in a few minutes",
                         by_user >= QN_LOGIN_MAX_PER_ACCOUNT ? "for this account" : "from this address");
         qn_err_sub(e, "login_rate");
@@ -70,8 +77,7 @@ qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password
     if (rc != QN_OK)
         goto done;
     qn_err ignore;
-    qn_store_login_attempt_add(c.conn, username, ctx->client_addr, ok, ctx->now, &ignore);
-    if (!ok) {
+    if (!ok) { /* the attempt is on record as failed already */
         rc = qn_err_set(e, QN_E_UNAUTHORIZED, "wrong username or password, or the account is disabled");
         qn_err_sub(e, "login_failed");
         goto done;
@@ -86,7 +92,9 @@ qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password
     s.created_at = ctx->now;
     s.expires_at = ctx->now + QN_SESSION_TTL;
     qn_store_set_actor(c.conn, acct.id, acct.username);
-    rc = qn_store_session_create(c.conn, &s, e);
+    rc = qn_store_login_attempt_succeeded(c.conn, attempt_id, e);
+    if (rc == QN_OK)
+        rc = qn_store_session_create(c.conn, &s, e);
     if (rc != QN_OK)
         goto done;
     /* Housekeeping, not audited: expired sessions, old attempts and
@@ -94,6 +102,7 @@ qn_code qn_svc_login(qn_svc_ctx *ctx, const char *username, const char *password
     qn_store_session_expire(c.conn, ctx->now, NULL, &ignore);
     qn_store_login_attempt_prune(c.conn, ctx->now - 24 * 3600, &ignore);
     qn_store_idem_prune(c.conn, ctx->now, NULL, &ignore);
+    qn_store_login_gate_prune(c.conn, ctx->now - 24 * 3600, &ignore);
     out->expires_at = s.expires_at;
     out->role = qn_svc_role_of(&acct);
     out->account_id = acct.id;

@@ -65,4 +65,32 @@ typedef struct {
  * other roles and for callers that are themselves using an API key. */
 qn_code qn_svc_apikey_create(qn_svc_ctx *ctx, const char *label, qn_apikey_out *out, qn_err *e);
 
+/* API keys as listed (never the key itself: only its id and label). */
+typedef struct {
+    int64_t id;
+    int64_t account_id;
+    char label[129];
+    bool revoked;
+    int64_t created_at;
+} qn_apikey_view;
+
+typedef struct {
+    qn_apikey_view *items; /* malloc'd */
+    size_t count;
+} qn_apikey_list;
+
+/* Lists API keys (apikeys.c, notif). A hotel or legal-entity account sees
+ * the keys of every operator account of its BIN (the owning hotel's); a
+ * border account its own; an administrator those of account_id (required
+ * for the administrator, 422 otherwise). Others: 403. account_id 0 means
+ * "mine"; a non-administrator naming another hotel's account gets 404. */
+qn_code qn_svc_apikey_list(qn_svc_ctx *ctx, int64_t account_id, qn_apikey_list *out, qn_err *e);
+void qn_apikey_list_free(qn_apikey_list *l);
+
+/* Revokes key id: an administrator any key, a hotel/legal-entity/border
+ * account the keys it may list. Unknown or not the caller's: 404 (ids do
+ * not leak). Revoking a revoked key is 200 again (idempotent). A key cannot
+ * revoke keys (403: log in). */
+qn_code qn_svc_apikey_revoke(qn_svc_ctx *ctx, int64_t id, qn_apikey_view *out, qn_err *e);
+
 #endif

@@ -1,34 +1,32 @@
 /* notification.c — notification of arrival use cases (see notification.h).
  *
  * Submit = check (rules, no I/O) + record (one transaction: the person and
- * document found or created, the address, the notification, an art. 518
- * violation when late, a notice in the host's History of Services, and the
- * idempotency key with the answer). A batch does the same for many rows in
- * one transaction, using the store's bulk insert so that one bad row does
- * not undo the others.
+ * document found or created, the address, the notification, the migration
+ * card, an art. 518 violation when late, a notice in the host's History of
+ * Services, and the idempotency key with the answer). A batch does the same
+ * for many rows in one transaction, each row in a savepoint of the store's
+ * batch (qn_store_batch_*), so that one bad row leaves nothing of itself and
+ * does not undo the others; its idempotency key is claimed and finished in
+ * that transaction like a single submission's.
  *
- * Fields shown in lists and reads (names, document, region) are taken from
- * the payload stored with the notification, as submitted, so a list costs
- * one query.
+ * Lists are the store's: a host's by host, an officer's by region, each with
+ * its index, real paging and a real total. Fields shown in lists and reads
+ * (names, document) are taken from the payload stored with the notification,
+ * as submitted (names trimmed), so a list costs one query.
  */
 #include "service/notification.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/country.h"
 #include "core/deadline.h"
+#include "core/field_rules.h"
 #include "core/violation.h"
 #include "service/regions.h"
 #include "service/service_internal.h"
-
-static bool is_alpha3(const char *s)
-{
-    return s && strlen(s) == 3 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
-           isupper((unsigned char)s[2]);
-}
 
 static void add_warning(qn_notification_out *out, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -54,6 +52,63 @@ static void copy(char *dst, size_t n, const char *src)
     dst[len] = '\0';
 }
 
+/* The same without leading and trailing spaces (names). */
+static void copy_trim(char *dst, size_t n, const char *src)
+{
+    size_t start = 0, len = 0;
+    qn_field_trim(src, &start, &len);
+    if (len > n - 1)
+        len = n - 1;
+    if (len)
+        memcpy(dst, src + start, len);
+    dst[len] = '\0';
+}
+
+/* The field error of a refused country code, with a hint when one helps. */
+static void bad_country(qn_err *e, const char *field, const char *code, const char *what)
+{
+    const char *hint = qn_country_hint(code);
+    qn_err_field(e, field, "'%.8s' is not %s%s%s", code, what, hint[0] ? ": " : "", hint);
+}
+
+/* Checks the formats of the fields (core/field_rules.h, core/country.h). */
+static void check_formats(const qn_notification_in *in, qn_err *e)
+{
+    const char *why;
+    if (in->surname && (why = qn_field_name(in->surname)))
+        qn_err_field(e, "foreigner.surname", "%s", why);
+    if (in->given_names && (why = qn_field_name(in->given_names)))
+        qn_err_field(e, "foreigner.given_names", "%s", why);
+    if (in->patronymic && (why = qn_field_name(in->patronymic)))
+        qn_err_field(e, "foreigner.patronymic", "%s", why);
+    if (!in->citizenship)
+        qn_err_field(e, "foreigner.citizenship", "is required");
+    else if (!qn_country_is_nationality(in->citizenship))
+        bad_country(e, "foreigner.citizenship", in->citizenship,
+                    "a nationality code (ISO 3166-1 alpha-3 such as DEU, or ICAO XXA stateless, XXB/XXC "
+                    "refugee, XXX unspecified)");
+    else if (strcmp(in->citizenship, "KAZ") == 0)
+        qn_err_field(e, "foreigner.citizenship",
+                     "is KAZ: citizens of Kazakhstan are not notified as foreigners");
+    if (in->doc_number && (why = qn_field_doc_number(in->doc_number)))
+        qn_err_field(e, "foreigner.document.number", "%s", why);
+    if (!in->doc_country)
+        qn_err_field(e, "foreigner.document.country", "is required");
+    else if (!qn_country_is_issuer(in->doc_country))
+        bad_country(e, "foreigner.document.country", in->doc_country,
+                    "an issuing state or organisation (ISO 3166-1 alpha-3 or an ICAO Doc 9303 code)");
+    if (in->address_code && (why = qn_field_address_code(in->address_code)))
+        qn_err_field(e, "address.code", "%s", why);
+    if (in->purpose && (why = qn_field_purpose(in->purpose)))
+        qn_err_field(e, "purpose", "%s", why);
+    if (in->visa_number && (why = qn_field_doc_number(in->visa_number)))
+        qn_err_field(e, "visa.number", "%s", why);
+    if (in->migration_card && (why = qn_field_doc_number(in->migration_card)))
+        qn_err_field(e, "migration_card.number", "%s", why);
+    if (in->migration_card_mark && !in->migration_card)
+        qn_err_field(e, "migration_card.number", "is required with a border mark");
+}
+
 qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in, qn_notification_out *out,
                                   qn_err *e)
 {
@@ -64,11 +119,6 @@ qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
         qn_err_field(e, "foreigner.surname", "is required");
     if (!in->given_names)
         qn_err_field(e, "foreigner.given_names", "is required");
-    if (!is_alpha3(in->citizenship))
-        qn_err_field(e, "foreigner.citizenship", "must be an ISO 3166-1 alpha-3 code such as DEU");
-    else if (strcmp(in->citizenship, "KAZ") == 0)
-        qn_err_field(e, "foreigner.citizenship",
-                     "is KAZ: citizens of Kazakhstan are not notified as foreigners");
     if (!in->sex || (strcmp(in->sex, "M") && strcmp(in->sex, "F") && strcmp(in->sex, "X")))
         qn_err_field(e, "foreigner.sex", "must be M, F or X");
     if (in->birth_date == QN_DATE_NONE)
@@ -77,8 +127,6 @@ qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
         qn_err_field(e, "foreigner.birth_date", "is in the future");
     if (!in->doc_number)
         qn_err_field(e, "foreigner.document.number", "is required");
-    if (!is_alpha3(in->doc_country))
-        qn_err_field(e, "foreigner.document.country", "must be an ISO 3166-1 alpha-3 code");
     if (in->doc_expires == QN_DATE_NONE)
         qn_err_field(e, "foreigner.document.expires", "is required");
     if (in->entry_date == QN_DATE_NONE)
@@ -97,6 +145,7 @@ qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
         qn_err_field(e, "purpose", "is required");
     if (in->visa_number && in->visa_valid_until == QN_DATE_NONE)
         qn_err_field(e, "visa.valid_until", "is required with a visa");
+    check_formats(in, e);
     if (e && e->code != QN_OK)
         return e->code;
 
@@ -140,8 +189,8 @@ qn_code qn_svc_notification_check(qn_svc_ctx *ctx, const qn_notification_in *in,
     out->stay_from = in->stay_from;
     out->stay_to = in->stay_to;
     copy(out->citizenship, sizeof out->citizenship, in->citizenship);
-    copy(out->surname, sizeof out->surname, in->surname);
-    copy(out->given_names, sizeof out->given_names, in->given_names);
+    copy_trim(out->surname, sizeof out->surname, in->surname);
+    copy_trim(out->given_names, sizeof out->given_names, in->given_names);
     copy(out->doc_number, sizeof out->doc_number, in->doc_number);
     copy(out->doc_country, sizeof out->doc_country, in->doc_country);
     copy(out->address_code, sizeof out->address_code, in->address_code);
@@ -183,8 +232,8 @@ static qn_code resolve_person(qn_store_conn *conn, const qn_notification_in *in,
     qn_store_person p;
     memset(&p, 0, sizeof p);
     copy(p.kind, sizeof p.kind, strcmp(in->citizenship, "XXA") == 0 ? "stateless" : "foreigner");
-    copy(p.surname, sizeof p.surname, in->surname);
-    copy(p.given_names, sizeof p.given_names, in->given_names);
+    copy_trim(p.surname, sizeof p.surname, in->surname);
+    copy_trim(p.given_names, sizeof p.given_names, in->given_names);
     copy(p.citizenship, sizeof p.citizenship, in->citizenship);
     p.birth_date = in->birth_date;
     copy(p.sex, sizeof p.sex, in->sex);
@@ -193,7 +242,13 @@ static qn_code resolve_person(qn_store_conn *conn, const qn_notification_in *in,
         return rc;
     memset(&d, 0, sizeof d);
     d.person_id = p.id;
-    copy(d.kind, sizeof d.kind, strcmp(in->citizenship, "XXA") == 0 ? "stateless_travel" : "passport");
+    /* ICAO Doc 9303: XXA stateless, XXB and XXC refugees travel on their
+     * own documents. */
+    const char *kind = strcmp(in->citizenship, "XXA") == 0 ? "stateless_travel"
+                       : strcmp(in->citizenship, "XXB") == 0 || strcmp(in->citizenship, "XXC") == 0
+                           ? "refugee_travel"
+                           : "passport";
+    copy(d.kind, sizeof d.kind, kind);
     copy(d.number, sizeof d.number, in->doc_number);
     copy(d.country, sizeof d.country, in->doc_country);
     d.issued = QN_DATE_NONE;
@@ -249,6 +304,27 @@ static void fill_store_row(const qn_notification_in *in, const qn_notification_o
     n->on_time = chk->on_time;
     copy(n->status, sizeof n->status, "submitted");
     n->payload = (char *)(in->payload_json ? in->payload_json : "{}");
+    copy(n->region, sizeof n->region, in->address_region);
+    copy(n->citizenship, sizeof n->citizenship, in->citizenship);
+    n->refuse_duplicate = true; /* notification.h: one per host, person and arrival day */
+}
+
+/* Records the migration card the notification carried, if any. */
+static qn_code record_card(qn_store_conn *conn, const qn_notification_in *in, const qn_store_notification *n,
+                           qn_err *e)
+{
+    if (!in->migration_card)
+        return QN_OK;
+    qn_store_migration_card m;
+    memset(&m, 0, sizeof m);
+    m.person_id = n->person_id;
+    m.notification_id = n->id;
+    copy(m.number, sizeof m.number, in->migration_card);
+    m.entry_date = in->entry_date;
+    copy(m.checkpoint, sizeof m.checkpoint, in->checkpoint);
+    copy(m.border_mark, sizeof m.border_mark, in->migration_card_mark);
+    m.created_at = n->created_at;
+    return qn_store_migration_card_add(conn, &m, e);
 }
 
 /* The art. 518 record of a late notification and the host's notice. */
@@ -385,7 +461,9 @@ qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in
     out->id = n.id;
     copy(out->number, sizeof out->number, n.number);
     out->created_at = n.created_at;
-    rc = record_consequences(ctx, c.conn, &n, out, e);
+    rc = record_card(c.conn, in, &n, e);
+    if (rc == QN_OK)
+        rc = record_consequences(ctx, c.conn, &n, out, e);
     if (rc == QN_OK && idem_key) {
         char *body = render(out, render_user);
         if (!body)
@@ -413,14 +491,68 @@ static bool row_fail(qn_batch_row *row, const qn_err *err)
     return true;
 }
 
-qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, size_t *n_ok, qn_err *e)
+qn_code qn_svc_notification_batch_allowed(qn_svc_ctx *ctx, qn_err *e) { return must_be_host(ctx, e); }
+
+size_t qn_svc_notification_batch_max_rows(const qn_svc_ctx *ctx)
+{
+    size_t n = ctx->svc->batch_max_rows;
+    if (n == 0)
+        return QN_BATCH_MAX_ROWS;
+    return n > QN_BATCH_ROWS_CEILING ? QN_BATCH_ROWS_CEILING : n;
+}
+
+/* Is this a failure of the row (its data), or of the batch (the database,
+ * memory)? The row's: it is rejected and the batch goes on. */
+static bool row_level(qn_code rc)
+{
+    return rc == QN_E_INVALID || rc == QN_E_CONFLICT || rc == QN_E_TOO_LARGE || rc == QN_E_NOT_FOUND ||
+           rc == QN_E_BAD_REQUEST;
+}
+
+/* Everything one valid row writes, inside its savepoint. */
+static qn_code batch_row(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_batch *b, int64_t owner,
+                         qn_batch_row *row, qn_err *e)
+{
+    const qn_notification_in *in = row->in;
+    int64_t person_id = 0;
+    qn_code rc = resolve_address(conn, in, e);
+    if (rc == QN_OK)
+        rc = resolve_person(conn, in, &person_id, e);
+    if (rc != QN_OK)
+        return rc;
+    qn_store_notification n;
+    fill_store_row(in, &row->out, owner, person_id, &n);
+    n.created_at = ctx->now;
+    rc = qn_store_batch_notification_create(b, &n, e);
+    if (rc != QN_OK)
+        return rc;
+    row->out.id = n.id;
+    copy(row->out.number, sizeof row->out.number, n.number);
+    row->out.created_at = n.created_at;
+    rc = record_card(conn, in, &n, e);
+    if (rc == QN_OK)
+        rc = record_consequences(ctx, conn, &n, &row->out, e);
+    return rc;
+}
+
+qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, const char *idem_key,
+                                  const unsigned char body_digest[32], qn_batch_render render,
+                                  void *render_user, size_t *n_ok, qn_idem_replay *replay, qn_err *e)
 {
     *n_ok = 0;
+    if (replay)
+        memset(replay, 0, sizeof *replay);
     qn_code rc = must_be_host(ctx, e);
     if (rc != QN_OK)
         return rc;
-    if (n > QN_BATCH_MAX_ROWS)
-        return qn_err_set(e, QN_E_TOO_LARGE, "a batch holds at most %d rows (got %zu)", QN_BATCH_MAX_ROWS, n);
+    size_t max = qn_svc_notification_batch_max_rows(ctx);
+    if (n > max) {
+        qn_err_set(e, QN_E_TOO_LARGE, "a batch holds at most %zu rows (got %zu)", max, n);
+        qn_err_sub(e, "too_many_rows");
+        return QN_E_TOO_LARGE;
+    }
+    if (idem_key && (!body_digest || !render || !replay))
+        return qn_err_set(e, QN_E_INTERNAL, "an idempotent batch needs its digest and renderer");
     size_t n_valid = 0;
     qn_err scratch;
     for (size_t i = 0; i < n; i++) {
@@ -433,69 +565,78 @@ qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n,
         else if (!row_fail(&rows[i], &scratch))
             return qn_err_set(e, QN_E_NOMEM, "out of memory");
     }
-    if (n_valid == 0)
+    if (n_valid == 0 && !idem_key)
         return QN_OK;
-    qn_store_notification *srows = calloc(n_valid, sizeof *srows);
-    qn_store_row_result *results = calloc(n_valid, sizeof *results);
-    size_t *index = calloc(n_valid, sizeof *index);
-    if (!srows || !results || !index) {
-        free(srows);
-        free(results);
-        free(index);
-        return qn_err_set(e, QN_E_NOMEM, "out of memory");
-    }
     qn_svc_conn c = {0};
+    qn_store_batch *b = NULL;
+    size_t inserted = 0;
     rc = qn_svc_acquire_writer(ctx, &c, e);
+    if (rc == QN_OK)
+        rc = qn_store_begin(c.conn, e);
     if (rc != QN_OK)
         goto out;
-    rc = qn_store_begin(c.conn, e);
-    if (rc != QN_OK)
-        goto out;
+    if (idem_key) {
+        /* Same claim as a single submission: the key, the rows and the
+         * answer commit together; a retry reads the answer back. */
+        qn_store_idem idem = {0};
+        rc = qn_store_idem_claim(c.conn, ctx->who->account_id, idem_key, body_digest, &idem, e);
+        if (rc != QN_OK)
+            goto out;
+        if (idem.replay) {
+            for (size_t i = 0; i < n; i++) {
+                free(rows[i].err);
+                rows[i].err = NULL;
+                rows[i].ok = false;
+            }
+            replay->replay = true;
+            replay->status = idem.status;
+            replay->body = idem.body;
+            idem.body = NULL;
+            qn_store_idem_clear(&idem);
+            qn_store_rollback(c.conn);
+            goto out;
+        }
+        qn_store_idem_clear(&idem);
+    }
     int64_t owner = owner_account(c.conn, ctx->who);
-    size_t k = 0;
+    rc = qn_store_batch_begin(c.conn, n_valid, &b, e);
     for (size_t i = 0; i < n && rc == QN_OK; i++) {
-        if (!rows[i].in || rows[i].err)
+        qn_batch_row *row = &rows[i];
+        if (!row->in || row->err)
             continue;
-        int64_t person_id = 0;
+        rc = qn_store_batch_row_begin(b, e);
+        if (rc != QN_OK)
+            break;
         qn_err row_err;
         qn_err_clear(&row_err);
-        /* A region mismatch with the address register is the row's fault:
-         * it is checked before anything of the row is written. */
-        if (resolve_address(c.conn, rows[i].in, &row_err) != QN_OK) {
-            if (row_err.code == QN_E_INVALID) {
-                if (!row_fail(&rows[i], &row_err))
-                    rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
-                continue;
-            }
-            rc = row_err.code;
+        qn_code row_rc = batch_row(ctx, c.conn, b, owner, row, &row_err);
+        if (row_rc == QN_OK) {
+            rc = qn_store_batch_row_end(b, true, e);
+            row->ok = rc == QN_OK;
+            inserted += row->ok;
+            continue;
+        }
+        if (!row_level(row_rc)) { /* the database or memory: the batch fails */
+            rc = row_rc;
             if (e)
                 *e = row_err;
             break;
         }
-        rc = resolve_person(c.conn, rows[i].in, &person_id, e);
-        if (rc != QN_OK)
-            break;
-        fill_store_row(rows[i].in, &rows[i].out, owner, person_id, &srows[k]);
-        srows[k].created_at = ctx->now;
-        index[k++] = i;
+        rc = qn_store_batch_row_end(b, false, e);
+        if (rc == QN_OK && !row_fail(row, &row_err))
+            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
     }
-    if (rc != QN_OK)
-        goto out;
-    size_t inserted = 0;
-    rc = qn_store_notifications_bulk(c.conn, srows, k, false, results, &inserted, e);
-    for (size_t j = 0; j < k && rc == QN_OK; j++) {
-        qn_batch_row *row = &rows[index[j]];
-        if (results[j].code != QN_OK) {
-            qn_err_set(&scratch, results[j].code, "%s", results[j].message);
-            if (!row_fail(row, &scratch))
-                rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
-            continue;
-        }
-        row->out.id = srows[j].id;
-        copy(row->out.number, sizeof row->out.number, srows[j].number);
-        row->out.created_at = srows[j].created_at;
-        rc = record_consequences(ctx, c.conn, &srows[j], &row->out, e);
-        row->ok = rc == QN_OK;
+    qn_code end = qn_store_batch_end(b, rc == QN_OK, e);
+    b = NULL;
+    if (rc == QN_OK)
+        rc = end;
+    if (rc == QN_OK && idem_key) {
+        char *body = render(rows, n, inserted, render_user);
+        if (!body)
+            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+        else
+            rc = qn_store_idem_finish(c.conn, ctx->who->account_id, idem_key, 200, body, e);
+        free(body);
     }
     if (rc == QN_OK)
         rc = qn_store_commit(c.conn, e);
@@ -505,10 +646,8 @@ qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n,
         for (size_t i = 0; i < n; i++)
             rows[i].ok = false;
 out:
+    qn_store_batch_end(b, false, NULL);
     qn_svc_release(ctx, &c);
-    free(srows);
-    free(results);
-    free(index);
     return rc;
 }
 
@@ -533,12 +672,13 @@ static void view_from(const qn_store_notification *n, qn_notification_out *out)
     json_unpack(p, "{s?{s?s, s?s, s?s, s?{s?s, s?s}}, s?{s?s}}", "foreigner", "surname", &sur, "given_names",
                 &giv, "citizenship", &cit, "document", "number", &dn, "country", &dc, "address", "region",
                 &reg);
-    copy(out->surname, sizeof out->surname, sur);
-    copy(out->given_names, sizeof out->given_names, giv);
-    copy(out->citizenship, sizeof out->citizenship, cit);
+    copy_trim(out->surname, sizeof out->surname, sur);
+    copy_trim(out->given_names, sizeof out->given_names, giv);
+    copy(out->citizenship, sizeof out->citizenship, n->citizenship[0] ? n->citizenship : cit);
     copy(out->doc_number, sizeof out->doc_number, dn);
     copy(out->doc_country, sizeof out->doc_country, dc);
-    copy(out->region, sizeof out->region, reg);
+    /* The region column (migration 005) is what lists filter on. */
+    copy(out->region, sizeof out->region, n->region[0] ? n->region : reg);
     json_decref(p);
 }
 
@@ -573,6 +713,21 @@ qn_code qn_svc_notification_get(qn_svc_ctx *ctx, int64_t id, qn_notification_out
         if (!visible(ctx, c.conn, out, n.host_account_id))
             rc = QN_E_NOT_FOUND;
     }
+    if (rc == QN_OK) {
+        qn_store_migration_card m;
+        qn_err none;
+        qn_err_clear(&none);
+        qn_code card = qn_store_migration_card_of_notification(c.conn, id, &m, &none);
+        if (card == QN_OK) {
+            copy(out->card_number, sizeof out->card_number, m.number);
+            out->card_entry_date = m.entry_date;
+            copy(out->card_checkpoint, sizeof out->card_checkpoint, m.checkpoint);
+            copy(out->card_border_mark, sizeof out->card_border_mark, m.border_mark);
+        } else if (card != QN_E_NOT_FOUND) {
+            rc = card;
+            miss = none;
+        }
+    }
     qn_store_notification_clear(&n);
     qn_svc_release(ctx, &c);
     if (rc == QN_E_NOT_FOUND)
@@ -589,6 +744,10 @@ qn_code qn_svc_notification_list(qn_svc_ctx *ctx, const qn_notification_query *q
     qn_role r = ctx->who->role;
     if (!qn_role_is_host(r) && r != QN_ROLE_OFFICER)
         return qn_err_set(e, QN_E_FORBIDDEN, "only hosts and officers list notifications");
+    if (r == QN_ROLE_OFFICER && !ctx->who->region[0])
+        return qn_err_set(e, QN_E_FORBIDDEN, "this officer account is bound to no region");
+    if (q->per_page < 1 || q->per_page > 1000 || q->page < 1)
+        return qn_err_field(e, "per_page", "must be from 1 to 1000 (page from 1)");
     qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     if (rc != QN_OK)
@@ -597,51 +756,30 @@ qn_code qn_svc_notification_list(qn_svc_ctx *ctx, const qn_notification_query *q
     memset(&f, 0, sizeof f);
     if (q->from != QN_DATE_NONE || q->to != QN_DATE_NONE) {
         f.has_range = true;
-        f.arrival_from = q->from != QN_DATE_NONE ? q->from : -100000;
-        f.arrival_to = q->to != QN_DATE_NONE ? q->to : 100000;
+        f.arrival_from = q->from != QN_DATE_NONE ? q->from : -1000000;
+        f.arrival_to = q->to != QN_DATE_NONE ? q->to : 1000000;
     }
     copy(f.status, sizeof f.status, q->status);
-    out->items = calloc((size_t)q->per_page, sizeof *out->items);
-    if (!out->items) {
-        qn_svc_release(ctx, &c);
-        return qn_err_set(e, QN_E_NOMEM, "out of memory");
-    }
-    if (qn_role_is_host(r)) {
+    /* A host's own (by the host index), an officer's region's (by the
+     * region index): the store pages and counts. */
+    if (qn_role_is_host(r))
         f.host_account_id = owner_account(c.conn, ctx->who);
-        f.offset = (q->page - 1) * q->per_page;
-        f.limit = q->per_page;
-        qn_store_notification_list l = {0};
-        rc = qn_store_notification_search(c.conn, &f, &l, e);
-        for (size_t i = 0; rc == QN_OK && i < l.count && out->count < (size_t)q->per_page; i++)
-            view_from(&l.items[i], &out->items[out->count++]);
-        out->total = l.total;
-        qn_store_notification_list_free(&l);
-    } else {
-        /* The store filters by host, not by region: scan in windows and keep
-         * the officer's region (bounded scan, see the report on the store). */
-        int64_t skip = (q->page - 1) * q->per_page, seen = 0;
-        f.limit = 1000;
-        for (int64_t offset = 0; rc == QN_OK && offset < 50000; offset += f.limit) {
-            f.offset = offset;
-            qn_store_notification_list l = {0};
-            rc = qn_store_notification_search(c.conn, &f, &l, e);
-            for (size_t i = 0; rc == QN_OK && i < l.count; i++) {
-                qn_notification_out v;
-                view_from(&l.items[i], &v);
-                if (strcmp(v.region, ctx->who->region) != 0)
-                    continue;
-                if (seen >= skip && out->count < (size_t)q->per_page)
-                    out->items[out->count++] = v;
-                seen++;
-            }
-            size_t got = l.count;
-            qn_store_notification_list_free(&l);
-            if (got < (size_t)f.limit)
-                break;
-        }
-        out->total = seen;
-    }
+    else
+        copy(f.region, sizeof f.region, ctx->who->region);
+    f.offset = (q->page - 1) * q->per_page;
+    f.limit = q->per_page;
+    qn_store_notification_list l = {0};
+    rc = qn_store_notification_search(c.conn, &f, &l, e);
     qn_svc_release(ctx, &c);
+    if (rc == QN_OK && l.count > 0) {
+        out->items = calloc(l.count, sizeof *out->items);
+        if (!out->items)
+            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; rc == QN_OK && i < l.count; i++)
+        view_from(&l.items[i], &out->items[out->count++]);
+    out->total = l.total;
+    qn_store_notification_list_free(&l);
     if (rc != QN_OK)
         qn_notification_list_free(out);
     return rc;

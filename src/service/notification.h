@@ -17,6 +17,16 @@
  *     lawful on that document;
  *   - dates in order: birth <= entry <= arrival <= stay.from <= stay.to,
  *     arrival not in the future.
+ *   - the fields' formats (core/country.h, core/field_rules.h): citizenship
+ *     and document country from the ISO 3166-1 / ICAO table, the purpose
+ *     from a fixed set, the address registration code, the document, visa
+ *     and migration card numbers, names (trimmed; blank refused); each
+ *     refusal is a 422 naming the field and the reason;
+ *   - a second notification of the same foreigner (by document) arriving on
+ *     the same day, by the same host, is refused: 409
+ *     conflict.duplicate_notification naming the number on record (unless
+ *     that one was rejected or cancelled). Another host may notify the same
+ *     arrival (a guest who moves on the day he arrives).
  * The host's notifications are filed under the host record of its IIN/BIN,
  * so a hotel's operators share them. An Idempotency-Key makes a submission
  * safe to retry (the store's idempotency claim, in the same transaction).
@@ -27,7 +37,12 @@
 #include "service/service.h"
 
 #define QN_NOTIF_MAX_WARNINGS 8
+/* Rows per batch: the documented default of the API (issue 4: "a hotel's
+ * day of guests, up to 10,000 rows"); `qonaq serve --batch-max-rows N`
+ * raises it (qn_service_config.batch_max_rows) up to QN_BATCH_ROWS_CEILING,
+ * the most one store transaction takes. */
 #define QN_BATCH_MAX_ROWS 10000
+#define QN_BATCH_ROWS_CEILING 100000
 
 /* What the host submits. Strings are borrowed (NULL when absent). */
 typedef struct {
@@ -45,7 +60,8 @@ typedef struct {
     const char *purpose;
     const char *visa_number, *visa_category; /* visa_number NULL: no visa */
     qn_date_t visa_valid_until;
-    const char *migration_card;
+    const char *migration_card;      /* its number (NULL: none) */
+    const char *migration_card_mark; /* the border officer's mark on it (NULL: none) */
     const char *payload_json; /* the submitted JSON object, kept with the record */
 } qn_notification_in;
 
@@ -69,6 +85,12 @@ typedef struct {
     int fine_mci;         /* 0 for a warning */
     size_t n_warnings;
     qn_warning warnings[QN_NOTIF_MAX_WARNINGS];
+    /* The migration card on record with it (read of one notification only;
+     * card_number "" when none). */
+    char card_number[33];
+    qn_date_t card_entry_date;
+    char card_checkpoint[129];
+    char card_border_mark[513];
 } qn_notification_out;
 
 /* Renders the answer to store with an idempotency key (malloc'd JSON text). */
@@ -104,11 +126,31 @@ typedef struct {
     bool ok;
 } qn_batch_row;
 
+/* 403 unless the caller may send a batch (a host). The adapter calls it
+ * before it reads the rows, so a refused caller costs no parsing. */
+qn_code qn_svc_notification_batch_allowed(qn_svc_ctx *ctx, qn_err *e);
+
+/* The most rows a batch may hold on this server (QN_BATCH_MAX_ROWS unless
+ * configured otherwise). */
+size_t qn_svc_notification_batch_max_rows(const qn_svc_ctx *ctx);
+
+/* Renders the answer of a batch to keep with its idempotency key
+ * (malloc'd JSON text). */
+typedef char *(*qn_batch_render)(const qn_batch_row *rows, size_t n, size_t n_ok, void *user);
+
 /* Records the valid rows of a batch in one transaction; each row is
- * validated alone and either recorded whole or not at all. n <= 10,000.
- * Returns QN_OK when the batch committed (even with bad rows); *n_ok counts
- * recorded rows. 403, 413 (too many rows), 503. */
-qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, size_t *n_ok, qn_err *e);
+ * validated alone and either recorded whole or not at all: everything a row
+ * writes (address, person, document, notification, migration card,
+ * violation, notice) runs in one savepoint, so a row that fails leaves
+ * nothing behind. n <= qn_svc_notification_batch_max_rows. With idem_key
+ * (body_digest and render given), the first answer is kept with the key: a
+ * retry with the same digest fills *replay (rows untouched); another digest
+ * is 409 conflict.idempotency_mismatch. Returns QN_OK when the batch
+ * committed (even with bad rows); *n_ok counts recorded rows. 403, 409, 413
+ * (too many rows), 503. */
+qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n, const char *idem_key,
+                                  const unsigned char body_digest[32], qn_batch_render render,
+                                  void *render_user, size_t *n_ok, qn_idem_replay *replay, qn_err *e);
 
 /* One notification the caller may see (404 otherwise, never 403: another
  * host's numbers are not disclosed). */

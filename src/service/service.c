@@ -123,6 +123,7 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
     if (!svc)
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     svc->cheap_pwhash = cfg->cheap_pwhash;
+    svc->batch_max_rows = cfg->batch_max_rows; /* notif: 0 is the default (notification.c) */
     pthread_mutex_init(&svc->write_lock, NULL);
     qn_store_options opt = {.pool_size = cfg->pool_size,
                             .idem_retention_days = cfg->idem_retention_days};

@@ -89,6 +89,7 @@ typedef struct {
     int pool_size;      /* store connections (0: the store's default) */
     bool cheap_pwhash;  /* libsodium's minimum argon2id cost (tests, benchmarks) */
     int idem_retention_days; /* idempotency keys kept (0: the store's default, 7 days) */
+    size_t batch_max_rows; /* rows per notification batch (0: QN_BATCH_MAX_ROWS, 10,000; notif) */
 } qn_service_config;
 
 /* Opens the store (applying migrations) and prepares the service. Errors:

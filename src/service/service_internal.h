@@ -16,6 +16,7 @@ struct qn_service {
     qn_store *store;
     qn_svc_signing *signing; /* trust cache, SMS gateway, OTP key (sigapi) */
     bool cheap_pwhash;
+    size_t batch_max_rows; /* notification batches (notif; see notification.h) */
     char dummy_hash[QN_STORE_HASH_MAX + 1]; /* verified against for unknown users (timing) */
     bool serialize_writes;                  /* SQLite: one writer at a time, queued here (see below) */
     pthread_mutex_t write_lock;

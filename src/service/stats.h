@@ -2,20 +2,22 @@
  * regions) and officers (their region). No personal data leaves here: counts
  * by region, by citizenship, on time and late. Other roles get 403.
  *
- * The store has no aggregate query yet, so the counts are taken over a
- * bounded scan of the notifications in the date range (QN_STATS_MAX_SCAN,
- * newest arrivals first); `truncated` says when the range held more.
+ * The counts are grouped by the database (qn_store_notification_counts:
+ * GROUP BY region / citizenship over the arrival-date range, on the indexes
+ * of migration 005), so every notification in the range is counted however
+ * many there are. `truncated` says a list of groups was cut at its capacity
+ * (more than QN_STATS_MAX_GROUPS citizenships, more than 32 regions): the
+ * totals still count every notification.
  */
 #ifndef QN_SERVICE_STATS_H
 #define QN_SERVICE_STATS_H
 
 #include "service/service.h"
 
-#define QN_STATS_MAX_SCAN 100000
-#define QN_STATS_MAX_GROUPS 256
+#define QN_STATS_MAX_GROUPS 300
 
 typedef struct {
-    char key[17]; /* region code or citizenship */
+    char key[17]; /* region code or citizenship; "unknown" when not recorded */
     int64_t total, late;
 } qn_stats_group;
 

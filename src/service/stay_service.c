@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/country.h"
 #include "service/service_internal.h"
 
 qn_code qn_svc_stay_calc(qn_svc_ctx *ctx, const char *citizenship, const qn_trip *trips, size_t n,
@@ -21,6 +22,13 @@ qn_code qn_svc_stay_calc(qn_svc_ctx *ctx, const char *citizenship, const qn_trip
         return qn_err_set(e, QN_E_UNAUTHORIZED, "log in to use the stay calculator");
     if (n > QN_STAY_QUERY_MAX_TRIPS)
         return qn_err_field(e, "trips", "at most %d trips", QN_STAY_QUERY_MAX_TRIPS);
+    /* notif: a code that is nobody's nationality is refused, not computed
+     * as a visa national (core/country.h). */
+    if (!qn_country_is_nationality(citizenship)) {
+        const char *hint = qn_country_hint(citizenship);
+        return qn_err_field(e, "citizenship", "'%.8s' is not a nationality code (ISO 3166-1 alpha-3 or ICAO XXA, "
+                            "XXB, XXC, XXX)%s%s", citizenship ? citizenship : "", hint[0] ? ": " : "", hint);
+    }
     qn_stay_input in;
     qn_stay_input_init(&in);
     in.citizenship = citizenship;

@@ -489,6 +489,13 @@ typedef struct {
     char status[QN_STORE_CODE_MAX + 1];
     int64_t created_at;
     char *payload;        /* JSON text as submitted; may be NULL on input ("{}") */
+    char region[QN_STORE_REGION_MAX + 1]; /* region of the address ("" if unknown; notif) */
+    char citizenship[4];  /* the foreigner's, as submitted ("" if unknown; notif) */
+    /* On input (notif): refuse a second notification of the same person's
+     * arrival on the same day by the same host (QN_E_CONFLICT, sub
+     * "duplicate_notification", naming the number on record). Rejected and
+     * cancelled notifications do not count. Not read back. */
+    bool refuse_duplicate;
 } qn_store_notification;
 
 typedef struct {
@@ -497,11 +504,14 @@ typedef struct {
     int64_t total; /* rows matching the filter, ignoring offset/limit */
 } qn_store_notification_list;
 
-/* Filter for qn_store_notification_search. Zero fields do not filter. Order is
- * stable: arrival_date descending, then id descending. */
+/* Filter for qn_store_notification_search. Zero fields do not filter; at
+ * most one of host_account_id, person_id and region may be given (each has
+ * its index with the arrival date; more is QN_E_INVALID). Order is stable:
+ * arrival_date descending, then id descending. */
 typedef struct {
     int64_t host_account_id;
     int64_t person_id;
+    char region[QN_STORE_REGION_MAX + 1]; /* "" for any (notif) */
     qn_date_t arrival_from; /* inclusive; used only when has_range */
     qn_date_t arrival_to;   /* inclusive */
     bool has_range;         /* true: filter on arrival_from..arrival_to */
@@ -1167,5 +1177,9 @@ qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t t
 /* The query plans of the exit check's lookups, one line per step, into out
  * (cap bytes): EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (PostgreSQL). */
 qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *err);
+
+/* notif: batches with a savepoint per row, aggregates, the plans of the
+ * notification lookups, migration cards, the atomic login gate. */
+#include "store/store_notif.h"
 
 #endif

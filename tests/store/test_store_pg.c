@@ -12,6 +12,7 @@
 #include "conformance_store.h"
 #include "conformance_apps.h"
 #include "conformance_ops.h"
+#include "conformance_notif.h"
 
 static Suite *store_pg_suite(void)
 {
@@ -52,6 +53,7 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, control_documents_crossings_reads);
     tcase_add_test(tc, control_violations_find_count_person);
     tcase_add_test(tc, control_synth_fill_and_plans);
+    CONF_NOTIF_TESTS(tc);
     tcase_add_test(tc, pg_lost_connection);
     tcase_add_test(tc, pg_server_crash);
     suite_add_tcase(s, tc);

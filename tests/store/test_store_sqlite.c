@@ -9,6 +9,7 @@
 #include "conformance_store.h"
 #include "conformance_apps.h"
 #include "conformance_ops.h"
+#include "conformance_notif.h"
 
 #include <pthread.h>
 
@@ -91,6 +92,7 @@ static Suite *store_sqlite_suite(void)
     tcase_add_test(tc, control_documents_crossings_reads);
     tcase_add_test(tc, control_violations_find_count_person);
     tcase_add_test(tc, control_synth_fill_and_plans);
+    CONF_NOTIF_TESTS(tc);
     suite_add_tcase(s, tc);
     return s;
 }

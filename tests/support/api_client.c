@@ -41,7 +41,9 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-bool qn_api_start(qn_api_server *s, const char *db, bool demo)
+bool qn_api_start(qn_api_server *s, const char *db, bool demo) { return qn_api_start_opts(s, db, demo, NULL); }
+
+bool qn_api_start_opts(qn_api_server *s, const char *db, bool demo, const char *const *extra)
 {
     memset(s, 0, sizeof *s);
     const char *bin = getenv("QONAQ_BIN");
@@ -74,11 +76,14 @@ bool qn_api_start(qn_api_server *s, const char *db, bool demo)
                 close(fd);
             }
             setenv("QONAQ_PWHASH", "min", 1);
+            const char *argv[32] = {bin, "serve", "--listen", listen, "--db", s->db, "--threads", "4"};
+            size_t argc = 8;
             if (demo)
-                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--demo", "--threads", "4",
-                      (char *)NULL);
-            else
-                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--threads", "4", (char *)NULL);
+                argv[argc++] = "--demo";
+            for (size_t k = 0; extra && extra[k] && argc < 31; k++)
+                argv[argc++] = extra[k];
+            argv[argc] = NULL;
+            execv(bin, (char *const *)argv);
             _exit(127);
         }
         s->pid = pid;
