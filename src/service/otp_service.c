@@ -10,6 +10,13 @@
  * code is consumed with a conditional update (used 0 -> 1), so it confirms
  * once. Issuing is rate limited per phone and per account over the store's
  * own records (it holds across instances).
+ *
+ * The SMS text holds the code in clear (it must: the person reads it). It is
+ * kept only while the code can be used: once the code has expired, the text
+ * in the outbox is replaced by OTP_SMS_REDACTED. The purge runs, in its own
+ * short write, whenever a code is issued or confirmed and before the
+ * administrator reads the outbox, so an expired code is never shown and
+ * stays in the database only until the next of those (docs/signatures.md).
  */
 #include <ctype.h>
 #include <sodium.h>
@@ -18,6 +25,21 @@
 #include <string.h>
 
 #include "service/signing_internal.h"
+
+#define OTP_SMS_PREFIX "qonaq: your code "
+#define OTP_SMS_REDACTED "qonaq: a one-time code was sent here; it has expired and its text was removed."
+
+/* Replaces the text of the SMS of every expired code (best effort: a failure
+ * here must not fail the caller's request, so it is only logged). conn must
+ * be a writer's, outside a transaction. */
+static void purge_expired_texts(const qn_svc_ctx *ctx, qn_store_conn *conn)
+{
+    qn_err e;
+    qn_err_clear(&e);
+    if (qn_store_sms_redact_before(conn, ctx->now - QN_OTP_TTL_SECONDS, OTP_SMS_PREFIX, OTP_SMS_REDACTED, NULL,
+                                   &e) != QN_OK)
+        fprintf(stderr, "otp: could not remove the text of expired codes: %s\n", e.message);
+}
 
 static qn_code otp_key(qn_svc_ctx *ctx, qn_store_conn *conn, unsigned char key[QN_OTP_KEY_MIN],
                        qn_err *e)
@@ -210,12 +232,14 @@ qn_code qn_svc_otp_issue(qn_svc_ctx *ctx, const char *doc_digest, const char *pu
     }
     if (rc == QN_OK)
         rc = qn_store_commit(c.conn, e);
+    if (rc == QN_OK)
+        purge_expired_texts(ctx, c.conn);
     qn_svc_release(ctx, &c);
     sodium_memzero(key, sizeof key);
     if (rc == QN_OK) {
         char text[QN_STORE_TEXT_MAX + 1];
         snprintf(text, sizeof text,
-                 "qonaq: your code %s signs %s %.8s (one-time code %lld). Valid %d minutes. "
+                 OTP_SMS_PREFIX "%s signs %s %.8s (one-time code %lld). Valid %d minutes. "
                  "Do not tell it to anyone.",
                  code, purpose, digest, (long long)o.id, QN_OTP_TTL_SECONDS / 60);
         qn_svc_signing *s = qn_svc_signing_of(ctx->svc);
@@ -291,6 +315,8 @@ qn_code qn_svc_otp_confirm(qn_svc_ctx *ctx, int64_t otp_id, const char *code, co
                 *e = raced;
         }
     }
+    if (c.conn && !qn_store_in_tx(c.conn))
+        purge_expired_texts(ctx, c.conn);
     qn_svc_release(ctx, &c);
     sodium_memzero(key, sizeof key);
     return rc;
@@ -361,7 +387,9 @@ qn_code qn_svc_outbox(qn_svc_ctx *ctx, const char *phone, int64_t limit, qn_svc_
     }
     qn_svc_conn c = {0};
     qn_store_sms_list l = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
+    if (rc == QN_OK)
+        purge_expired_texts(ctx, c.conn); /* an expired code is never shown */
     if (rc == QN_OK)
         rc = qn_store_sms_recent(c.conn, phone, limit, &l, e);
     qn_svc_release(ctx, &c);

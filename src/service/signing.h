@@ -39,6 +39,7 @@
 #include "service/auth.h"
 #include "service/service.h"
 #include "sign/sign.h"
+#include "store/store.h"
 
 #define QN_SVC_DOC_SIGN_MAX_AGE (24 * 3600) /* a live document signature may be a day old */
 #define QN_SVC_CHALLENGE_TTL 300             /* a login challenge lives 5 minutes */
@@ -53,7 +54,11 @@
  * expected_id: the IIN or BIN that must have signed (NULL = anyone).
  * for_login: the login policy (digitalSignature without nonRepudiation,
  * certificate valid now, signing time at most 5 minutes old); otherwise the
- * document policy (signing time at most QN_SVC_DOC_SIGN_MAX_AGE old).
+ * document policy (signing time at most QN_SVC_DOC_SIGN_MAX_AGE old, and the
+ * certificate valid both at the signing time and now: a live document cannot
+ * be signed with an expired key and a back-dated signing time). Once the
+ * administrator has loaded a CRL for a CA, that CA's certificates need a
+ * CRL (none loadable: "crl_missing").
  * `result` must have been initialised with qn_sign_result_init; it is filled
  * as far as the check got (the caller frees it with qn_sign_result_free).
  * No authorisation: verification reveals nothing stored.
@@ -82,6 +87,20 @@ qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_
                                const char *signer_role, const unsigned char *doc, size_t doc_len,
                                const unsigned char *cms, size_t cms_len,
                                const qn_sign_result *result, int64_t *signature_id, qn_err *e);
+
+/* Like qn_svc_store_signature, but on the caller's connection and inside
+ * the caller's open transaction (qn_store_begin), so the signature, its
+ * document and its verification result commit, or roll back, together with
+ * the record they allow (an application, a consent). application_id: the
+ * application the signature is listed with (0: none); subject_kind and
+ * subject_id name what was signed ("application" and the application's id,
+ * "consent" and the consent's id; doc_ref "<kind>:<id>"). Same checks and
+ * errors as qn_svc_store_signature. */
+qn_code qn_svc_store_signature_in(qn_svc_ctx *ctx, qn_store_conn *conn, const char *subject_kind,
+                                  int64_t subject_id, int64_t application_id, const char *signer_role,
+                                  const unsigned char *doc, size_t doc_len, const unsigned char *cms,
+                                  size_t cms_len, const qn_sign_result *result, int64_t *signature_id,
+                                  qn_err *e);
 
 /* What is stored about a signature, besides the verification result. */
 typedef struct {

@@ -32,12 +32,12 @@
 
 /* Synthetic identifiers with valid check digits (kz_rules.md §4.4). */
 static const qn_ca_person persons[] = {
-    {"host", "SADYKOVA AIGERIM", "host", "880315401237", NULL, NULL, 1, NULL},
-    {"owner", "BEKOV YERLAN", "owner", "750702304560", NULL, NULL, 0, NULL},
-    {"coowner", "BEKOVA DANA", "co_owner", "791120407894", NULL, NULL, 0, NULL},
-    {"hotel", "OSPANOV MARAT", "hotel", "900512302345", "150340012340", "Hotel Qonaq Demo LLP", 0,
+    {"host", "SADYKOVA AIGERIM", "host", QN_CA_DEMO_HOST_IIN, NULL, NULL, 1, NULL},
+    {"owner", "BEKOV YERLAN", "owner", QN_CA_DEMO_OWNER_IIN, NULL, NULL, 0, NULL},
+    {"coowner", "BEKOVA DANA", "co_owner", QN_CA_DEMO_COOWNER_IIN, NULL, NULL, 0, NULL},
+    {"hotel", "OSPANOV MARAT", "hotel", QN_CA_DEMO_HOTEL_IIN, QN_CA_DEMO_HOTEL_BIN, "Hotel Qonaq Demo LLP", 0,
      NULL},
-    {"officer", "ZHUMABAYEV ASKAR", "officer", "850109305674", "030440005674",
+    {"officer", "ZHUMABAYEV ASKAR", "officer", QN_CA_DEMO_OFFICER_IIN, QN_CA_DEMO_OFFICER_BIN,
      "Migration Service (demo)", 0, NULL},
     {"expired", "ESKIEV TIMUR", "test", "920228403459", NULL, NULL, 0, "expired"},
     {"revoked", "ZHOGALT SAULE", "test", "800606306784", NULL, NULL, 0, "revoked"},
@@ -174,8 +174,8 @@ static int add_name(X509_NAME *n, const char *field, const char *value)
                                       0);
 }
 
-/* A certificate valid from now+from_days to now+to_days, signed by the CA
- * (or self-signed when issuer is NULL). */
+/* A certificate valid from now+from_days (less QN_CA_DEMO_BACKDATE_SECONDS)
+ * to now+to_days, signed by the CA (or self-signed when issuer is NULL). */
 static X509 *make_cert(ca_ctx *c, EVP_PKEY *key, X509_NAME *subject, long from_days, long to_days,
                        const char *const *exts)
 {
@@ -186,7 +186,7 @@ static X509 *make_cert(ca_ctx *c, EVP_PKEY *key, X509_NAME *subject, long from_d
              BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) && X509_set_subject_name(x, subject) &&
              X509_set_issuer_name(x, c->ca ? X509_get_subject_name(c->ca) : subject) &&
              X509_set_pubkey(x, key) &&
-             X509_time_adj_ex(X509_getm_notBefore(x), (int)from_days, 0, NULL) &&
+             X509_time_adj_ex(X509_getm_notBefore(x), (int)from_days, -QN_CA_DEMO_BACKDATE_SECONDS, NULL) &&
              X509_time_adj_ex(X509_getm_notAfter(x), (int)to_days, 0, NULL);
     BN_free(bn);
     X509 *issuer = c->ca ? c->ca : x;
@@ -309,7 +309,9 @@ static qn_code person_cert(ca_ctx *c, const qn_ca_person *p, const char *use, in
 static qn_code write_crl(ca_ctx *c, X509 *revoked)
 {
     X509_CRL *crl = X509_CRL_new();
-    ASN1_TIME *now = X509_time_adj_ex(NULL, 0, 0, NULL);
+    /* thisUpdate a few minutes back (QN_CA_DEMO_BACKDATE_SECONDS), like the
+     * certificates, so a verifier whose clock lags is not refused. */
+    ASN1_TIME *now = X509_time_adj_ex(NULL, 0, -QN_CA_DEMO_BACKDATE_SECONDS, NULL);
     ASN1_TIME *next = X509_time_adj_ex(NULL, 30, 0, NULL);
     ASN1_INTEGER *number = ASN1_INTEGER_new();
     int ok = crl && now && next && number && X509_CRL_set_version(crl, X509_CRL_VERSION_2) &&

@@ -20,7 +20,9 @@
  *    nonRepudiation: a non-repudiation (signing) key must never answer a
  *    server-chosen challenge, which could otherwise be a document;
  *  - an expired CRL (nextUpdate before now) is a refusal of its own
- *    ("crl_expired"): revocation status unknown means not accepted;
+ *    ("crl_expired"): revocation status unknown means not accepted; of
+ *    several CRLs of one issuer the newest authentic one decides, and a
+ *    certificate listed in any authentic one is revoked;
  *  - a revoked certificate is refused whatever the claimed signing time,
  *    since the signing time is asserted by the signer himself.
  *
@@ -102,6 +104,14 @@ qn_code qn_sign_trust_add_ca(qn_sign_trust *t, const unsigned char *blob, size_t
  * signature and dates are checked at verification time against the chain.
  * Errors as qn_sign_trust_add_ca. */
 qn_code qn_sign_trust_add_crl(qn_sign_trust *t, const unsigned char *blob, size_t len, qn_err *err);
+
+/* Marks the CA certificate(s) in blob (DER, or PEM with one or more) as
+ * issuers whose certificates must be covered by a CRL of the set: a chain
+ * through such an issuer with no CRL for it is refused "crl_missing", as if
+ * opts.require_crl were set for that issuer alone. The certificates need
+ * not be in the set. Errors as qn_sign_trust_add_ca (a non-CA is accepted:
+ * only the subject name is kept). Build-time only, like the add functions. */
+qn_code qn_sign_trust_require_crl(qn_sign_trust *t, const unsigned char *blob, size_t len, qn_err *err);
 
 /* Number of CA certificates / CRLs in the set. */
 size_t qn_sign_trust_ca_count(const qn_sign_trust *t);

@@ -380,7 +380,19 @@ static qn_sign_code chain_error_code(int e)
     }
 }
 
-/* Revocation of every non-root certificate of the chain against the CRLs. */
+/* Revocation of every non-root certificate of the chain against the CRLs.
+ *
+ * Several CRLs may name the same issuer (a fresh one loaded beside an old
+ * one, or a PEM bundle). Only authentic ones count: those whose signature
+ * verifies with the issuer's key in the chain. The status is then taken from
+ * the newest authentic CRL (the latest thisUpdate that is not in the future):
+ * if it has passed its nextUpdate, the status is unknown ("crl_expired"),
+ * even if an older one was still current. A certificate listed in any
+ * authentic CRL of its issuer is revoked: revocation is final, and a newer
+ * list that no longer names it proves nothing. With no authentic CRL among
+ * those naming the issuer, "crl_invalid". No CRL naming the issuer at all is
+ * accepted unless opts->require_crl or the trust set requires a CRL for that
+ * issuer (qn_sign_trust_require_crl): then "crl_missing". */
 static qn_code check_crls(const qn_sign_trust *trust, STACK_OF(X509) *chain, const qn_sign_opts *opts,
                           int64_t skew, qn_sign_result *out, qn_err *err)
 {
@@ -389,25 +401,18 @@ static qn_code check_crls(const qn_sign_trust *trust, STACK_OF(X509) *chain, con
     for (int i = 0; i + 1 < depth; i++) {
         X509 *cert = sk_X509_value(chain, i);
         X509 *issuer = sk_X509_value(chain, i + 1);
-        int covered = 0;
+        EVP_PKEY *ikey = X509_get0_pubkey(issuer);
+        int candidates = 0, authentic = 0;
+        const X509_CRL *newest = NULL;
+        int64_t newest_last = INT64_MIN;
         for (int j = 0; j < sk_X509_CRL_num(crls); j++) {
             X509_CRL *crl = sk_X509_CRL_value(crls, j);
             if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0)
                 continue;
-            covered = 1;
-            EVP_PKEY *ikey = X509_get0_pubkey(issuer);
+            candidates++;
             if (ikey == NULL || X509_CRL_verify(crl, ikey) != 1)
-                return refuse(out, err, QN_SIGN_CRL_INVALID,
-                              "the revocation list of %s is not signed by its issuer", out->issuer);
-            int64_t last = qn_sign_asn1_time_to_unix(X509_CRL_get0_lastUpdate(crl));
-            const ASN1_TIME *next_t = X509_CRL_get0_nextUpdate(crl);
-            int64_t next = next_t ? qn_sign_asn1_time_to_unix(next_t) : INT64_MIN;
-            if (last == INT64_MIN || last > opts->now + skew)
-                return refuse(out, err, QN_SIGN_CRL_EXPIRED,
-                              "a revocation list is dated in the future");
-            if (next == INT64_MIN || next < opts->now)
-                return refuse(out, err, QN_SIGN_CRL_EXPIRED,
-                              "the revocation list has passed its next update; a fresh one is needed");
+                continue;
+            authentic++;
             X509_REVOKED *rev = NULL;
             if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1) {
                 if (i == 0)
@@ -416,10 +421,30 @@ static qn_code check_crls(const qn_sign_trust *trust, STACK_OF(X509) *chain, con
                 return refuse(out, err, QN_SIGN_REVOKED,
                               "an intermediate authority of the signer's certificate is revoked");
             }
+            int64_t last = qn_sign_asn1_time_to_unix(X509_CRL_get0_lastUpdate(crl));
+            if (last == INT64_MIN || last > opts->now + skew)
+                continue; /* dated in the future: not (yet) a statement */
+            if (newest == NULL || last > newest_last) {
+                newest = crl;
+                newest_last = last;
+            }
         }
-        if (!covered && opts->require_crl)
-            return refuse(out, err, QN_SIGN_CRL_MISSING,
-                          "no revocation list was supplied for an issuer in the chain");
+        if (candidates == 0) {
+            if (opts->require_crl || qn_sign_trust_crl_required(trust, X509_get_subject_name(issuer)))
+                return refuse(out, err, QN_SIGN_CRL_MISSING,
+                              "no revocation list was supplied for an issuer in the chain");
+            continue;
+        }
+        if (authentic == 0)
+            return refuse(out, err, QN_SIGN_CRL_INVALID,
+                          "the revocation list of %s is not signed by its issuer", out->issuer);
+        if (newest == NULL)
+            return refuse(out, err, QN_SIGN_CRL_EXPIRED, "a revocation list is dated in the future");
+        const ASN1_TIME *next_t = X509_CRL_get0_nextUpdate(newest);
+        int64_t next = next_t ? qn_sign_asn1_time_to_unix(next_t) : INT64_MIN;
+        if (next == INT64_MIN || next < opts->now)
+            return refuse(out, err, QN_SIGN_CRL_EXPIRED,
+                          "the newest revocation list has passed its next update; a fresh one is needed");
     }
     return QN_OK;
 }

@@ -597,7 +597,7 @@ START_TEST(otp_rate_limits)
     otp_issue(host, digest, 201);
     /* ... but once the mobile database gives the host the citizen's phone
      * (CSV import), that phone is over its limit. */
-    const char *csv = "iin,phone\n851231412342,+77010000001\n";
+    const char *csv = "iin,phone\n880315401237,+77010000001\n";
     qn_api_resp r = call("POST", admin, "/api/v1/admin/mobile-citizens", "text/csv", csv, strlen(csv));
     ck_assert_int_eq(r.status, 200);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "imported")), 1);
@@ -605,7 +605,7 @@ START_TEST(otp_rate_limits)
     otp_issue(host, digest, 429);
     /* An import with one bad row imports nothing. */
     r = post(admin, "/api/v1/admin/mobile-citizens",
-             "[{\"iin\":\"851231412342\",\"phone\":\"+77010000002\"},{\"iin\":\"851231412341\",\"phone\":\"7701\"}]");
+             "[{\"iin\":\"880315401237\",\"phone\":\"+77010000002\"},{\"iin\":\"851231412341\",\"phone\":\"7701\"}]");
     ck_assert_int_eq(r.status, 422);
     ck_assert(qn_api_has_field_error(r.json, "rows[1].iin"));
     ck_assert(qn_api_has_field_error(r.json, "rows[1].phone"));
@@ -771,7 +771,7 @@ START_TEST(service_document_signature)
     ck_assert_str_eq(info.stored_result, "valid");
     qn_sign_result_free(&r);
     qn_principal hostp;
-    principal(&hostp, QN_ROLE_HOST_INDIVIDUAL, 1, "host", "851231412342");
+    principal(&hostp, QN_ROLE_HOST_INDIVIDUAL, 1, "host", "880315401237");
     qn_svc_ctx hctx;
     qn_svc_ctx_system(&hctx, f.svc, &hostp);
     qn_sign_result_init(&r);
@@ -857,7 +857,7 @@ START_TEST(service_expiry)
     ck_assert_int_eq(qn_svc_otp_confirmed(&ctx, o.id, other, iin, &e), QN_E_SIGNATURE);
     ck_assert_str_eq(e.sub, "otp_digest_mismatch");
     qn_principal hostp;
-    principal(&hostp, QN_ROLE_HOST_INDIVIDUAL, 1, "host", "851231412342");
+    principal(&hostp, QN_ROLE_HOST_INDIVIDUAL, 1, "host", "880315401237");
     qn_svc_ctx hctx;
     qn_svc_ctx_system(&hctx, f.svc, &hostp);
     ck_assert_int_eq(qn_svc_otp_confirmed(&hctx, o.id, digest, iin, &e), QN_E_NOT_FOUND);
