@@ -16,6 +16,7 @@
  */
 #include <jansson.h>
 #include <regex.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -841,6 +842,22 @@ START_TEST(service_expiry)
     ctx.now = t0 + 301;
     ck_assert_int_eq(qn_svc_otp_confirm(&ctx, o.id, code, digest, &e), QN_E_SIGNATURE);
     ck_assert_str_eq(e.sub, "otp_expired");
+    /* The expired code's text is gone from the outbox (the store, not only
+     * the view): the message says a code expired, not which. */
+    {
+        qn_store *st = NULL;
+        qn_store_conn *sc = NULL;
+        ck_assert_int_eq(qn_store_open(f.db, NULL, &st, &e), QN_OK);
+        ck_assert_int_eq(qn_store_acquire(st, &sc, &e), QN_OK);
+        qn_store_sms_list l = {0};
+        ck_assert_int_eq(qn_store_sms_recent(sc, NULL, 10, &l, &e), QN_OK);
+        ck_assert_int_eq(l.count, 1);
+        ck_assert_ptr_null(strstr(l.items[0].text, code));
+        ck_assert_ptr_nonnull(strstr(l.items[0].text, "expired"));
+        qn_store_sms_list_free(&l);
+        qn_store_release(sc);
+        qn_store_close(st);
+    }
     char iin[13];
     ck_assert_int_eq(qn_svc_otp_confirmed(&ctx, o.id, digest, iin, &e), QN_E_SIGNATURE);
     ck_assert_str_eq(e.sub, "otp_not_confirmed");
@@ -892,6 +909,52 @@ START_TEST(service_expiry)
 }
 END_TEST
 
+/* Once the administrator has loaded a CRL for a CA, that CA's signatures
+ * need a CRL: if the stored one no longer loads (here: overwritten with
+ * bytes that are no CRL, behind the service's back), verification refuses
+ * "crl_missing" instead of skipping the revocation check. */
+START_TEST(service_crl_required_once_loaded)
+{
+    svc_fixture f;
+    svc_open(&f);
+    char path[800];
+    snprintf(path, sizeof path, "%s/../crl-doc.json", f.dir);
+    const char *doc = "{\"consent\":\"temporary_registration\"}";
+    spit(path, doc);
+    char *sig = sign_b64(f.dir, "owner_sign", path);
+    qn_principal sys;
+    principal(&sys, QN_ROLE_NONE, 0, "system", "");
+    qn_svc_ctx ctx;
+    qn_svc_ctx_system(&ctx, f.svc, &sys);
+    qn_err e;
+    qn_err_clear(&e);
+    qn_sign_result r;
+    qn_sign_result_init(&r);
+    ck_assert_int_eq(qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc), (const unsigned char *)sig,
+                                             strlen(sig), "750702304560", false, &r, &e),
+                     QN_OK);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(f.db + strlen("sqlite:"), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE crls SET der = x'3000'", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    qn_store *st = NULL;
+    qn_store_conn *sc = NULL;
+    ck_assert_int_eq(qn_store_open(f.db, NULL, &st, &e), QN_OK);
+    ck_assert_int_eq(qn_store_acquire(st, &sc, &e), QN_OK);
+    ck_assert_int_eq(qn_store_trust_bump(sc, &e), QN_OK); /* so the cached trust set is rebuilt */
+    qn_store_release(sc);
+    qn_store_close(st);
+    ck_assert_int_eq(qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc), (const unsigned char *)sig,
+                                             strlen(sig), "750702304560", false, &r, &e),
+                     QN_E_SIGNATURE);
+    ck_assert_str_eq(e.sub, "crl_missing");
+    qn_sign_result_free(&r);
+    free(sig);
+    qn_service_free(f.svc);
+}
+END_TEST
+
 /* Each HTTP test gets its own server (rate limits and trust changes must
  * not leak between tests): one test case per test. */
 static void add_http(Suite *s, const char *name, const TTest *t)
@@ -919,6 +982,7 @@ static Suite *signatures_suite(void)
     tcase_set_timeout(sv, 120);
     tcase_add_test(sv, service_document_signature);
     tcase_add_test(sv, service_expiry);
+    tcase_add_test(sv, service_crl_required_once_loaded);
     suite_add_tcase(s, sv);
     return s;
 }

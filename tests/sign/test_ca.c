@@ -14,8 +14,10 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "sign/ca.h"
 #include "sign/sign.h"
@@ -211,6 +213,44 @@ START_TEST(test_openssl_signature_verifies_with_qonaq)
 }
 END_TEST
 
+/* Seconds since the epoch of an openssl date line ("notBefore=Dec  2 07:36:33 2026 GMT"). */
+static long long openssl_time(const char *what)
+{
+    snprintf(cmd, sizeof cmd, "date -u -d \"$(%s | cut -d= -f2-)\" +%%s", what);
+    char *out = capture(cmd);
+    long long t = atoll(out);
+    free(out);
+    ck_assert_msg(t > 0, "no time from %s", what);
+    return t;
+}
+
+/* Certificates and the CRL are dated QN_CA_DEMO_BACKDATE_SECONDS back, so a
+ * verifier whose clock lags by a minute or two does not refuse them. */
+START_TEST(test_backdated)
+{
+    long long now = (long long)time(NULL);
+    size_t n;
+    const qn_ca_person *p = qn_ca_demo_persons(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].special)
+            continue;
+        char what[1400];
+        snprintf(what, sizeof what, "/usr/bin/openssl x509 -in '%s/%s_sign.pem' -noout -startdate", demo, p[i].slug);
+        long long nb = openssl_time(what);
+        ck_assert_msg(nb <= now - QN_CA_DEMO_BACKDATE_SECONDS + 60, "%s: notBefore %lld, now %lld", p[i].slug, nb,
+                      now);
+        ck_assert(nb >= now - QN_CA_DEMO_BACKDATE_SECONDS - 600); /* not days back */
+    }
+    char what[1400];
+    snprintf(what, sizeof what, "/usr/bin/openssl crl -in '%s/crl.pem' -noout -lastupdate", demo);
+    long long last = openssl_time(what);
+    ck_assert_msg(last <= now - QN_CA_DEMO_BACKDATE_SECONDS + 60, "CRL lastUpdate %lld, now %lld", last, now);
+    /* The demo persons are the ones the demo accounts carry (sign/ca.h). */
+    ck_assert_str_eq(p[0].iin, QN_CA_DEMO_HOST_IIN);
+    ck_assert_str_eq(p[3].bin, QN_CA_DEMO_HOTEL_BIN);
+}
+END_TEST
+
 START_TEST(test_idempotent)
 {
     const char *bin = qn_test_env("QONAQ_BIN", 1);
@@ -244,6 +284,7 @@ static Suite *ca_suite(void)
     tcase_add_test(tc, test_certs_verify_with_openssl);
     tcase_add_test(tc, test_manifest_and_identities);
     tcase_add_test(tc, test_openssl_signature_verifies_with_qonaq);
+    tcase_add_test(tc, test_backdated);
     tcase_add_test(tc, test_idempotent);
     suite_add_tcase(s, tc);
     return s;

@@ -547,6 +547,94 @@ static void *verify_many(void *arg)
     return NULL;
 }
 
+/* Adds the CRL file `crl` to t. */
+static void add_crl(qn_sign_trust *t, const char *crl)
+{
+    size_t n;
+    unsigned char *b = slurp(crl, &n);
+    qn_err err;
+    qn_err_clear(&err);
+    ck_assert_int_eq(qn_sign_trust_add_crl(t, b, n, &err), QN_OK);
+    free(b);
+}
+
+static qn_sign_code verify_with(qn_sign_trust *t, const char *sig)
+{
+    qn_sign_opts opts = {.now = (int64_t)time(NULL)};
+    qn_sign_result r;
+    qn_sign_result_init(&r);
+    qn_err err;
+    qn_err_clear(&err);
+    qn_sign_code got = verify_file(t, "doc.json", sig, &opts, &r, &err);
+    qn_sign_result_free(&r);
+    return got;
+}
+
+/* Several CRLs of one issuer: the newest authentic one decides; a
+ * certificate listed in any authentic one is revoked; forged ones do not
+ * count unless nothing else does. Either order of loading. */
+START_TEST(test_several_crls_of_an_issuer)
+{
+    static const char *const orders[2][2] = {{"crl_expired.pem", "crl.pem"}, {"crl.pem", "crl_expired.pem"}};
+    for (int o = 0; o < 2; o++) {
+        qn_sign_trust *t = trust_with("root.pem", orders[o][0]);
+        add_crl(t, orders[o][1]);
+        ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_OK); /* a fresh CRL beside a stale one */
+        ck_assert_int_eq(verify_with(t, "revoked.p7s"), QN_SIGN_REVOKED);
+        qn_sign_trust_free(t);
+    }
+    /* Only the stale one: the status is unknown. */
+    qn_sign_trust *t = trust_with("root.pem", "crl_expired.pem");
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_CRL_EXPIRED);
+    /* A revocation stays a revocation even when the newest list is stale. */
+    ck_assert_int_eq(verify_with(t, "revoked.p7s"), QN_SIGN_REVOKED);
+    qn_sign_trust_free(t);
+    /* A forged CRL (same issuer name, another key) beside the real one. */
+    t = trust_with("root.pem", "crl_fake.pem");
+    add_crl(t, "crl.pem");
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_OK);
+    ck_assert_int_eq(verify_with(t, "revoked.p7s"), QN_SIGN_REVOKED);
+    qn_sign_trust_free(t);
+    t = trust_with("root.pem", "crl_fake.pem");
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_CRL_INVALID);
+    qn_sign_trust_free(t);
+}
+END_TEST
+
+/* An issuer marked as needing a CRL: without one, "crl_missing" (even
+ * without opts.require_crl); with one, accepted. Other issuers are not
+ * affected. */
+START_TEST(test_crl_required_for_an_issuer)
+{
+    size_t n;
+    unsigned char *root = slurp("root.pem", &n);
+    qn_err err;
+    qn_err_clear(&err);
+    qn_sign_trust *t = trust_with("root.pem", NULL);
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_OK);
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, root, n, &err), QN_OK);
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_CRL_MISSING);
+    qn_sign_trust_free(t);
+    t = trust_with("root.pem", "crl.pem");
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, root, n, &err), QN_OK);
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_OK);
+    qn_sign_trust_free(t);
+    /* The root's mark does not reach the intermediate under it: subleaf's
+     * issuer (sub) is covered by no CRL and is not marked. */
+    t = trust_with("root.pem", "crl.pem");
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, root, n, &err), QN_OK);
+    ck_assert_int_eq(verify_with(t, "subleaf.p7s"), QN_SIGN_OK);
+    size_t sn;
+    unsigned char *sub = slurp("sub.pem", &sn);
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, sub, sn, &err), QN_OK);
+    ck_assert_int_eq(verify_with(t, "subleaf.p7s"), QN_SIGN_CRL_MISSING);
+    free(sub);
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, (const unsigned char *)"junk", 4, &err), QN_E_INVALID);
+    qn_sign_trust_free(t);
+    free(root);
+}
+END_TEST
+
 START_TEST(test_threads_share_trust)
 {
     qn_sign_trust *t = trust_with("root.pem", "crl.pem");
@@ -584,6 +672,8 @@ static Suite *sign_suite(void)
     tcase_add_test(tc, test_login);
     tcase_add_test(tc, test_trust_set);
     tcase_add_test(tc, test_intermediate_crl);
+    tcase_add_test(tc, test_several_crls_of_an_issuer);
+    tcase_add_test(tc, test_crl_required_for_an_issuer);
     tcase_add_test(tc, test_threads_share_trust);
     tcase_add_test(tc, test_code_names);
     tcase_add_test(tc, test_kz_ids);
