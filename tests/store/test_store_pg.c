@@ -9,6 +9,7 @@
 #include "conformance.h"
 #include "conformance_records.h"
 #include "conformance_tx.h"
+#include "conformance_apps.h"
 
 static Suite *store_pg_suite(void)
 {
@@ -37,6 +38,7 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
     tcase_add_test(tc, pool_threads);
+    conformance_apps_add(tc);
     tcase_add_test(tc, pg_lost_connection);
     tcase_add_test(tc, pg_server_crash);
     suite_add_tcase(s, tc);

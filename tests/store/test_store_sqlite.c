@@ -6,6 +6,7 @@
 #include "conformance.h"
 #include "conformance_records.h"
 #include "conformance_tx.h"
+#include "conformance_apps.h"
 
 #include <pthread.h>
 
@@ -76,6 +77,7 @@ static Suite *store_sqlite_suite(void)
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
     tcase_add_test(tc, pool_threads);
+    conformance_apps_add(tc);
     suite_add_tcase(s, tc);
     return s;
 }
