@@ -84,8 +84,8 @@ static json_t *view_json(qn_http_req *req, const qn_app_view *v)
         const qn_store_app_document *d = &v->documents.items[i];
         json_array_append_new(ds, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "type", d->type, "number",
                                             d->number, "issuer", d->issuer, "form", d->form, "digest",
-                                            d->digest[0] ? json_string(d->digest) : json_null(), "valid_until",
-                                            qn_h_date_json(d->valid_until)));
+                                            d->digest[0] ? json_string(d->digest) : json_null(),
+                                            "valid_until", qn_h_date_json(d->valid_until)));
     }
     json_object_set_new(b, "documents", ds);
     json_t *ss = json_array();
@@ -379,10 +379,10 @@ void qn_h_my_registration(qn_http_req *req)
     json_t *items = json_array();
     for (size_t i = 0; i < l.count; i++) {
         const qn_store_residence *r = &l.items[i];
-        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o, s:o, s:I}", "person", r->person_key,
-                                               "address_code", r->address_code, "kind", r->kind, "from",
-                                               qn_h_date_json(r->valid_from), "to", qn_h_date_json(r->valid_to),
-                                               "application_id", (json_int_t)r->application_id));
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s, s:o, s:o, s:I}", "person", r->person_key, "address_code",
+                             r->address_code, "kind", r->kind, "from", qn_h_date_json(r->valid_from), "to",
+                             qn_h_date_json(r->valid_to), "application_id", (json_int_t)r->application_id));
     }
     qn_store_residence_list_free(&l);
     qn_http_reply_json(req, 200, json_pack("{s:o}", "items", items));
@@ -424,7 +424,8 @@ static void property_csv(qn_http_req *req)
             (rec->n != 4 && rec->n != 6 && rec->n != 7) || (rec->n == 7 && strlen(rec->fields[6]) > 16) ||
             strlen(rec->fields[0]) > QN_STORE_NUMBER_MAX || strlen(rec->fields[1]) > QN_STORE_REGION_MAX ||
             strlen(rec->fields[2]) > QN_STORE_TEXT_MAX || strlen(rec->fields[3]) > QN_STORE_IIN_LEN) {
-            qn_err_field(&e, f, "must be code,region,text,owner_iin[,share_num,share_den[,role]] within bounds");
+            qn_err_field(&e, f,
+                         "must be code,region,text,owner_iin[,share_num,share_den[,role]] within bounds");
             e.code = QN_E_BAD_REQUEST;
             continue;
         }

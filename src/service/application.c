@@ -319,7 +319,8 @@ void qn_app_case_signed_by(qn_svc_ctx *ctx, qn_app_case *c, const char *iin, qn_
     memcpy(c->applicant_iin, signer, sizeof signer);
     c->applicant_is_owner = false;
     for (size_t i = 0; c->applicant_iin[0] && i < c->n_owners; i++)
-        c->applicant_is_owner = c->applicant_is_owner || strcmp(c->owners[i].owner_iin, c->applicant_iin) == 0;
+        c->applicant_is_owner =
+            c->applicant_is_owner || strcmp(c->owners[i].owner_iin, c->applicant_iin) == 0;
     const qn_app_kind_ops *ops = qn_app_ops_of(c->kind);
     if (ops && ops->signed_by)
         ops->signed_by(ctx, c, e);
@@ -345,7 +346,8 @@ qn_code qn_app_case_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_appl
     const char *signer = NULL;
     for (size_t i = 0; rc == QN_OK && i < sigs.count && !signer; i++)
         if (strcmp(sigs.items[i].kind, "signature") == 0 &&
-            (strcmp(sigs.items[i].role, "applicant") == 0 || strcmp(sigs.items[i].role, "representative") == 0))
+            (strcmp(sigs.items[i].role, "applicant") == 0 ||
+             strcmp(sigs.items[i].role, "representative") == 0))
             signer = sigs.items[i].signer_iin_bin;
     qn_err ignored; /* the document's claims were checked at submission */
     qn_err_clear(&ignored);

@@ -38,7 +38,7 @@
 #define QN_APP_DOC_MAX (64 * 1024) /* bytes of a signed application document */
 #define QN_APP_SIG_MAX (64 * 1024) /* bytes of a base64/PEM CMS signature */
 #define QN_APP_MAX_DOCS 24         /* attached documents per application */
-#define QN_APP_MAX_MISSING 48 /* checklist lines (a per-person document counts once per person) */
+#define QN_APP_MAX_MISSING 48      /* checklist lines (a per-person document counts once per person) */
 
 /* A signed submission. document: the exact JSON text the applicant signed
  * (its kind is inside); signature: a detached CMS over those bytes, base64,

@@ -18,8 +18,8 @@
 #include "service/service_internal.h"
 #include "sign/sign.h"
 
-#define QN_APP_MAX_OWNERS 16   /* owners of one address read from the property table */
-#define QN_APP_MAX_MEMBERS 16  /* persons over 14 registered with a permanent resident */
+#define QN_APP_MAX_OWNERS 16         /* owners of one address read from the property table */
+#define QN_APP_MAX_MEMBERS 16        /* persons over 14 registered with a permanent resident */
 #define QN_APP_MAX_STRUCTURED_DOCS 4 /* documents a kind derives from its structured members */
 
 /* One attached document. type: a checklist machine name. */
@@ -178,10 +178,10 @@ qn_code qn_app_after_consents(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_app
  * result, on conn in the caller's transaction (qn_svc_store_signature_in):
  * subject "application" (subject_id the application) or "consent"
  * (subject_id the consent). *signer receives the IIN, *sig_id the record. */
-qn_code qn_app_sign_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, const char *subject_kind, int64_t subject_id,
-                              int64_t app_id, const char *doc, size_t doc_len, const char *sig, size_t sig_len,
-                              const char *expected_iin, const char *role, char signer[13], int64_t *sig_id,
-                              qn_err *e);
+qn_code qn_app_sign_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, const char *subject_kind,
+                              int64_t subject_id, int64_t app_id, const char *doc, size_t doc_len,
+                              const char *sig, size_t sig_len, const char *expected_iin, const char *role,
+                              char signer[13], int64_t *sig_id, qn_err *e);
 
 /* ------------------------------------------ application_view.c: visibility */
 

@@ -122,7 +122,8 @@ qn_code qn_app_step(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *
         snprintf(a->appeal_state, sizeof a->appeal_state, "rejected"); /* the refusal is rejected */
         a->officer_account_id = 0; /* examined anew: the next officer who acts takes it */
     }
-    if ((ev == QN_APP_EV_TAKE || ev == QN_APP_EV_REGISTER || ev == QN_APP_EV_REFUSE || ev == QN_APP_EV_GRANT) &&
+    if ((ev == QN_APP_EV_TAKE || ev == QN_APP_EV_REGISTER || ev == QN_APP_EV_REFUSE ||
+         ev == QN_APP_EV_GRANT) &&
         (role == QN_ACTOR_OFFICER || role == QN_ACTOR_SENIOR_OFFICER))
         a->officer_account_id = ctx->who->account_id;
     rc = qn_store_application_update(conn, a, e);

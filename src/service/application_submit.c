@@ -49,10 +49,10 @@ static qn_code verify(qn_svc_ctx *ctx, const char *doc, size_t doc_len, const ch
     return rc;
 }
 
-qn_code qn_app_sign_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, const char *subject_kind, int64_t subject_id,
-                              int64_t app_id, const char *doc, size_t doc_len, const char *sig, size_t sig_len,
-                              const char *expected_iin, const char *role, char signer[13], int64_t *sig_id,
-                              qn_err *e)
+qn_code qn_app_sign_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, const char *subject_kind,
+                              int64_t subject_id, int64_t app_id, const char *doc, size_t doc_len,
+                              const char *sig, size_t sig_len, const char *expected_iin, const char *role,
+                              char signer[13], int64_t *sig_id, qn_err *e)
 {
     qn_sign_result r;
     qn_sign_result_init(&r);
@@ -61,8 +61,8 @@ qn_code qn_app_sign_and_store(qn_svc_ctx *ctx, qn_store_conn *conn, const char *
         snprintf(signer, 13, "%s", r.iin);
     if (rc == QN_OK)
         rc = qn_svc_store_signature_in(ctx, conn, subject_kind, subject_id, app_id, role,
-                                       (const unsigned char *)doc, doc_len, (const unsigned char *)sig, sig_len,
-                                       &r, sig_id, e);
+                                       (const unsigned char *)doc, doc_len, (const unsigned char *)sig,
+                                       sig_len, &r, sig_id, e);
     qn_sign_result_free(&r);
     return rc;
 }

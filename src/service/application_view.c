@@ -186,7 +186,8 @@ static qn_code refusal_reasons(const qn_app_action *act, const char *const *miss
         json_array_append_new(inv, json_string(act->invalid[i]));
     qn_code rc = QN_OK;
     if (incomplete && json_array_size(m) == 0 && json_array_size(inv) == 0)
-        rc = qn_err_field(e, "invalid", "no document is missing: name the invalid documents to refuse as incomplete");
+        rc = qn_err_field(e, "invalid",
+                          "no document is missing: name the invalid documents to refuse as incomplete");
     json_t *r = json_pack("{s:s, s:s, s:s, s:o, s:o}", "reason",
                           act->has_reason ? qn_refusal_reason_name(act->reason) : "", "label",
                           act->has_reason ? qn_refusal_reason_label(act->reason) : "", "text",
@@ -197,11 +198,11 @@ static qn_code refusal_reasons(const qn_app_action *act, const char *const *miss
 }
 
 /* The assignment rule of the file comment. */
-static qn_code check_assignment(const qn_svc_ctx *ctx, const qn_store_application *a, const qn_app_action *act,
-                                qn_app_seer as, bool senior, qn_err *e)
+static qn_code check_assignment(const qn_svc_ctx *ctx, const qn_store_application *a,
+                                const qn_app_action *act, qn_app_seer as, bool senior, qn_err *e)
 {
-    bool deciding = act->event == QN_APP_EV_REGISTER || act->event == QN_APP_EV_REFUSE ||
-                    act->event == QN_APP_EV_GRANT;
+    bool deciding =
+        act->event == QN_APP_EV_REGISTER || act->event == QN_APP_EV_REFUSE || act->event == QN_APP_EV_GRANT;
     if (as != QN_APP_SEE_OFFICER || senior || !deciding || strcmp(a->state, "in_review") != 0 ||
         a->officer_account_id == 0 || a->officer_account_id == ctx->who->account_id)
         return QN_OK;

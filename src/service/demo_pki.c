@@ -152,7 +152,8 @@ qn_code qn_svc_demo_pki_seed(qn_service *svc, qn_err *e)
             printf("  %-8s <- %-18s IIN %s%s%s  %s_auth.p12 %s_sign.p12\n", bindings[i].account, p->name,
                    p->iin, p->bin ? " BIN " : "", p->bin ? p->bin : "", p->slug, p->slug);
     }
-    printf("  trusted root %s/ca.pem, CRL %s/crl.pem; SMS codes: GET /api/v1/admin/outbox (admin)\n", dir, dir);
+    printf("  trusted root %s/ca.pem, CRL %s/crl.pem; SMS codes: GET /api/v1/admin/outbox (admin)\n", dir,
+           dir);
     fflush(stdout);
     return QN_OK;
 }

@@ -91,8 +91,8 @@ static void auto_check(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_app_case *
                 out->event = QN_APP_EV_AUTO_FAIL;
                 out->reason = QN_REASON_DUPLICATE_REGISTRATION;
                 snprintf(out->text, sizeof out->text,
-                         "IIN %s is already registered temporarily at %s for an overlapping period", c->person_iin,
-                         r->address_code);
+                         "IIN %s is already registered temporarily at %s for an overlapping period",
+                         c->person_iin, r->address_code);
                 break;
             }
         }

@@ -18,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* clang-format off */
 #include <openssl/pem.h> /* before cms.h, which declares PEM_read_bio_CMS with its macros */
 #include <openssl/cms.h>
+/* clang-format on */
 #include <openssl/evp.h>
 
 #include "service/signing_internal.h"
@@ -184,10 +186,7 @@ static void trust_release(qn_svc_ctx *ctx, trust_ref *r)
     pthread_mutex_unlock(&s->mu);
 }
 
-static bool is_id12(const char *s)
-{
-    return s && strlen(s) == 12 && strspn(s, "0123456789") == 12;
-}
+static bool is_id12(const char *s) { return s && strlen(s) == 12 && strspn(s, "0123456789") == 12; }
 
 qn_code qn_svc_verify_signature(qn_svc_ctx *ctx, const unsigned char *doc, size_t doc_len,
                                 const unsigned char *cms, size_t cms_len, const char *expected_id,
@@ -249,8 +248,8 @@ static unsigned char *b64_decode(const unsigned char *in, size_t len, size_t *ou
     return out;
 }
 
-qn_code qn_svc_cms_to_der(const unsigned char *cms, size_t len, unsigned char **der,
-                          size_t *der_len, qn_err *e)
+qn_code qn_svc_cms_to_der(const unsigned char *cms, size_t len, unsigned char **der, size_t *der_len,
+                          qn_err *e)
 {
     *der = NULL;
     *der_len = 0;
@@ -295,8 +294,8 @@ qn_code qn_svc_cms_to_der(const unsigned char *cms, size_t len, unsigned char **
     return QN_OK;
 }
 
-static const char *const signer_roles[] = {"applicant", "owner", "co_owner", "host", "officer",
-                                           "representative"};
+static const char *const signer_roles[] = {"applicant", "owner",   "co_owner",
+                                           "host",      "officer", "representative"};
 
 /* Checks the arguments of a signature to store and hashes the document;
  * field errors in e. */
@@ -306,9 +305,9 @@ static qn_code store_args(const qn_svc_ctx *ctx, const char *subject_kind, int64
 {
     if (!ctx->who || (ctx->who->role == QN_ROLE_NONE && strcmp(ctx->who->username, "system") != 0))
         return qn_err_set(e, QN_E_UNAUTHORIZED, "storing a signature needs an authenticated caller");
-    bool known = subject_kind && (strcmp(subject_kind, "application") == 0 ||
-                                  strcmp(subject_kind, "consent") == 0 ||
-                                  strcmp(subject_kind, "notification") == 0);
+    bool known =
+        subject_kind && (strcmp(subject_kind, "application") == 0 || strcmp(subject_kind, "consent") == 0 ||
+                         strcmp(subject_kind, "notification") == 0);
     qn_err v;
     qn_err_clear(&v);
     if (!known)
@@ -319,7 +318,8 @@ static qn_code store_args(const qn_svc_ctx *ctx, const char *subject_kind, int64
     for (size_t i = 0; signer_role && i < sizeof signer_roles / sizeof signer_roles[0]; i++)
         role_ok = role_ok || strcmp(signer_role, signer_roles[i]) == 0;
     if (!role_ok)
-        qn_err_field(&v, "signer_role", "must be applicant, owner, co_owner, host, officer or representative");
+        qn_err_field(&v, "signer_role",
+                     "must be applicant, owner, co_owner, host, officer or representative");
     if (!result || result->code != QN_SIGN_OK || !result->cert_der)
         qn_err_field(&v, "result", "must be an accepted verification result");
     if (!doc || doc_len > QN_SIGN_MAX_DOC)
@@ -402,8 +402,8 @@ qn_code qn_svc_store_signature_in(qn_svc_ctx *ctx, qn_store_conn *conn, const ch
 
 qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_t subject_id,
                                const char *signer_role, const unsigned char *doc, size_t doc_len,
-                               const unsigned char *cms, size_t cms_len,
-                               const qn_sign_result *result, int64_t *signature_id, qn_err *e)
+                               const unsigned char *cms, size_t cms_len, const qn_sign_result *result,
+                               int64_t *signature_id, qn_err *e)
 {
     if (signature_id)
         *signature_id = 0;
@@ -427,8 +427,8 @@ qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_
     return rc;
 }
 
-qn_code qn_svc_signature_reverify(qn_svc_ctx *ctx, int64_t signature_id,
-                                  qn_svc_signature_info *info, qn_sign_result *result, qn_err *e)
+qn_code qn_svc_signature_reverify(qn_svc_ctx *ctx, int64_t signature_id, qn_svc_signature_info *info,
+                                  qn_sign_result *result, qn_err *e)
 {
     memset(info, 0, sizeof *info);
     const qn_principal *who = ctx->who;

@@ -14,7 +14,7 @@
 X509_STORE *qn_sign_trust_store(const qn_sign_trust *t);
 
 /* The CRLs of the trust set (owned by the trust set). */
-STACK_OF(X509_CRL) *qn_sign_trust_crls(const qn_sign_trust *t);
+STACK_OF(X509_CRL) * qn_sign_trust_crls(const qn_sign_trust *t);
 
 /* 1 when the trust set requires a CRL for issuer (qn_sign_trust_require_crl). */
 int qn_sign_trust_crl_required(const qn_sign_trust *t, const X509_NAME *issuer);

@@ -23,8 +23,8 @@
 
 struct qn_sign_trust {
     X509_STORE *store;
-    STACK_OF(X509_CRL) *crls;
-    STACK_OF(X509_NAME) *crl_required; /* issuers that must be covered by a CRL */
+    STACK_OF(X509_CRL) * crls;
+    STACK_OF(X509_NAME) * crl_required; /* issuers that must be covered by a CRL */
     size_t n_cas;
 };
 
@@ -53,25 +53,13 @@ void qn_sign_trust_free(qn_sign_trust *t)
     OPENSSL_free(t);
 }
 
-X509_STORE *qn_sign_trust_store(const qn_sign_trust *t)
-{
-    return t->store;
-}
+X509_STORE *qn_sign_trust_store(const qn_sign_trust *t) { return t->store; }
 
-STACK_OF(X509_CRL) *qn_sign_trust_crls(const qn_sign_trust *t)
-{
-    return t->crls;
-}
+STACK_OF(X509_CRL) * qn_sign_trust_crls(const qn_sign_trust *t) { return t->crls; }
 
-size_t qn_sign_trust_ca_count(const qn_sign_trust *t)
-{
-    return t ? t->n_cas : 0;
-}
+size_t qn_sign_trust_ca_count(const qn_sign_trust *t) { return t ? t->n_cas : 0; }
 
-size_t qn_sign_trust_crl_count(const qn_sign_trust *t)
-{
-    return t ? (size_t)sk_X509_CRL_num(t->crls) : 0;
-}
+size_t qn_sign_trust_crl_count(const qn_sign_trust *t) { return t ? (size_t)sk_X509_CRL_num(t->crls) : 0; }
 
 static int is_pem(const unsigned char *blob, size_t len)
 {
@@ -105,8 +93,7 @@ qn_code qn_sign_trust_add_ca(qn_sign_trust *t, const unsigned char *blob, size_t
     if (t == NULL || blob == NULL || len == 0)
         return qn_err_set(err, QN_E_INVALID, "no CA certificate given");
     if (len > QN_SIGN_MAX_TRUST_BLOB)
-        return qn_err_set(err, QN_E_TOO_LARGE, "CA certificate file over %u bytes",
-                          QN_SIGN_MAX_TRUST_BLOB);
+        return qn_err_set(err, QN_E_TOO_LARGE, "CA certificate file over %u bytes", QN_SIGN_MAX_TRUST_BLOB);
     if (!is_pem(blob, len)) {
         const unsigned char *p = blob;
         X509 *cert = d2i_X509(NULL, &p, (long)len);
@@ -189,8 +176,7 @@ qn_code qn_sign_trust_require_crl(qn_sign_trust *t, const unsigned char *blob, s
     if (t == NULL || blob == NULL || len == 0)
         return qn_err_set(err, QN_E_INVALID, "no CA certificate given");
     if (len > QN_SIGN_MAX_TRUST_BLOB)
-        return qn_err_set(err, QN_E_TOO_LARGE, "CA certificate file over %u bytes",
-                          QN_SIGN_MAX_TRUST_BLOB);
+        return qn_err_set(err, QN_E_TOO_LARGE, "CA certificate file over %u bytes", QN_SIGN_MAX_TRUST_BLOB);
     if (!is_pem(blob, len)) {
         const unsigned char *p = blob;
         X509 *cert = d2i_X509(NULL, &p, (long)len);

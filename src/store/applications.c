@@ -14,9 +14,9 @@
 
 #include "store/store_internal.h"
 
-#define APP_COLS                                                                                   \
-    "id, number, kind, state, applicant_account_id, region, COALESCE(deadline_at, 0), payload, "   \
-    "COALESCE(decision, ''), reasons, COALESCE(appeal_state, ''), appeal_text, "                   \
+#define APP_COLS                                                                                             \
+    "id, number, kind, state, applicant_account_id, region, COALESCE(deadline_at, 0), payload, "             \
+    "COALESCE(decision, ''), reasons, COALESCE(appeal_state, ''), appeal_text, "                             \
     "COALESCE(appeal_at, 0), COALESCE(officer_account_id, 0), created_at, updated_at, version"
 static const char *const app_digest = "SELECT * FROM applications WHERE id = $1";
 
@@ -138,15 +138,14 @@ static qn_code app_by(qn_store_conn *c, const char *sql, int64_t id, const char 
     return rc;
 }
 
-qn_code qn_store_application_get(qn_store_conn *c, int64_t id, qn_store_application *out,
-                                 qn_err *err)
+qn_code qn_store_application_get(qn_store_conn *c, int64_t id, qn_store_application *out, qn_err *err)
 {
     static const char *const sql = "SELECT " APP_COLS " FROM applications WHERE id = $1";
     return app_by(c, sql, id, NULL, out, err);
 }
 
-qn_code qn_store_application_by_number(qn_store_conn *c, const char *number,
-                                       qn_store_application *out, qn_err *err)
+qn_code qn_store_application_by_number(qn_store_conn *c, const char *number, qn_store_application *out,
+                                       qn_err *err)
 {
     static const char *const sql = "SELECT " APP_COLS " FROM applications WHERE number = $1";
     qn_code rc = qs_check_str(err, "number", number, QN_STORE_NUMBER_MAX, true);
@@ -213,9 +212,9 @@ qn_code qn_store_application_update(qn_store_conn *c, qn_store_application *a, q
     return rc;
 }
 
-#define APP_WHERE                                                                                  \
-    " WHERE (CAST($1 AS TEXT) = '' OR region = $1) AND (CAST($2 AS TEXT) = '' OR state = $2)"      \
-    " AND (CAST($3 AS BIGINT) = 0 OR applicant_account_id = $3)"                                   \
+#define APP_WHERE                                                                                            \
+    " WHERE (CAST($1 AS TEXT) = '' OR region = $1) AND (CAST($2 AS TEXT) = '' OR state = $2)"                \
+    " AND (CAST($3 AS BIGINT) = 0 OR applicant_account_id = $3)"                                             \
     " AND (CAST($4 AS BIGINT) = 0 OR (deadline_at > 0 AND deadline_at < $4))"
 
 static void bind_app_filter(qs_q *q, const qn_store_application_filter *f)
@@ -270,10 +269,10 @@ qn_code qn_store_application_search(qn_store_conn *c, const qn_store_application
  * applications_queue (region, state, deadline_at, id), or with a kind
  * applications_queue_kind (region, kind, state, deadline_at, id) of
  * migration 005; unused state slots are bound to '' (no state is empty). */
-#define QUEUE_WHERE                                                                                \
-    " WHERE region = $1 AND state IN ($2, $3, $4, $5, $6, $7, $8, $9)"                             \
-    " AND (CAST($10 AS TEXT) = '' OR kind = $10)"                                                  \
-    " AND (CAST($11 AS BIGINT) = 0 OR (deadline_at IS NOT NULL AND deadline_at > 0"                \
+#define QUEUE_WHERE                                                                                          \
+    " WHERE region = $1 AND state IN ($2, $3, $4, $5, $6, $7, $8, $9)"                                       \
+    " AND (CAST($10 AS TEXT) = '' OR kind = $10)"                                                            \
+    " AND (CAST($11 AS BIGINT) = 0 OR (deadline_at IS NOT NULL AND deadline_at > 0"                          \
     " AND deadline_at < $11))"
 
 static void bind_queue(qs_q *q, const qn_store_app_queue_filter *f)
@@ -508,8 +507,8 @@ qn_code qn_store_notice_add(qn_store_conn *c, qn_store_notice *n, qn_err *err)
     return qs_wend(c, own, rc, err);
 }
 
-qn_code qn_store_notice_list_account(qn_store_conn *c, int64_t account_id, int64_t offset,
-                                     int64_t limit, qn_store_notice_list *out, qn_err *err)
+qn_code qn_store_notice_list_account(qn_store_conn *c, int64_t account_id, int64_t offset, int64_t limit,
+                                     qn_store_notice_list *out, qn_err *err)
 {
     static const char *const count_sql = "SELECT COUNT(*) FROM notices WHERE account_id = $1";
     static const char *const sql =

@@ -380,8 +380,8 @@ static qn_code read_app_document(qs_q *q, void *item)
 }
 
 /* One digest over the document rows of an application (for the audit). */
-static qn_code app_docs_digest(qn_store_conn *c, int64_t application_id, unsigned char out[QN_STORE_DIGEST_LEN],
-                               qn_err *err)
+static qn_code app_docs_digest(qn_store_conn *c, int64_t application_id,
+                               unsigned char out[QN_STORE_DIGEST_LEN], qn_err *err)
 {
     qn_store_app_document_list l = {0};
     qn_code rc = qn_store_app_documents(c, application_id, &l, err);
@@ -416,10 +416,11 @@ static bool hex64(const char *s)
     return true;
 }
 
-qn_code qn_store_app_documents_add(qn_store_conn *c, int64_t application_id, const qn_store_app_document *docs,
-                                   size_t n, qn_err *err)
+qn_code qn_store_app_documents_add(qn_store_conn *c, int64_t application_id,
+                                   const qn_store_app_document *docs, size_t n, qn_err *err)
 {
-    static const char *const count_sql = "SELECT COUNT(*) FROM application_documents WHERE application_id = $1";
+    static const char *const count_sql =
+        "SELECT COUNT(*) FROM application_documents WHERE application_id = $1";
     static const char *const ins =
         "INSERT INTO application_documents (application_id, position, type, number, issuer, form, "
         "digest, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -483,7 +484,8 @@ qn_code qn_store_app_documents(qn_store_conn *c, int64_t application_id, qn_stor
     qs_init(&q, c, app_docs_digest_sql);
     qs_int(&q, 1, application_id);
     void *items;
-    qn_code rc = qs_collect(&q, APP_DOCS_MAX, sizeof *out->items, read_app_document, &items, &out->count, err);
+    qn_code rc =
+        qs_collect(&q, APP_DOCS_MAX, sizeof *out->items, read_app_document, &items, &out->count, err);
     out->items = items;
     qs_done(&q);
     if (rc != QN_OK) {

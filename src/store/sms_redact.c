@@ -13,10 +13,9 @@
 qn_code qn_store_sms_redact_before(qn_store_conn *c, int64_t created_before, const char *prefix,
                                    const char *replacement, int64_t *changed, qn_err *err)
 {
-    static const char *const sql =
-        "UPDATE sms_outbox SET message = CAST($3 AS TEXT) WHERE created_at < $1 "
-        "AND substr(message, 1, length(CAST($2 AS TEXT))) = CAST($2 AS TEXT) "
-        "AND message <> CAST($3 AS TEXT)";
+    static const char *const sql = "UPDATE sms_outbox SET message = CAST($3 AS TEXT) WHERE created_at < $1 "
+                                   "AND substr(message, 1, length(CAST($2 AS TEXT))) = CAST($2 AS TEXT) "
+                                   "AND message <> CAST($3 AS TEXT)";
     if (changed != NULL)
         *changed = 0;
     qn_code rc = qs_check_str(err, "prefix", prefix, QN_STORE_TEXT_MAX, true);

@@ -568,10 +568,11 @@ START_TEST(resident_by_officer)
     ck_assert(qn_api_has_field_error(r.json, "line 1"));
     qn_api_resp_free(&r);
     char f2[16];
-    json_t *d2 = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[]}", "kind",
-                           "permanent_resident", "address_code", "0201100099990000", "period", "from",
-                           date_in(0, f2), "person", "surname", "IVANOV", "given_names", "IVAN",
-                           "citizenship", "RUS", "document", "number", "RP999", "country", "KAZ", "documents");
+    json_t *d2 =
+        json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[]}", "kind", "permanent_resident",
+                  "address_code", "0201100099990000", "period", "from", date_in(0, f2), "person", "surname",
+                  "IVANOV", "given_names", "IVAN", "citizenship", "RUS", "document", "number", "RP999",
+                  "country", "KAZ", "documents");
     doc = json_dumps(d2, JSON_COMPACT);
     json_decref(d2);
     r = submit(t.foreigner, "officer", doc);

@@ -37,7 +37,8 @@ static qn_api_resp get_app(const char *token, long long id)
     return call(token, "GET", path, NULL);
 }
 
-static qn_api_resp act_on(const char *token, long long id, const char *prefix, const char *action, const char *body)
+static qn_api_resp act_on(const char *token, long long id, const char *prefix, const char *action,
+                          const char *body)
 {
     char path[128];
     snprintf(path, sizeof path, "/api/v1/%s/%lld/%s", prefix, id, action);
@@ -72,10 +73,12 @@ static char *citizen_doc_at(const char *address, const char *iin, int from, int 
     if (rep)
         json_object_set_new(d, "representation", json_string(rep));
     json_error_t je;
-    json_object_set_new(d, "documents", json_loads(extra_docs ? extra_docs : "[{\"type\":\"identity_document\","
-                                                                              "\"number\":\"045123456\",\"form\":"
-                                                                              "\"electronic\"}]",
-                                                   0, &je));
+    json_object_set_new(d, "documents",
+                        json_loads(extra_docs ? extra_docs
+                                              : "[{\"type\":\"identity_document\","
+                                                "\"number\":\"045123456\",\"form\":"
+                                                "\"electronic\"}]",
+                                   0, &je));
     char *s = json_dumps(d, JSON_COMPACT);
     json_decref(d);
     return s;
@@ -252,9 +255,10 @@ START_TEST(consent_roles_and_notices)
 {
     tokens t;
     prepare(&t);
-    import(t.admin, "{\"rows\":[{\"code\":\"" ADDR_SWAPPED "\",\"region\":\"75\",\"text\":\"Almaty, Dostyk 1\","
-                    "\"owners\":[{\"iin\":\"" OWNER_IIN "\",\"role\":\"co_owner\"},{\"iin\":\"" COOWNER_IIN
-                    "\",\"role\":\"owner\"}]}]}");
+    import(t.admin,
+           "{\"rows\":[{\"code\":\"" ADDR_SWAPPED "\",\"region\":\"75\",\"text\":\"Almaty, Dostyk 1\","
+           "\"owners\":[{\"iin\":\"" OWNER_IIN "\",\"role\":\"co_owner\"},{\"iin\":\"" COOWNER_IIN
+           "\",\"role\":\"owner\"}]}]}");
     char *doc = citizen_doc_at(ADDR_SWAPPED, APPLICANT_IIN, 0, 60, NULL, NULL);
     qn_api_resp r = submit(t.applicant, "host", doc);
     ck_assert_msg(r.status == 201, "%s", r.body);
@@ -362,8 +366,9 @@ START_TEST(border_mark_from_the_card_only)
         char *doc = foreigner_doc(20, false);
         json_t *j = json_loads(doc, 0, NULL);
         json_object_set_new(json_object_get(j, "migration_card"), "border_mark", json_false());
-        json_array_append_new(json_object_get(j, "documents"),
-                              json_pack("{s:s, s:s, s:s}", "type", smuggled[i], "number", "MC123", "form", "original"));
+        json_array_append_new(
+            json_object_get(j, "documents"),
+            json_pack("{s:s, s:s, s:s}", "type", smuggled[i], "number", "MC123", "form", "original"));
         free(doc);
         doc = json_dumps(j, JSON_COMPACT);
         json_decref(j);
@@ -433,7 +438,8 @@ START_TEST(citizen_duplicate_and_appeal)
     qn_api_resp_free(&r);
     free(doc);
     /* The citizen's appeal: to the senior officer of the region (79). */
-    r = act_on(t.applicant, refused, "applications", "appeal", "{\"grounds\":\"the first one ends earlier\"}");
+    r = act_on(t.applicant, refused, "applications", "appeal",
+               "{\"grounds\":\"the first one ends earlier\"}");
     ck_assert_msg(r.status == 200, "%s", r.body);
     ck_assert_str_eq(qn_api_str(r.json, "state"), "appealed");
     qn_api_resp_free(&r);
@@ -455,20 +461,23 @@ static char *resident_doc(const char *number, const char *registration, int memb
 {
     char f[16];
     json_t *d = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:i, s:s, s:[]}", "kind",
-                          "permanent_resident", "address_code", ADDR, "period", "from", date_in(0, f), "person",
-                          "surname", "IVANOV", "given_names", "IVAN", "citizenship", "RUS", "document", "number",
-                          number, "country", "KAZ", "members_over_14", members, "registration", registration,
-                          "documents");
+                          "permanent_resident", "address_code", ADDR, "period", "from", date_in(0, f),
+                          "person", "surname", "IVANOV", "given_names", "IVAN", "citizenship", "RUS",
+                          "document", "number", number, "country", "KAZ", "members_over_14", members,
+                          "registration", registration, "documents");
     if (claims_owner)
         json_object_set_new(d, "applicant_is_owner", json_true());
     json_t *docs = json_object_get(d, "documents");
-    json_array_append_new(docs, json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "identity_document", "number", number,
-                                          "issuer", "MVD RK", "form", "electronic", "digest",
-                                          "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"));
-    json_array_append_new(docs, json_pack("{s:s, s:s}", "type", "owner_identity_document", "form", "original"));
+    json_array_append_new(docs,
+                          json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "identity_document", "number",
+                                    number, "issuer", "MVD RK", "form", "electronic", "digest",
+                                    "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"));
+    json_array_append_new(docs,
+                          json_pack("{s:s, s:s}", "type", "owner_identity_document", "form", "original"));
     json_array_append_new(docs, json_pack("{s:s, s:s}", "type", "owner_consent", "form", "original"));
     for (int i = 0; i < member_docs; i++)
-        json_array_append_new(docs, json_pack("{s:s, s:s}", "type", "members_identity_documents", "form", "original"));
+        json_array_append_new(
+            docs, json_pack("{s:s, s:s}", "type", "members_identity_documents", "form", "original"));
     char *s = json_dumps(d, JSON_COMPACT);
     json_decref(d);
     return s;
@@ -507,7 +516,8 @@ START_TEST(resident_to_the_register)
     ck_assert_str_eq(qn_api_str(d0, "number"), "RP4041");
     ck_assert_str_eq(qn_api_str(d0, "issuer"), "MVD RK");
     ck_assert_str_eq(qn_api_str(d0, "form"), "electronic");
-    ck_assert_str_eq(qn_api_str(d0, "digest"), "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+    ck_assert_str_eq(qn_api_str(d0, "digest"),
+                     "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     ck_assert(json_is_null(json_object_get(json_array_get(docs, 1), "digest")));
     ck_assert_str_eq(qn_api_str(json_array_get(docs, 1), "form"), "original");
     ck_assert(json_is_string(json_object_get(r.json, "deadline")));
@@ -519,7 +529,8 @@ START_TEST(resident_to_the_register)
     r = act_on(t.officer, short_one, "officer/applications", "register", NULL);
     ck_assert_int_eq(r.status, 422);
     qn_api_resp_free(&r);
-    r = act_on(t.officer, short_one, "officer/applications", "refuse", "{\"reason\":\"incomplete_documents\"}");
+    r = act_on(t.officer, short_one, "officer/applications", "refuse",
+               "{\"reason\":\"incomplete_documents\"}");
     ck_assert_int_eq(r.status, 200);
     miss = json_object_get(json_object_get(r.json, "reasons"), "missing");
     ck_assert_int_eq(json_array_size(miss), 1);
@@ -577,7 +588,8 @@ START_TEST(parent_sees_the_child_registration)
     ck_assert_msg(r.status == 201, "%s", r.body);
     ck_assert_str_eq(qn_api_str(r.json, "state"), "registered");
     long long id = id_of(&r);
-    ck_assert_str_eq(qn_api_str(json_array_get(json_object_get(r.json, "signatures"), 0), "role"), "representative");
+    ck_assert_str_eq(qn_api_str(json_array_get(json_object_get(r.json, "signatures"), 0), "role"),
+                     "representative");
     qn_api_resp_free(&r);
     free(doc);
     r = call(t.applicant, "GET", "/api/v1/me/registration", NULL);
@@ -708,11 +720,12 @@ START_TEST(queue_state_filter)
         snprintf(path, sizeof path, "/api/v1/officer/applications%s", cases[i].query);
         r = call(t.officer, "GET", path, NULL);
         ck_assert_msg(r.status == 200, "%s: %s", path, r.body);
-        ck_assert_msg(json_integer_value(json_object_get(r.json, "total")) == cases[i].total, "%s: %s", path, r.body);
+        ck_assert_msg(json_integer_value(json_object_get(r.json, "total")) == cases[i].total, "%s: %s", path,
+                      r.body);
         if (cases[i].first)
-            ck_assert_int_eq(
-                json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")),
-                cases[i].first);
+            ck_assert_int_eq(json_integer_value(
+                                 json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")),
+                             cases[i].first);
         qn_api_resp_free(&r);
     }
     r = call(t.officer, "GET", "/api/v1/officer/applications?state=nonsense", NULL);
@@ -799,12 +812,15 @@ START_TEST(illegal_transitions)
         long long id;
         const char *prefix, *action, *body, *message;
     } cases[] = {
-        {"applicant", fid, "applications", "appeal", "{\"grounds\":\"g\"}", "cannot appeal an application that is registered"},
-        {"applicant", fid, "applications", "withdraw", NULL, "cannot withdraw an application that is registered"},
+        {"applicant", fid, "applications", "appeal", "{\"grounds\":\"g\"}",
+         "cannot appeal an application that is registered"},
+        {"applicant", fid, "applications", "withdraw", NULL,
+         "cannot withdraw an application that is registered"},
         {"officer", fid, "officer/applications", "refuse", "{\"reason\":\"other\",\"text\":\"t\"}",
          "cannot refuse an application that is registered"},
         {"officer", fid, "officer/applications", "take", NULL, "registered"},
-        {"officer", rid, "officer/applications", "register", NULL, "cannot register an application that has been submitted"},
+        {"officer", rid, "officer/applications", "register", NULL,
+         "cannot register an application that has been submitted"},
         {"senior", rid, "officer/applications", "overturn", "{\"text\":\"t\"}", "has been submitted"},
         {"foreigner", rid, "applications", "appeal", "{\"grounds\":\"g\"}", "has been submitted"},
     };

@@ -90,10 +90,7 @@ static void as_account(fixture *f, const char *user, qn_role role, qn_principal 
     p->via = QN_CRED_BEARER;
 }
 
-static void ctx_for(fixture *f, const qn_principal *p, qn_svc_ctx *ctx)
-{
-    qn_svc_ctx_system(ctx, f->svc, p);
-}
+static void ctx_for(fixture *f, const qn_principal *p, qn_svc_ctx *ctx) { qn_svc_ctx_system(ctx, f->svc, p); }
 
 /* Signs text with CA_DIR/<key>.pem/.key using openssl; base64 DER, malloc'd. */
 static char *sign_with(const char *dir, const char *key, const char *text)
@@ -122,8 +119,8 @@ static char *sign_with(const char *dir, const char *key, const char *text)
 static void issue(fixture *f, const char *name, const char *iin, const char *start, const char *end)
 {
     const char *root = qn_test_env("QONAQ_ROOT", 1);
-    ck_assert_int_eq(sh("'%s/tests/sign/issue_cert.sh' '%s' '%s' '%s' '%s' '%s'", root, f->ca, name, iin, start, end),
-                     0);
+    ck_assert_int_eq(
+        sh("'%s/tests/sign/issue_cert.sh' '%s' '%s' '%s' '%s' '%s'", root, f->ca, name, iin, start, end), 0);
 }
 
 /* openssl ca's date form (UTC YYMMDDHHMMSSZ) of an instant. */
@@ -151,11 +148,12 @@ static char *foreigner_doc(int64_t now, int stay_days, const char *passport)
 {
     char f[16], t[16], en[16];
     json_t *d = json_pack(
-        "{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}, s:s, s:{s:s, s:b}, s:[]}", "kind",
-        "foreigner_temporary", "address_code", ADDR, "period", "from", day(now, -1, f), "to",
-        day(now, stay_days - 2, t), "foreigner", "surname", "MULLER", "given_names", "HANS", "citizenship", "DEU",
-        "birth_date", "1980-01-01", "document", "number", passport, "country", "DEU", "expires", "2040-01-01",
-        "entry_date", day(now, -2, en), "migration_card", "number", "MC1", "border_mark", 1, "documents");
+        "{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}, s:s, s:{s:s, s:b}, s:[]}",
+        "kind", "foreigner_temporary", "address_code", ADDR, "period", "from", day(now, -1, f), "to",
+        day(now, stay_days - 2, t), "foreigner", "surname", "MULLER", "given_names", "HANS", "citizenship",
+        "DEU", "birth_date", "1980-01-01", "document", "number", passport, "country", "DEU", "expires",
+        "2040-01-01", "entry_date", day(now, -2, en), "migration_card", "number", "MC1", "border_mark", 1,
+        "documents");
     if (stay_days > 183) {
         const char *names[] = {"address_sheets", "statistical_coupon", "photo"};
         for (int i = 0; i < 3; i++)
@@ -170,10 +168,11 @@ static char *foreigner_doc(int64_t now, int stay_days, const char *passport)
 static char *resident_doc(int64_t now, const char *number)
 {
     char f[16];
-    json_t *d = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[{s:s, s:s}]}", "kind",
-                          "permanent_resident", "address_code", ADDR, "period", "from", day(now, 0, f), "person",
-                          "surname", "IVANOV", "given_names", "IVAN", "citizenship", "RUS", "document", "number",
-                          number, "country", "KAZ", "documents", "type", "identity_document", "form", "original");
+    json_t *d =
+        json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[{s:s, s:s}]}", "kind",
+                  "permanent_resident", "address_code", ADDR, "period", "from", day(now, 0, f), "person",
+                  "surname", "IVANOV", "given_names", "IVAN", "citizenship", "RUS", "document", "number",
+                  number, "country", "KAZ", "documents", "type", "identity_document", "form", "original");
     char *s = json_dumps(d, JSON_COMPACT);
     json_decref(d);
     return s;

@@ -174,21 +174,22 @@ static const char *other_ca(void)
               "keyUsage=critical,keyCertSign,cRLSign\n[auth]\nbasicConstraints=CA:false\n"
               "keyUsage=critical,digitalSignature\n[ca]\ndefault_ca=d\n[d]\ndatabase=DIR/index.txt\n"
               "crlnumber=DIR/crlnumber\ndefault_md=sha256\n");
-    ck_assert_int_eq(sh("cd '%s' && sed -i \"s|DIR|$PWD|\" x.cnf && : > index.txt && echo 1000 > crlnumber && "
-                        "openssl req -x509 -new -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
-                        "-subj '/C=KZ/O=Elsewhere/CN=Other Root' -days 3650 -config x.cnf -extensions v3_ca "
-                        "2>/dev/null && "
-                        "openssl req -new -newkey rsa:2048 -nodes -keyout leaf_auth.key -out leaf.csr "
-                        "-subj '/C=KZ/CN=SADYKOVA AIGERIM/serialNumber=IIN880315401237' -config x.cnf "
-                        "2>/dev/null && "
-                        "openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 "
-                        "-extfile x.cnf -extensions auth -out leaf_auth.pem 2>/dev/null && "
-                        "openssl ca -gencrl -config x.cnf -cert ca.pem -keyfile ca.key -crldays 30 "
-                        "-out crl.pem 2>/dev/null && "
-                        "openssl ca -gencrl -config x.cnf -cert ca.pem -keyfile ca.key -crlsec 1 "
-                        "-out crl_short.pem 2>/dev/null",
-                        dir),
-                     0);
+    ck_assert_int_eq(
+        sh("cd '%s' && sed -i \"s|DIR|$PWD|\" x.cnf && : > index.txt && echo 1000 > crlnumber && "
+           "openssl req -x509 -new -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
+           "-subj '/C=KZ/O=Elsewhere/CN=Other Root' -days 3650 -config x.cnf -extensions v3_ca "
+           "2>/dev/null && "
+           "openssl req -new -newkey rsa:2048 -nodes -keyout leaf_auth.key -out leaf.csr "
+           "-subj '/C=KZ/CN=SADYKOVA AIGERIM/serialNumber=IIN880315401237' -config x.cnf "
+           "2>/dev/null && "
+           "openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 "
+           "-extfile x.cnf -extensions auth -out leaf_auth.pem 2>/dev/null && "
+           "openssl ca -gencrl -config x.cnf -cert ca.pem -keyfile ca.key -crldays 30 "
+           "-out crl.pem 2>/dev/null && "
+           "openssl ca -gencrl -config x.cnf -cert ca.pem -keyfile ca.key -crlsec 1 "
+           "-out crl_short.pem 2>/dev/null",
+           dir),
+        0);
     return dir;
 }
 
@@ -196,8 +197,8 @@ static const char *other_ca(void)
 
 START_TEST(ca_admin_only)
 {
-    static const char *const others[] = {"host", "hotel", "citizen", "foreigner", "officer",
-                                         "border", "analyst"};
+    static const char *const others[] = {"host",    "hotel",  "citizen", "foreigner",
+                                         "officer", "border", "analyst"};
     char *pem = NULL;
     char path[700];
     snprintf(path, sizeof path, "%s/ca.pem", ca_dir());
@@ -221,7 +222,8 @@ START_TEST(ca_admin_only)
         r = get(tok, "/api/v1/admin/outbox");
         ck_assert_int_eq(r.status, 403);
         qn_api_resp_free(&r);
-        r = post(tok, "/api/v1/admin/mobile-citizens", "[{\"iin\":\"750702304560\",\"phone\":\"+77019999999\"}]");
+        r = post(tok, "/api/v1/admin/mobile-citizens",
+                 "[{\"iin\":\"750702304560\",\"phone\":\"+77019999999\"}]");
         ck_assert_int_eq(r.status, 403);
         qn_api_resp_free(&r);
         r = post(tok, "/api/v1/admin/accounts/1/signers", "{\"iin\":\"750702304560\"}");
@@ -606,7 +608,8 @@ START_TEST(otp_rate_limits)
     otp_issue(host, digest, 429);
     /* An import with one bad row imports nothing. */
     r = post(admin, "/api/v1/admin/mobile-citizens",
-             "[{\"iin\":\"880315401237\",\"phone\":\"+77010000002\"},{\"iin\":\"851231412341\",\"phone\":\"7701\"}]");
+             "[{\"iin\":\"880315401237\",\"phone\":\"+77010000002\"},{\"iin\":\"851231412341\",\"phone\":"
+             "\"7701\"}]");
     ck_assert_int_eq(r.status, 422);
     ck_assert(qn_api_has_field_error(r.json, "rows[1].iin"));
     ck_assert(qn_api_has_field_error(r.json, "rows[1].phone"));
@@ -712,8 +715,9 @@ START_TEST(service_document_signature)
     qn_sign_result r;
     qn_sign_result_init(&r);
     /* The demo host's signing key over the exact bytes: accepted. */
-    qn_code rc = qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc),
-                                         (const unsigned char *)sig, strlen(sig), "880315401237", false, &r, &e);
+    qn_code rc =
+        qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc), (const unsigned char *)sig,
+                                strlen(sig), "880315401237", false, &r, &e);
     ck_assert_msg(rc == QN_OK, "%s", e.message);
     ck_assert_str_eq(r.iin, "880315401237");
     /* Another signer required: wrong_signer. */
@@ -745,8 +749,8 @@ START_TEST(service_document_signature)
      * about this very document; anonymous callers may not store. */
     int64_t sid = 0;
     qn_err_clear(&e);
-    rc = qn_svc_store_signature(&ctx, "notification", 1, "host", (const unsigned char *)changed, strlen(changed),
-                                (const unsigned char *)sig, strlen(sig), &r, &sid, &e);
+    rc = qn_svc_store_signature(&ctx, "notification", 1, "host", (const unsigned char *)changed,
+                                strlen(changed), (const unsigned char *)sig, strlen(sig), &r, &sid, &e);
     ck_assert_int_eq(rc, QN_E_INVALID);
     qn_principal anon;
     principal(&anon, QN_ROLE_NONE, 0, "", "");
@@ -781,7 +785,8 @@ START_TEST(service_document_signature)
     const char *bin = qn_test_env("QONAQ_BIN", 1);
     char out[800];
     snprintf(out, sizeof out, "%s/../reverify.json", f.dir);
-    ck_assert_int_eq(sh("'%s' sign verify --id %lld --db '%s' --json > '%s'", bin, (long long)sid, f.db, out), 0);
+    ck_assert_int_eq(sh("'%s' sign verify --id %lld --db '%s' --json > '%s'", bin, (long long)sid, f.db, out),
+                     0);
     char *json = slurp(out, NULL);
     ck_assert_ptr_nonnull(strstr(json, "\"valid\": true"));
     ck_assert_ptr_nonnull(strstr(json, "880315401237"));
@@ -901,8 +906,9 @@ START_TEST(service_expiry)
     char *sig = sign_b64(f.dir, "host_auth", path);
     actx.now += QN_SVC_CHALLENGE_TTL + 1;
     qn_session_out s;
-    ck_assert_int_eq(qn_svc_login_signature(&actx, challenge, (const unsigned char *)sig, strlen(sig), &s, &e),
-                     QN_E_UNAUTHORIZED);
+    ck_assert_int_eq(
+        qn_svc_login_signature(&actx, challenge, (const unsigned char *)sig, strlen(sig), &s, &e),
+        QN_E_UNAUTHORIZED);
     ck_assert_str_eq(e.sub, "challenge_invalid");
     free(sig);
     qn_service_free(f.svc);
@@ -930,8 +936,9 @@ START_TEST(service_crl_required_once_loaded)
     qn_err_clear(&e);
     qn_sign_result r;
     qn_sign_result_init(&r);
-    ck_assert_int_eq(qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc), (const unsigned char *)sig,
-                                             strlen(sig), "750702304560", false, &r, &e),
+    ck_assert_int_eq(qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc),
+                                             (const unsigned char *)sig, strlen(sig), "750702304560", false,
+                                             &r, &e),
                      QN_OK);
     sqlite3 *db = NULL;
     ck_assert_int_eq(sqlite3_open(f.db + strlen("sqlite:"), &db), SQLITE_OK);
@@ -945,8 +952,9 @@ START_TEST(service_crl_required_once_loaded)
     ck_assert_int_eq(qn_store_trust_bump(sc, &e), QN_OK); /* so the cached trust set is rebuilt */
     qn_store_release(sc);
     qn_store_close(st);
-    ck_assert_int_eq(qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc), (const unsigned char *)sig,
-                                             strlen(sig), "750702304560", false, &r, &e),
+    ck_assert_int_eq(qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc),
+                                             (const unsigned char *)sig, strlen(sig), "750702304560", false,
+                                             &r, &e),
                      QN_E_SIGNATURE);
     ck_assert_str_eq(e.sub, "crl_missing");
     qn_sign_result_free(&r);

@@ -89,8 +89,8 @@ START_TEST(apps_application_documents)
     FAILS(&t, QN_E_INVALID, qn_store_app_documents_add(t.c, 987654, d, 1, &t.err));
     ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM application_documents"), 3);
     /* Audited, the chain intact. */
-    ck_assert_int_ge(raw_count(t.url, "SELECT COUNT(*) FROM audit_events WHERE entity = 'application_documents'"),
-                     1);
+    ck_assert_int_ge(
+        raw_count(t.url, "SELECT COUNT(*) FROM audit_events WHERE entity = 'application_documents'"), 1);
     qn_store_audit_report rep;
     OK(&t, qn_store_audit_verify(t.c, &rep, &t.err));
     ck_assert(rep.ok);
@@ -269,7 +269,8 @@ START_TEST(apps_sms_redaction)
     }
     int64_t changed = -1;
     /* Only the messages with the prefix created before the instant. */
-    OK(&t, qn_store_sms_redact_before(t.c, 1500, "qonaq: your code ", "expired code removed", &changed, &t.err));
+    OK(&t,
+       qn_store_sms_redact_before(t.c, 1500, "qonaq: your code ", "expired code removed", &changed, &t.err));
     ck_assert_int_eq(changed, 1);
     qn_store_sms_list l = {0};
     OK(&t, qn_store_sms_recent(t.c, NULL, 10, &l, &t.err));
@@ -284,7 +285,8 @@ START_TEST(apps_sms_redaction)
     }
     qn_store_sms_list_free(&l);
     /* Again: nothing left to change. */
-    OK(&t, qn_store_sms_redact_before(t.c, 1500, "qonaq: your code ", "expired code removed", &changed, &t.err));
+    OK(&t,
+       qn_store_sms_redact_before(t.c, 1500, "qonaq: your code ", "expired code removed", &changed, &t.err));
     ck_assert_int_eq(changed, 0);
     FAILS(&t, QN_E_INVALID, qn_store_sms_redact_before(t.c, 1500, "", "x", NULL, &t.err));
     conf_close(&t);
