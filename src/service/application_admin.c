@@ -73,16 +73,16 @@ qn_code qn_svc_my_registration(qn_svc_ctx *ctx, qn_store_residence_list *out, qn
         if (out->items == NULL)
             rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
     }
-    for (size_t i = 0; rc == QN_OK && i < own.count; i++)
+    for (size_t i = 0; rc == QN_OK && out->items && i < own.count; i++)
         out->items[out->count++] = own.items[i];
-    for (size_t i = 0; rc == QN_OK && i < applied.count; i++) {
+    for (size_t i = 0; rc == QN_OK && out->items && i < applied.count; i++) {
         bool seen = false;
         for (size_t j = 0; j < own.count && !seen; j++)
             seen = own.items[j].id == applied.items[i].id;
         if (!seen)
             out->items[out->count++] = applied.items[i];
     }
-    if (rc == QN_OK && out->count > 1)
+    if (rc == QN_OK && out->items && out->count > 1)
         qsort(out->items, out->count, sizeof *out->items, by_newest);
     qn_store_residence_list_free(&own);
     qn_store_residence_list_free(&applied);

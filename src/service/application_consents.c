@@ -72,6 +72,7 @@ static qn_code consent_signed(qn_svc_ctx *ctx, int64_t consent_id, const char *s
         return rc;
     rc = qn_store_begin(c.conn, e);
     qn_store_consent k;
+    memset(&k, 0, sizeof k);
     qn_store_application a;
     memset(&a, 0, sizeof a);
     if (rc == QN_OK)
@@ -121,6 +122,7 @@ qn_code qn_svc_consent_sign_otp(qn_svc_ctx *ctx, int64_t consent_id, int64_t otp
     qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     qn_store_consent k;
+    memset(&k, 0, sizeof k);
     qn_store_application a;
     memset(&a, 0, sizeof a);
     if (rc == QN_OK)
@@ -152,6 +154,7 @@ qn_code qn_svc_consent_refuse(qn_svc_ctx *ctx, int64_t consent_id, const char *t
         return rc;
     rc = qn_store_begin(c.conn, e);
     qn_store_consent k;
+    memset(&k, 0, sizeof k);
     qn_store_application a;
     memset(&a, 0, sizeof a);
     if (rc == QN_OK)

@@ -217,6 +217,7 @@ qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *
         qn_store_idem_clear(&idem);
     }
     qn_app_case cs;
+    memset(&cs, 0, sizeof cs);
     const qn_app_kind_ops *ops = NULL;
     if (rc == QN_OK)
         rc = qn_app_decode(ctx, c.conn, in->document, in->document_len, &cs, &ops, e);
