@@ -445,10 +445,18 @@ bool qn_app_kind_available_on(qn_app_kind kind, qn_date_t date)
 {
     if (!kind_ok(kind))
         return false;
+    qn_date_t from;
     if (kind == QN_APP_SELF_REGISTRATION) {
         /* MVD Order No. 923 of 17 Nov 2025: in force from 1 Jul 2026. */
-        qn_date_t from;
         if (!qn_date_from_ymd(2026, 7, 1, &from))
+            return false;
+        return date >= from;
+    }
+    if (kind == QN_APP_PERMANENT_RESIDENT) {
+        /* Seed 003: the MVD's updated Rules for "Permanent and temporary
+         * registration of foreigners, stateless persons permanently residing
+         * ... as well as refugees" come into effect on March 16, 2024. */
+        if (!qn_date_from_ymd(2024, 3, 16, &from))
             return false;
         return date >= from;
     }
@@ -551,16 +559,31 @@ size_t qn_app_consents_required(size_t n_owners, bool applicant_is_owner)
 qn_app_term qn_app_processing_term(qn_app_kind kind, qn_app_state state)
 {
     qn_app_term none = {QN_TERM_NONE, 0, NULL};
-    if (kind != QN_APP_FOREIGNER_TEMPORARY)
-        return none;
-    switch (state) {
-    case QN_APP_AUTO_CHECK: /* Seed 000: "15 minutes via portal". */
-        return (qn_app_term){QN_TERM_MINUTES, QN_APP_PORTAL_AUTO_MINUTES,
-                             "seed 000: 15 minutes via portal"};
-    case QN_APP_SUBMITTED:
-    case QN_APP_IN_REVIEW: /* Seed 000: "During 1 working day at Committee". */
-        return (qn_app_term){QN_TERM_WORKING_DAYS, QN_APP_OFFICE_WORKING_DAYS,
-                             "seed 000: during 1 working day at the Committee"};
+    /* The office term of seed 000 ("during 1 working day at Committee") is
+     * the only office term the seeds give. Seed 002 (citizens) and seed 003
+     * (permanent residents, refugees; kz_rules.md §4.2-4.3 neither) state
+     * none for the office; qonaq applies seed 000's by analogy, so that no
+     * case of a registration service waits in a queue without a deadline
+     * (docs/workflow.md). Appeals: the seeds give no term (seed 003 says only
+     * that decisions may be appealed), so an appeal has none. */
+    qn_app_term office = {QN_TERM_WORKING_DAYS, QN_APP_OFFICE_WORKING_DAYS,
+                          kind == QN_APP_FOREIGNER_TEMPORARY
+                              ? "seed 000: during 1 working day at the Committee"
+                              : "qonaq: seed 000's 1 working day at the office, by analogy (the service's own "
+                                "source gives no office term)"};
+    switch (kind) {
+    case QN_APP_FOREIGNER_TEMPORARY:
+        if (state == QN_APP_AUTO_CHECK) /* Seed 000: "15 minutes via portal". */
+            return (qn_app_term){QN_TERM_MINUTES, QN_APP_PORTAL_AUTO_MINUTES,
+                                 "seed 000: 15 minutes via portal"};
+        return state == QN_APP_SUBMITTED || state == QN_APP_IN_REVIEW ? office : none;
+    case QN_APP_CITIZEN_TEMPORARY:
+        if (state == QN_APP_AUTO_CHECK) /* Seed 002: "The correction will be entered within 10 minutes". */
+            return (qn_app_term){QN_TERM_MINUTES, QN_APP_CITIZEN_AUTO_MINUTES,
+                                 "seed 002: the correction will be entered within 10 minutes"};
+        return state == QN_APP_SUBMITTED || state == QN_APP_IN_REVIEW ? office : none;
+    case QN_APP_PERMANENT_RESIDENT:
+        return state == QN_APP_SUBMITTED || state == QN_APP_IN_REVIEW ? office : none;
     default:
         return none;
     }

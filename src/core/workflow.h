@@ -201,7 +201,9 @@ bool qn_app_state_is_final(qn_app_state state);
 bool qn_app_state_is_pending(qn_app_state state);
 
 /* Whether a service exists on a date: self-registration only from 2026-07-01
- * (MVD Order No. 923 of 17 Nov 2025); the others always. */
+ * (MVD Order No. 923 of 17 Nov 2025); permanent_resident from 2024-03-16
+ * (seed 003: the updated MVD Rules come into effect on March 16, 2024); the
+ * others always. */
 bool qn_app_kind_available_on(qn_app_kind kind, qn_date_t date);
 
 /* Applies event, made by role, to an application of kind in state from.
@@ -252,6 +254,8 @@ size_t qn_app_consents_required(size_t n_owners, bool applicant_is_owner);
 /* Seed 000: "15 minutes via portal", "during 1 working day at Committee". */
 #define QN_APP_PORTAL_AUTO_MINUTES 15
 #define QN_APP_OFFICE_WORKING_DAYS 1
+/* Seed 002: the citizen's registration "will be entered within 10 minutes". */
+#define QN_APP_CITIZEN_AUTO_MINUTES 10
 
 typedef enum {
     QN_TERM_NONE = 0,     /* no term set by a source we hold */
@@ -267,8 +271,11 @@ typedef struct {
 
 /* The processing term that runs while an application of kind is in state,
  * from the moment it entered the state: foreigner_temporary in auto_check 15
- * minutes; foreigner_temporary submitted or in review 1 working day. Every
- * other (kind, state) returns QN_TERM_NONE: the seeds give no term for them. */
+ * minutes (seed 000), citizen_temporary in auto_check 10 minutes (seed 002);
+ * submitted or in review, foreigner_temporary 1 working day (seed 000) and,
+ * by analogy with it, citizen_temporary and permanent_resident 1 working day
+ * (their seeds give no office term; docs/workflow.md). Every other (kind,
+ * state), appeals included, returns QN_TERM_NONE: no source gives one. */
 qn_app_term qn_app_processing_term(qn_app_kind kind, qn_app_state state);
 
 /* Adds n working days to a date (the calendar module provides it). */

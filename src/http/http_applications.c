@@ -49,9 +49,10 @@ static json_t *consent_json(const qn_store_consent *k)
     crypto_hash_sha256(md, (const unsigned char *)k->document, strlen(k->document));
     char hex[2 * crypto_hash_sha256_BYTES + 1];
     sodium_bin2hex(hex, sizeof hex, md, sizeof md);
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)k->id, "application_id",
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)k->id, "application_id",
                      (json_int_t)k->application_id, "owner_iin", k->owner_iin, "role", k->role, "state",
-                     k->state, "document", k->document, "document_digest", hex);
+                     k->state, "document", k->document, "document_digest", hex, "signature_id",
+                     k->signature_id ? json_integer((json_int_t)k->signature_id) : json_null());
 }
 
 static json_t *view_json(qn_http_req *req, const qn_app_view *v)
@@ -78,6 +79,23 @@ static json_t *view_json(qn_http_req *req, const qn_app_view *v)
     for (size_t i = 0; i < v->consents.count; i++)
         json_array_append_new(ks, consent_json(&v->consents.items[i]));
     json_object_set_new(b, "consents", ks);
+    json_t *ds = json_array();
+    for (size_t i = 0; i < v->documents.count; i++) {
+        const qn_store_app_document *d = &v->documents.items[i];
+        json_array_append_new(ds, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "type", d->type, "number",
+                                            d->number, "issuer", d->issuer, "form", d->form, "digest",
+                                            d->digest[0] ? json_string(d->digest) : json_null(),
+                                            "valid_until", qn_h_date_json(d->valid_until)));
+    }
+    json_object_set_new(b, "documents", ds);
+    json_t *ss = json_array();
+    for (size_t i = 0; i < v->signatures.count; i++) {
+        const qn_store_signature *x = &v->signatures.items[i];
+        json_array_append_new(ss, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)x->id, "kind",
+                                            x->kind, "role", x->role, "signer", x->signer_iin_bin, "result",
+                                            x->result, "at", qn_h_time_json(x->created_at)));
+    }
+    json_object_set_new(b, "signatures", ss);
     return b;
 }
 
@@ -361,10 +379,10 @@ void qn_h_my_registration(qn_http_req *req)
     json_t *items = json_array();
     for (size_t i = 0; i < l.count; i++) {
         const qn_store_residence *r = &l.items[i];
-        json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o, s:I}", "address_code", r->address_code,
-                                               "kind", r->kind, "from", qn_h_date_json(r->valid_from), "to",
-                                               qn_h_date_json(r->valid_to), "application_id",
-                                               (json_int_t)r->application_id));
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s, s:o, s:o, s:I}", "person", r->person_key, "address_code",
+                             r->address_code, "kind", r->kind, "from", qn_h_date_json(r->valid_from), "to",
+                             qn_h_date_json(r->valid_to), "application_id", (json_int_t)r->application_id));
     }
     qn_store_residence_list_free(&l);
     qn_http_reply_json(req, 200, json_pack("{s:o}", "items", items));
@@ -375,9 +393,10 @@ typedef struct {
     char code[QN_STORE_NUMBER_MAX + 1], region[QN_STORE_REGION_MAX + 1], text[QN_STORE_TEXT_MAX + 1];
 } csv_address;
 
-/* text/csv: one line per owner, "code,region,text,owner_iin[,share_num,share_den]"
+/* text/csv: one line per owner, "code,region,text,owner_iin[,share_num,share_den[,role]]"
  * (an optional header line starting with "code"); consecutive lines of one
- * code are one address. An address with no owner: the owner field empty. */
+ * code are one address. Every address needs an owner (the service refuses
+ * an address without one, naming rows[i].owners). */
 static void property_csv(qn_http_req *req)
 {
     qn_err e;
@@ -401,10 +420,12 @@ static void property_csv(qn_http_req *req)
         first = false;
         char f[48];
         snprintf(f, sizeof f, "line %zu", rec->line);
-        if (rec->bad_quote || rec->too_many_fields || rec->field_too_long || (rec->n != 4 && rec->n != 6) ||
+        if (rec->bad_quote || rec->too_many_fields || rec->field_too_long ||
+            (rec->n != 4 && rec->n != 6 && rec->n != 7) || (rec->n == 7 && strlen(rec->fields[6]) > 16) ||
             strlen(rec->fields[0]) > QN_STORE_NUMBER_MAX || strlen(rec->fields[1]) > QN_STORE_REGION_MAX ||
             strlen(rec->fields[2]) > QN_STORE_TEXT_MAX || strlen(rec->fields[3]) > QN_STORE_IIN_LEN) {
-            qn_err_field(&e, f, "must be code,region,text,owner_iin[,share_num,share_den] within bounds");
+            qn_err_field(&e, f,
+                         "must be code,region,text,owner_iin[,share_num,share_den[,role]] within bounds");
             e.code = QN_E_BAD_REQUEST;
             continue;
         }
@@ -434,8 +455,10 @@ static void property_csv(qn_http_req *req)
         qn_store_owner *o = &row->owners[row->n_owners++];
         memcpy(o->address_code, row->code, strlen(row->code) + 1);
         memcpy(o->owner_iin, rec->fields[3], strlen(rec->fields[3]) + 1);
-        o->share_num = rec->n == 6 ? atoi(rec->fields[4]) : 1;
-        o->share_den = rec->n == 6 ? atoi(rec->fields[5]) : 1;
+        o->share_num = rec->n >= 6 ? atoi(rec->fields[4]) : 1;
+        o->share_den = rec->n >= 6 ? atoi(rec->fields[5]) : 1;
+        if (rec->n == 7)
+            memcpy(o->role, rec->fields[6], strlen(rec->fields[6]) + 1);
     }
     if (e.code == QN_OK && e.n_fields > 0)
         e.code = QN_E_INVALID;
@@ -473,7 +496,7 @@ void qn_h_property_import(qn_http_req *req)
     if (!body)
         return;
     static const char *const row_keys[] = {"code", "region", "text", "owners", NULL};
-    static const char *const owner_keys[] = {"iin", "share_num", "share_den", NULL};
+    static const char *const owner_keys[] = {"iin", "share_num", "share_den", "role", NULL};
     qn_err e;
     qn_jin d;
     qn_jin_init(&d, &e);
@@ -503,11 +526,13 @@ void qn_h_property_import(qn_http_req *req)
                 continue;
             qn_store_owner *ow = &in[i].owners[in[i].n_owners++];
             const char *iin = qn_jin_str(&d, o, po, "iin", 12, true);
+            const char *role = qn_jin_str(&d, o, po, "role", 16, false);
             long long num = 1, den = 1;
             qn_jin_int(&d, o, po, "share_num", false, 1, 1000000, &num);
             qn_jin_int(&d, o, po, "share_den", false, 1, 1000000, &den);
             snprintf(ow->address_code, sizeof ow->address_code, "%s", in[i].code ? in[i].code : "");
             snprintf(ow->owner_iin, sizeof ow->owner_iin, "%s", iin ? iin : "");
+            snprintf(ow->role, sizeof ow->role, "%s", role ? role : "");
             ow->share_num = (int32_t)num;
             ow->share_den = (int32_t)den;
         }

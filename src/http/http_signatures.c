@@ -34,9 +34,9 @@ void qn_h_auth_challenge(qn_http_req *req)
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_json(req, 201, json_pack("{s:s, s:o, s:I}", "challenge", challenge, "expires_at",
-                                           qn_h_time_json(expires_at), "expires_in",
-                                           (json_int_t)QN_SVC_CHALLENGE_TTL));
+    qn_http_reply_json(req, 201,
+                       json_pack("{s:s, s:o, s:I}", "challenge", challenge, "expires_at",
+                                 qn_h_time_json(expires_at), "expires_in", (json_int_t)QN_SVC_CHALLENGE_TTL));
 }
 
 void qn_h_login_signature(qn_http_req *req)
@@ -59,7 +59,8 @@ void qn_h_login_signature(qn_http_req *req)
         return;
     }
     qn_session_out s;
-    qn_code rc = qn_svc_login_signature(&req->ctx, challenge, (const unsigned char *)sig, strlen(sig), &s, &e);
+    qn_code rc =
+        qn_svc_login_signature(&req->ctx, challenge, (const unsigned char *)sig, strlen(sig), &s, &e);
     json_decref(body);
     qn_h_session_reply(req, rc, &s, &e); /* the same answer as password login */
 }
@@ -159,8 +160,9 @@ static json_t *ca_json(const qn_svc_ca_view *v)
                           "not_before", qn_h_time_json(v->not_before), "not_after",
                           qn_h_time_json(v->not_after), "created_at", qn_h_time_json(v->created_at));
     if (v->has_crl)
-        json_object_set_new(b, "crl", json_pack("{s:o, s:o}", "this_update", qn_h_time_json(v->crl_this_update),
-                                                "next_update", qn_h_time_json(v->crl_next_update)));
+        json_object_set_new(b, "crl",
+                            json_pack("{s:o, s:o}", "this_update", qn_h_time_json(v->crl_this_update),
+                                      "next_update", qn_h_time_json(v->crl_next_update)));
     else
         json_object_set_new(b, "crl", json_null());
     return b;
@@ -293,7 +295,7 @@ void qn_h_mobile_import(qn_http_req *req)
     qn_err e;
     qn_err_clear(&e);
     qn_svc_mobile_row *rows = calloc(QN_SVC_MOBILE_IMPORT_MAX + 1, sizeof *rows);
-    char (*store)[2][20] = calloc(QN_SVC_MOBILE_IMPORT_MAX + 1, sizeof *store); /* CSV copies */
+    char(*store)[2][20] = calloc(QN_SVC_MOBILE_IMPORT_MAX + 1, sizeof *store); /* CSV copies */
     qn_csv_record *rec = csv ? malloc(sizeof *rec) : NULL;
     json_t *body = NULL;
     size_t n = 0;
@@ -343,7 +345,8 @@ void qn_h_mobile_import(qn_http_req *req)
             static const char *const fields[] = {"iin", "phone", NULL};
             size_t i;
             json_t *row;
-            json_array_foreach(body, i, row) {
+            json_array_foreach(body, i, row)
+            {
                 if (i >= QN_SVC_MOBILE_IMPORT_MAX) {
                     n = i + 1;
                     break;
@@ -437,9 +440,10 @@ void qn_h_otp_issue(qn_http_req *req)
     }
     char location[80];
     snprintf(location, sizeof location, "/api/v1/otp/%lld", (long long)o.id);
-    qn_http_reply_json(req, 201, json_pack("{s:I, s:o, s:s, s:I}", "id", (json_int_t)o.id, "expires_at",
-                                           qn_h_time_json(o.expires_at), "phone", o.phone_masked,
-                                           "attempts_allowed", (json_int_t)QN_OTP_MAX_ATTEMPTS));
+    qn_http_reply_json(req, 201,
+                       json_pack("{s:I, s:o, s:s, s:I}", "id", (json_int_t)o.id, "expires_at",
+                                 qn_h_time_json(o.expires_at), "phone", o.phone_masked, "attempts_allowed",
+                                 (json_int_t)QN_OTP_MAX_ATTEMPTS));
     qn_http_add_header(req, "Location", location);
 }
 

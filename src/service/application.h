@@ -38,7 +38,7 @@
 #define QN_APP_DOC_MAX (64 * 1024) /* bytes of a signed application document */
 #define QN_APP_SIG_MAX (64 * 1024) /* bytes of a base64/PEM CMS signature */
 #define QN_APP_MAX_DOCS 24         /* attached documents per application */
-#define QN_APP_MAX_MISSING 32
+#define QN_APP_MAX_MISSING 48      /* checklist lines (a per-person document counts once per person) */
 
 /* A signed submission. document: the exact JSON text the applicant signed
  * (its kind is inside); signature: a detached CMS over those bytes, base64,
@@ -53,12 +53,15 @@ typedef struct {
     const unsigned char *body_digest;
 } qn_app_submit_in;
 
-/* The read view: the stored application with its history and consents and
- * the documents the checklist still misses (names from core/checklist.h). */
+/* The read view: the stored application with its history, consents,
+ * attached documents and signatures, and the documents the checklist still
+ * misses (names from core/checklist.h). */
 typedef struct {
     qn_store_application app;
     qn_store_app_event_list events;
     qn_store_consent_list consents;
+    qn_store_app_document_list documents;
+    qn_store_signature_list signatures; /* the applicant's and the owners' */
     bool overdue;
     const char *missing[QN_APP_MAX_MISSING]; /* static names */
     size_t n_missing;
@@ -73,7 +76,12 @@ void qn_app_view_free(qn_app_view *v);
  * kind (422 naming each field), finds the region by the address, and runs
  * what follows at once: consents requested (citizen_temporary), the
  * automatic check (foreigner_temporary, and citizen_temporary once every
- * consent is in), or the officer's queue (permanent_resident). *id receives
+ * consent is in), or the officer's queue (permanent_resident). The signer
+ * must be the caller's person (the account's IIN, or for an account without
+ * one a signer bound to it); the signature is stored with the signed bytes,
+ * the certificate and the result (re-verifiable: `qonaq sign verify --id`).
+ * A service not yet in force on the day (qn_app_kind_available_on) is 422
+ * "invalid.not_available". *id receives
  * the application; on an idempotent replay *replayed is true and *id is the
  * first answer's application. Errors: 401, 403 (role), 422 (document,
  * signature: code "signature.<reason>"), 409 (idempotency key with another
@@ -89,9 +97,14 @@ qn_code qn_svc_app_get(qn_svc_ctx *ctx, int64_t id, qn_app_view *out, qn_err *e)
 qn_code qn_svc_app_mine(qn_svc_ctx *ctx, int64_t page, int64_t per_page, qn_store_application_list *out,
                         qn_err *e);
 
-/* The officer's queue: applications of the officer's region, of kind and
- * state when given (NULL: any), only overdue ones when overdue_only; overdue
- * first, then by deadline. 403 for anyone but officers. */
+/* The officer's queue: applications of the officer's region, of kind when
+ * given (NULL: any), in state when given (NULL: the states awaiting the
+ * authority: submitted, auto_check, in_review, appealed — a case still
+ * awaiting consents is listed only when asked for by state), only overdue
+ * ones (pending, deadline before ctx->now) when overdue_only; by deadline,
+ * so the overdue come first, then those without one. Filtered and paged by
+ * the store (page 1.., per_page 1..1000), out->total counts every match.
+ * 403 for anyone but officers. */
 typedef struct {
     const char *kind;
     const char *state;
@@ -118,6 +131,9 @@ typedef struct {
 } qn_app_action;
 
 /* Applies an action for the caller (applicant, officer, senior officer).
+ * A case in review that another officer took is theirs: register, refuse
+ * and grant by another officer of the region are 403 (sub
+ * "assigned_to_other"); a senior officer may act on any case of the region.
  * register is refused (422, sub "incomplete") while documents are missing;
  * a refusal for incomplete_documents records exactly the missing and the
  * invalid documents in the reasons. Errors: 404 (not visible), 403
@@ -146,8 +162,10 @@ qn_code qn_svc_consent_sign_otp(qn_svc_ctx *ctx, int64_t consent_id, int64_t otp
 /* Refuses a consent (text optional): the application is declined. */
 qn_code qn_svc_consent_refuse(qn_svc_ctx *ctx, int64_t consent_id, const char *text, qn_err *e);
 
-/* Where the caller is registered (population register by the account's
- * IIN), newest first. */
+/* The population register as the caller sees it: the registrations of the
+ * account's own IIN and those made by the caller's own applications (a
+ * child a parent registered, a permanent resident kept under the identity
+ * document), newest first. */
 qn_code qn_svc_my_registration(qn_svc_ctx *ctx, qn_store_residence_list *out, qn_err *e);
 
 /* One property row of an import: an address and its owners. */
@@ -174,8 +192,11 @@ qn_code qn_svc_app_officer_only(qn_svc_ctx *ctx, qn_err *e);
 qn_code qn_svc_app_admin_only(qn_svc_ctx *ctx, qn_err *e);
 
 /* Administrator: puts the addresses and replaces their owners (one
- * transaction; any invalid row refuses all, naming rows[i]). */
-qn_code qn_svc_property_import(qn_svc_ctx *ctx, const qn_property_in *rows, size_t n, qn_err *e);
+ * transaction; any invalid row refuses all, naming rows[i]). Every address
+ * needs at least one owner with a valid IIN or BIN ("rows[i].owners"); an
+ * owner's role is "owner" or "co_owner", and where none is given a sole
+ * owner is the owner and several are co-owners (filled in, in rows). */
+qn_code qn_svc_property_import(qn_svc_ctx *ctx, qn_property_in *rows, size_t n, qn_err *e);
 
 /* Administrator: marks (or unmarks) an officer account as a senior officer. */
 qn_code qn_svc_officer_set_senior(qn_svc_ctx *ctx, int64_t account_id, bool senior, qn_err *e);

@@ -1,7 +1,15 @@
 /* demo.c — seeding the demo data (see demo.h).
  *
- * Identifiers are synthetic with valid check digits (docs: kz_rules.md
- * §4.4): host IIN 851231412342 (born 1985-12-31), hotel BIN 240140001238.
+ * One source of truth for the demo persons: the demo accounts carry the
+ * IINs and BINs of the demo CA's persons (sign/ca.h, QN_CA_DEMO_*), so that
+ * a document signed with a demo person's key is signed by the account's own
+ * person (host <- SADYKOVA, hotel <- the hotel's BIN, citizen <- BEKOV the
+ * housing owner). A database seeded by an older qonaq, whose demo accounts
+ * carry other identifiers, is brought in line on the next seeding (demo
+ * accounts only: seeding refuses databases with other accounts). The demo
+ * addresses get their owners in the property table (the Almaty flat: BEKOV
+ * and BEKOVA; the hotel: the hotel's BIN; the Shymkent house: SADYKOVA
+ * alone), unless owners were imported for them already.
  */
 #include "service/demo.h"
 
@@ -12,11 +20,12 @@
 #include "service/accounts.h"
 #include "service/demo_pki.h"
 #include "service/service_internal.h"
+#include "sign/ca.h"
 
 static const qn_demo_account demo[] = {
-    {"host", "host-individual", "851231412342"},
-    {"hotel", "hotel", "240140001238"},
-    {"citizen", "citizen", ""},
+    {"host", "host-individual", QN_CA_DEMO_HOST_IIN},
+    {"hotel", "hotel", QN_CA_DEMO_HOTEL_BIN},
+    {"citizen", "citizen", QN_CA_DEMO_OWNER_IIN},
     {"foreigner", "foreigner", QN_DEMO_FOREIGNER_IIN},
     {"officer", "officer", "75"},
     {"border", "border", ""},
@@ -35,6 +44,70 @@ static const qn_store_address addresses[] = {
     {"0201100087654321", "71", "Astana, Kabanbay Batyr Avenue 2, Hotel Demo"},
     {"0201100011112222", "79", "Shymkent, Tauke Khan Avenue 5"},
 };
+
+/* The registered owners of the demo addresses (the property table). */
+static const qn_store_owner owners[] = {
+    {"0201100012345678", QN_CA_DEMO_OWNER_IIN, 1, 2, "owner"},
+    {"0201100012345678", QN_CA_DEMO_COOWNER_IIN, 1, 2, "co_owner"},
+    {"0201100087654321", QN_CA_DEMO_HOTEL_BIN, 1, 1, "owner"},
+    {"0201100011112222", QN_CA_DEMO_HOST_IIN, 1, 1, "owner"},
+};
+
+/* Gives an address its demo owners unless it has owners already. */
+static qn_code seed_owners(qn_store_conn *conn, const char *code, qn_err *e)
+{
+    qn_store_owner_list have = {0};
+    qn_code rc = qn_store_owners_list(conn, code, &have, e);
+    size_t n_have = have.count;
+    qn_store_owner_list_free(&have);
+    if (rc != QN_OK || n_have > 0)
+        return rc;
+    qn_store_owner mine[4];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof owners / sizeof owners[0]; i++)
+        if (strcmp(owners[i].address_code, code) == 0)
+            mine[n++] = owners[i];
+    return n ? qn_store_owners_replace(conn, code, mine, n, e) : QN_OK;
+}
+
+/* An existing demo account (seeded by an older qonaq) whose IIN/BIN is not
+ * its demo person's gets it, and a host the host record for it. */
+static qn_code realign(qn_svc_ctx *ctx, const qn_demo_account *d, qn_err *e)
+{
+    if (!d->binding[0] || strcmp(d->role, "officer") == 0)
+        return QN_OK;
+    qn_svc_conn c = {0};
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
+    if (rc != QN_OK)
+        return rc;
+    qn_store_account a;
+    qn_err miss;
+    qn_err_clear(&miss);
+    if (qn_store_account_by_username(c.conn, d->username, &a, &miss) == QN_OK &&
+        strncmp(a.display_name, "[demo] ", 7) == 0 && strcmp(a.iin_bin, d->binding) != 0) {
+        rc = qn_store_begin(c.conn, e);
+        snprintf(a.iin_bin, sizeof a.iin_bin, "%s", d->binding);
+        if (rc == QN_OK)
+            rc = qn_store_account_update(c.conn, &a, e);
+        qn_store_host h;
+        qn_err_clear(&miss);
+        if (rc == QN_OK && a.host_kind[0] &&
+            qn_store_host_by_iin_bin(c.conn, a.iin_bin, &h, &miss) == QN_E_NOT_FOUND) {
+            memset(&h, 0, sizeof h);
+            h.account_id = a.id;
+            snprintf(h.kind, sizeof h.kind, "%s", a.host_kind);
+            snprintf(h.iin_bin, sizeof h.iin_bin, "%s", a.iin_bin);
+            snprintf(h.name, sizeof h.name, "%s", a.display_name);
+            rc = qn_store_host_create(c.conn, &h, e);
+        }
+        if (rc == QN_OK)
+            rc = qn_store_commit(c.conn, e);
+        else
+            qn_store_rollback(c.conn);
+    }
+    qn_svc_release(ctx, &c);
+    return rc;
+}
 
 qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
 {
@@ -69,8 +142,12 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
         qn_err one;
         qn_err_clear(&one);
         rc = qn_svc_account_create_unchecked(&ctx, &in, &out, &one);
-        if (rc == QN_E_CONFLICT)
-            continue; /* seeded before */
+        if (rc == QN_E_CONFLICT) {
+            rc = realign(&ctx, &demo[i], e); /* seeded before */
+            if (rc != QN_OK)
+                return rc;
+            continue;
+        }
         if (rc != QN_OK) {
             if (e)
                 *e = one;
@@ -81,8 +158,11 @@ qn_code qn_svc_demo_seed(qn_service *svc, qn_err *e)
     rc = qn_svc_acquire_writer(&ctx, &c, e);
     if (rc != QN_OK)
         return rc;
-    for (size_t i = 0; rc == QN_OK && i < sizeof addresses / sizeof addresses[0]; i++)
+    for (size_t i = 0; rc == QN_OK && i < sizeof addresses / sizeof addresses[0]; i++) {
         rc = qn_store_address_put(c.conn, &addresses[i], e);
+        if (rc == QN_OK)
+            rc = seed_owners(c.conn, addresses[i].code, e);
+    }
     qn_store_document doc;
     qn_err miss;
     qn_err_clear(&miss);

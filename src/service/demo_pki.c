@@ -10,13 +10,14 @@
  *  3. the demo accounts are bound to the demo CA's persons for login by
  *     signature: host <- SADYKOVA (host), hotel <- OSPANOV for the hotel's
  *     BIN, citizen <- BEKOV (the housing owner), officer <- ZHUMABAYEV for
- *     the Migration Service's BIN; the citizen account, which has no IIN,
- *     gets the owner's IIN;
+ *     the Migration Service's BIN;
  *  4. the mobile citizens database gets demo phones for the citizen's and
  *     the demo host's IINs;
  *  5. one block on stdout says where the PKCS#12 files are.
- * The demo accounts' own IINs (demo.c) are left as they are; signer
- * bindings connect them to the CA's persons.
+ * The demo accounts carry their persons' IINs and BINs (demo.c takes them
+ * from sign/ca.h), so a document signed with a person's signing key is
+ * signed by the account's own person; the bindings serve login by signature
+ * (the hotel's and the officer's employees sign for a BIN).
  */
 #include "service/demo_pki.h"
 
@@ -131,10 +132,6 @@ qn_code qn_svc_demo_pki_seed(qn_service *svc, qn_err *e)
         if (!p || qn_store_account_by_username(c.conn, bindings[i].account, &a, &miss) != QN_OK)
             continue; /* that demo account does not exist: nothing to bind */
         rc = qn_store_signer_bind(c.conn, p->iin, p->bin ? p->bin : "", a.id, e);
-        if (rc == QN_OK && strcmp(bindings[i].account, "citizen") == 0 && !a.iin_bin[0]) {
-            snprintf(a.iin_bin, sizeof a.iin_bin, "%s", p->iin);
-            rc = qn_store_account_update(c.conn, &a, e);
-        }
     }
     if (rc == QN_OK && owner)
         rc = qn_store_mobile_put(c.conn, owner->iin, DEMO_CITIZEN_PHONE, e);
@@ -155,7 +152,8 @@ qn_code qn_svc_demo_pki_seed(qn_service *svc, qn_err *e)
             printf("  %-8s <- %-18s IIN %s%s%s  %s_auth.p12 %s_sign.p12\n", bindings[i].account, p->name,
                    p->iin, p->bin ? " BIN " : "", p->bin ? p->bin : "", p->slug, p->slug);
     }
-    printf("  trusted root %s/ca.pem, CRL %s/crl.pem; SMS codes: GET /api/v1/admin/outbox (admin)\n", dir, dir);
+    printf("  trusted root %s/ca.pem, CRL %s/crl.pem; SMS codes: GET /api/v1/admin/outbox (admin)\n", dir,
+           dir);
     fflush(stdout);
     return QN_OK;
 }

@@ -10,6 +10,13 @@
  * code is consumed with a conditional update (used 0 -> 1), so it confirms
  * once. Issuing is rate limited per phone and per account over the store's
  * own records (it holds across instances).
+ *
+ * The SMS text holds the code in clear (it must: the person reads it). It is
+ * kept only while the code can be used: once the code has expired, the text
+ * in the outbox is replaced by OTP_SMS_REDACTED. The purge runs, in its own
+ * short write, whenever a code is issued or confirmed and before the
+ * administrator reads the outbox, so an expired code is never shown and
+ * stays in the database only until the next of those (docs/signatures.md).
  */
 #include <ctype.h>
 #include <sodium.h>
@@ -19,8 +26,22 @@
 
 #include "service/signing_internal.h"
 
-static qn_code otp_key(qn_svc_ctx *ctx, qn_store_conn *conn, unsigned char key[QN_OTP_KEY_MIN],
-                       qn_err *e)
+#define OTP_SMS_PREFIX "qonaq: your code "
+#define OTP_SMS_REDACTED "qonaq: a one-time code was sent here; it has expired and its text was removed."
+
+/* Replaces the text of the SMS of every expired code (best effort: a failure
+ * here must not fail the caller's request, so it is only logged). conn must
+ * be a writer's, outside a transaction. */
+static void purge_expired_texts(const qn_svc_ctx *ctx, qn_store_conn *conn)
+{
+    qn_err e;
+    qn_err_clear(&e);
+    if (qn_store_sms_redact_before(conn, ctx->now - QN_OTP_TTL_SECONDS, OTP_SMS_PREFIX, OTP_SMS_REDACTED,
+                                   NULL, &e) != QN_OK)
+        fprintf(stderr, "otp: could not remove the text of expired codes: %s\n", e.message);
+}
+
+static qn_code otp_key(qn_svc_ctx *ctx, qn_store_conn *conn, unsigned char key[QN_OTP_KEY_MIN], qn_err *e)
 {
     qn_svc_signing *s = qn_svc_signing_of(ctx->svc);
     pthread_mutex_lock(&s->mu);
@@ -34,8 +55,8 @@ static qn_code otp_key(qn_svc_ctx *ctx, qn_store_conn *conn, unsigned char key[Q
     qn_code rc = qn_otp_key_generate(candidate, sizeof candidate, e);
     size_t len = 0;
     if (rc == QN_OK)
-        rc = qn_store_secret_get_or_put(conn, "otp_key", candidate, sizeof candidate, stored,
-                                        sizeof stored, &len, e);
+        rc = qn_store_secret_get_or_put(conn, "otp_key", candidate, sizeof candidate, stored, sizeof stored,
+                                        &len, e);
     if (rc == QN_OK && len != QN_OTP_KEY_MIN)
         rc = qn_err_set(e, QN_E_INTERNAL, "the stored one-time-code key has a wrong length");
     sodium_memzero(candidate, sizeof candidate);
@@ -79,8 +100,8 @@ static void mask_phone(const char *p, char *out, size_t size)
         snprintf(out, size, "***");
 }
 
-qn_code qn_svc_mobile_import(qn_svc_ctx *ctx, const qn_svc_mobile_row *rows, size_t n,
-                             size_t *imported, qn_err *e)
+qn_code qn_svc_mobile_import(qn_svc_ctx *ctx, const qn_svc_mobile_row *rows, size_t n, size_t *imported,
+                             qn_err *e)
 {
     *imported = 0;
     if (!ctx->who || ctx->who->role != QN_ROLE_ADMIN)
@@ -105,7 +126,8 @@ qn_code qn_svc_mobile_import(qn_svc_ctx *ctx, const qn_svc_mobile_row *rows, siz
         }
     }
     if (v.code != QN_OK) {
-        snprintf(v.message, sizeof v.message, "the import was refused: some rows are invalid, nothing was imported");
+        snprintf(v.message, sizeof v.message,
+                 "the import was refused: some rows are invalid, nothing was imported");
         if (e)
             *e = v;
         return v.code;
@@ -133,8 +155,8 @@ static const char *caller_iin(const qn_svc_ctx *ctx)
     return qn_sign_kz_id_valid(w->party_id) ? w->party_id : NULL;
 }
 
-qn_code qn_svc_otp_issue(qn_svc_ctx *ctx, const char *doc_digest, const char *purpose,
-                         qn_svc_otp_out *out, qn_err *e)
+qn_code qn_svc_otp_issue(qn_svc_ctx *ctx, const char *doc_digest, const char *purpose, qn_svc_otp_out *out,
+                         qn_err *e)
 {
     memset(out, 0, sizeof *out);
     const qn_principal *w = ctx->who;
@@ -174,7 +196,8 @@ qn_code qn_svc_otp_issue(qn_svc_ctx *ctx, const char *doc_digest, const char *pu
         rc = qn_store_begin(c.conn, e);
     if (rc == QN_OK && qn_store_mobile_get(c.conn, iin, phone, &miss) != QN_OK) {
         if (miss.code == QN_E_NOT_FOUND) {
-            rc = qn_err_set(e, QN_E_NOT_FOUND, "no phone is registered for this IIN in the mobile citizens database");
+            rc = qn_err_set(e, QN_E_NOT_FOUND,
+                            "no phone is registered for this IIN in the mobile citizens database");
             qn_err_sub(e, "no_phone");
         } else {
             rc = miss.code;
@@ -184,8 +207,8 @@ qn_code qn_svc_otp_issue(qn_svc_ctx *ctx, const char *doc_digest, const char *pu
     }
     int64_t by_phone = 0, by_account = 0;
     if (rc == QN_OK)
-        rc = qn_store_otp_count_since(c.conn, phone, w->account_id, ctx->now - QN_SVC_OTP_WINDOW,
-                                      &by_phone, &by_account, e);
+        rc = qn_store_otp_count_since(c.conn, phone, w->account_id, ctx->now - QN_SVC_OTP_WINDOW, &by_phone,
+                                      &by_account, e);
     if (rc == QN_OK && (by_phone >= QN_SVC_OTP_MAX_PER_WINDOW || by_account >= QN_SVC_OTP_MAX_PER_WINDOW)) {
         rc = qn_err_set(e, QN_E_RATE_LIMITED, "at most %d codes per %d minutes %s; try again later",
                         QN_SVC_OTP_MAX_PER_WINDOW, QN_SVC_OTP_WINDOW / 60,
@@ -210,13 +233,15 @@ qn_code qn_svc_otp_issue(qn_svc_ctx *ctx, const char *doc_digest, const char *pu
     }
     if (rc == QN_OK)
         rc = qn_store_commit(c.conn, e);
+    if (rc == QN_OK)
+        purge_expired_texts(ctx, c.conn);
     qn_svc_release(ctx, &c);
     sodium_memzero(key, sizeof key);
     if (rc == QN_OK) {
         char text[QN_STORE_TEXT_MAX + 1];
         snprintf(text, sizeof text,
-                 "qonaq: your code %s signs %s %.8s (one-time code %lld). Valid %d minutes. "
-                 "Do not tell it to anyone.",
+                 OTP_SMS_PREFIX "%s signs %s %.8s (one-time code %lld). Valid %d minutes. "
+                                "Do not tell it to anyone.",
                  code, purpose, digest, (long long)o.id, QN_OTP_TTL_SECONDS / 60);
         qn_svc_signing *s = qn_svc_signing_of(ctx->svc);
         rc = s->gateway.send(s->gateway.state, ctx, phone, text, e);
@@ -269,8 +294,8 @@ qn_code qn_svc_otp_confirm(qn_svc_ctx *ctx, int64_t otp_id, const char *code, co
     rec.attempts = o.attempts;
     rec.used = o.used;
     /* The checks that do not count an attempt (used, expired, exhausted). */
-    if (rc == QN_OK && (rec.used || qn_otp_is_expired(rec.issued_at, ctx->now) ||
-                        qn_otp_attempts_left(rec.attempts) == 0))
+    if (rc == QN_OK &&
+        (rec.used || qn_otp_is_expired(rec.issued_at, ctx->now) || qn_otp_attempts_left(rec.attempts) == 0))
         rc = qn_otp_attempt(key, sizeof key, &rec, code, digest, o.phone, ctx->now, e);
     int32_t n = 0;
     if (rc == QN_OK)
@@ -291,6 +316,8 @@ qn_code qn_svc_otp_confirm(qn_svc_ctx *ctx, int64_t otp_id, const char *code, co
                 *e = raced;
         }
     }
+    if (c.conn && !qn_store_in_tx(c.conn))
+        purge_expired_texts(ctx, c.conn);
     qn_svc_release(ctx, &c);
     sodium_memzero(key, sizeof key);
     return rc;
@@ -345,8 +372,7 @@ void qn_svc_sms_list_free(qn_svc_sms_list *l)
     l->count = 0;
 }
 
-qn_code qn_svc_outbox(qn_svc_ctx *ctx, const char *phone, int64_t limit, qn_svc_sms_list *out,
-                      qn_err *e)
+qn_code qn_svc_outbox(qn_svc_ctx *ctx, const char *phone, int64_t limit, qn_svc_sms_list *out, qn_err *e)
 {
     memset(out, 0, sizeof *out);
     if (!ctx->who || ctx->who->role != QN_ROLE_ADMIN)
@@ -361,7 +387,9 @@ qn_code qn_svc_outbox(qn_svc_ctx *ctx, const char *phone, int64_t limit, qn_svc_
     }
     qn_svc_conn c = {0};
     qn_store_sms_list l = {0};
-    qn_code rc = qn_svc_acquire(ctx, &c, e);
+    qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
+    if (rc == QN_OK)
+        purge_expired_texts(ctx, c.conn); /* an expired code is never shown */
     if (rc == QN_OK)
         rc = qn_store_sms_recent(c.conn, phone, limit, &l, e);
     qn_svc_release(ctx, &c);

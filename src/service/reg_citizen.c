@@ -10,6 +10,18 @@
  * Once complete the registration is entered at once (seed 002: "within 10
  * minutes") in the population register.
  *
+ * Who owns the housing is never claimed by the document: the property
+ * table decides (application.c reads the address's owners). The automatic
+ * check, run once every consent is in:
+ *   - an address with no registered owner (and not a building used for
+ *     accommodation, whose administration petitions instead) is refused as
+ *     not_eligible: nobody could consent (seed 002: the owner's data comes
+ *     from the address register by the address registration code);
+ *   - an overlapping temporary registration of the same IIN is refused as
+ *     duplicate_registration (a permanent registration elsewhere is what a
+ *     temporary registration goes beside, so it does not count);
+ *   - otherwise registered.
+ *
  * Document members: "person": {"iin", "surname", "given_names",
  * "birth_date"}, "accommodation_building"?, "returnee"?, "consular_mark"?.
  */
@@ -55,10 +67,37 @@ static void parse(const json_t *doc, qn_app_case *c, qn_svc_ctx *ctx, qn_err *e)
 static void auto_check(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_app_case *c, qn_app_auto *out)
 {
     (void)ctx;
-    (void)conn;
-    (void)c;
     /* The documents are complete (checked before) and every consent is in. */
     out->event = QN_APP_EV_AUTO_PASS;
+    if (c->n_owners == 0 && !c->accommodation) {
+        out->event = QN_APP_EV_AUTO_FAIL;
+        out->reason = QN_REASON_NOT_ELIGIBLE;
+        snprintf(out->text, sizeof out->text,
+                 "address %s has no registered owner in the property table, so no owner can consent",
+                 c->address_code);
+        return;
+    }
+    qn_store_residence_list regs = {0};
+    qn_err ignore;
+    qn_err_clear(&ignore);
+    if (qn_store_residences(conn, c->person_key, &regs, &ignore) == QN_OK) {
+        for (size_t i = 0; i < regs.count; i++) {
+            const qn_store_residence *r = &regs.items[i];
+            if (strcmp(r->kind, "temporary") != 0)
+                continue;
+            bool overlaps = (c->to == QN_DATE_NONE || r->valid_from <= c->to) &&
+                            (r->valid_to == QN_DATE_NONE || r->valid_to >= c->from);
+            if (overlaps) {
+                out->event = QN_APP_EV_AUTO_FAIL;
+                out->reason = QN_REASON_DUPLICATE_REGISTRATION;
+                snprintf(out->text, sizeof out->text,
+                         "IIN %s is already registered temporarily at %s for an overlapping period",
+                         c->person_iin, r->address_code);
+                break;
+            }
+        }
+    }
+    qn_store_residence_list_free(&regs);
 }
 
 const qn_app_kind_ops qn_reg_citizen_ops = {

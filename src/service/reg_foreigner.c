@@ -10,7 +10,10 @@
  *   "entry_date", "visa"?: {"number", "valid_until"},
  *   "migration_card": {"number", "border_mark": true}
  * The identity document and the migration card with its border mark count
- * as the checklist's identity_document and migration_card.
+ * as the checklist's identity_document and migration_card, and only they
+ * do: listing either in documents[] is refused (structured_docs), so a
+ * migration card without the border-crossing mark (seed 000: "migratory card
+ * with a mark on border crossing") leaves migration_card missing.
  *
  * The automatic check (decides at once, well within the 15 minutes):
  * identity document valid for the whole stay (else refused, invalid_document),
@@ -26,10 +29,11 @@
 #include "service/application_internal.h"
 
 static const char *const keys[] = {"foreigner", "entry_date", "visa", "migration_card", NULL};
+static const char *const structured[] = {"identity_document", "migration_card", NULL};
 
 static void add_doc(qn_app_case *c, const char *type, const char *number, qn_date_t until)
 {
-    if (c->n_docs >= QN_APP_MAX_DOCS || qn_app_case_has(c, type))
+    if (c->n_docs >= QN_APP_MAX_DOCS + QN_APP_MAX_STRUCTURED_DOCS || qn_app_case_has(c, type))
         return;
     qn_app_doc *d = &c->docs[c->n_docs++];
     memset(d, 0, sizeof *d);
@@ -151,4 +155,5 @@ const qn_app_kind_ops qn_reg_foreigner_ops = {
     .residence_kind = "temporary",
     .parse = parse,
     .auto_check = auto_check,
+    .structured_docs = structured,
 };

@@ -10,8 +10,14 @@
  * Document members: "person": {"surname", "given_names", "citizenship",
  * "document": {"number", "country"}}, "refugee"?, "applicant_is_owner"?,
  * "members_over_14"? (how many persons over 14 are registered with the
- * applicant), "accommodation_building"?, "registration"?: "permanent"
- * (default) or "temporary".
+ * applicant, 0..16: each needs one members_identity_documents entry in
+ * documents[]), "accommodation_building"?, "registration"?: "permanent"
+ * (default) or "temporary" (what the population register records).
+ *
+ * Ownership is checked against the property table: "applicant_is_owner":
+ * true is accepted only when the signer is a registered owner of the
+ * address; the owner's identity document and consent are required unless
+ * the signer is one (whatever the document says).
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,18 +51,36 @@ static void parse(const json_t *doc, qn_app_case *c, qn_svc_ctx *ctx, qn_err *e)
     }
     if (json_is_true(json_object_get(doc, "refugee")))
         c->conditions |= QN_CL_REFUGEE;
-    if (!json_is_true(json_object_get(doc, "applicant_is_owner")))
-        c->conditions |= QN_CL_NOT_OWNER;
+    c->claims_owner = json_is_true(json_object_get(doc, "applicant_is_owner"));
     if (json_is_true(json_object_get(doc, "accommodation_building")))
         c->conditions |= QN_CL_ACCOMMODATION_BUILDING;
     const json_t *m = json_object_get(doc, "members_over_14");
-    if (m != NULL && (!json_is_integer(m) || json_integer_value(m) < 0 || json_integer_value(m) > 50))
-        qn_err_field(e, "members_over_14", "must be an integer from 0 to 50");
-    else if (m != NULL && json_integer_value(m) > 0)
+    if (m != NULL &&
+        (!json_is_integer(m) || json_integer_value(m) < 0 || json_integer_value(m) > QN_APP_MAX_MEMBERS)) {
+        qn_err_field(e, "members_over_14", "must be an integer from 0 to %d", QN_APP_MAX_MEMBERS);
+    } else if (m != NULL && json_integer_value(m) > 0) {
+        c->members_over_14 = (size_t)json_integer_value(m);
         c->conditions |= QN_CL_OVER_14;
-    const char *reg = json_string_value(json_object_get(doc, "registration"));
-    if (reg && strcmp(reg, "permanent") != 0 && strcmp(reg, "temporary") != 0)
+    }
+    const json_t *reg = json_object_get(doc, "registration");
+    const char *rs = json_string_value(reg);
+    if (reg != NULL && (!rs || (strcmp(rs, "permanent") != 0 && strcmp(rs, "temporary") != 0)))
         qn_err_field(e, "registration", "must be \"permanent\" or \"temporary\"");
+    else
+        snprintf(c->residence_kind, sizeof c->residence_kind, "%s", rs ? rs : "permanent");
+}
+
+/* Once the signer is known: the owner's documents are needed unless the
+ * signer owns the housing; a claim of ownership must match the table. */
+static void signed_by(qn_svc_ctx *ctx, qn_app_case *c, qn_err *e)
+{
+    (void)ctx;
+    if (c->claims_owner && !c->applicant_is_owner)
+        qn_err_field(e, "applicant_is_owner",
+                     "IIN %s is not a registered owner of address %s in the property table", c->applicant_iin,
+                     c->address_code);
+    if (!c->applicant_is_owner)
+        c->conditions |= QN_CL_NOT_OWNER;
 }
 
 const qn_app_kind_ops qn_reg_resident_ops = {
@@ -67,4 +91,5 @@ const qn_app_kind_ops qn_reg_resident_ops = {
     .residence_kind = "permanent",
     .parse = parse,
     .auto_check = NULL,
+    .signed_by = signed_by,
 };

@@ -56,8 +56,7 @@ static bool individual(const qn_store_account *a)
 }
 
 /* The enabled account the signer logs in to, or QN_E_NOT_FOUND. */
-static qn_code find_account(qn_store_conn *conn, const qn_sign_result *r, qn_store_account *out,
-                            qn_err *e)
+static qn_code find_account(qn_store_conn *conn, const qn_sign_result *r, qn_store_account *out, qn_err *e)
 {
     int64_t ids[16];
     size_t n = 0;
@@ -97,10 +96,10 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
     if (rc != QN_OK)
         return rc;
     int64_t by_addr = 0;
-    rc = qn_store_login_failures(c.conn, "", ctx->client_addr, ctx->now - QN_LOGIN_WINDOW, NULL,
-                                 &by_addr, e);
+    rc = qn_store_login_failures(c.conn, "", ctx->client_addr, ctx->now - QN_LOGIN_WINDOW, NULL, &by_addr, e);
     if (rc == QN_OK && by_addr >= QN_LOGIN_MAX_PER_ADDR) {
-        rc = qn_err_set(e, QN_E_RATE_LIMITED, "too many failed logins from this address; try again in a few minutes");
+        rc = qn_err_set(e, QN_E_RATE_LIMITED,
+                        "too many failed logins from this address; try again in a few minutes");
         qn_err_sub(e, "login_rate");
     }
     qn_err miss;
@@ -111,7 +110,8 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
                 *e = miss;
             rc = miss.code;
         } else {
-            rc = qn_err_set(e, QN_E_UNAUTHORIZED, "the challenge is unknown, used or expired; ask for a new one");
+            rc = qn_err_set(e, QN_E_UNAUTHORIZED,
+                            "the challenge is unknown, used or expired; ask for a new one");
             qn_err_sub(e, "challenge_invalid");
         }
     }
@@ -121,8 +121,8 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
 
     qn_sign_result r;
     qn_sign_result_init(&r);
-    rc = qn_svc_verify_signature(ctx, (const unsigned char *)challenge, strlen(challenge), cms, cms_len,
-                                 NULL, true, &r, e);
+    rc = qn_svc_verify_signature(ctx, (const unsigned char *)challenge, strlen(challenge), cms, cms_len, NULL,
+                                 true, &r, e);
     char who[32];
     snprintf(who, sizeof who, "eds:%s", r.iin[0] ? r.iin : "unknown");
     qn_code rc2 = qn_svc_acquire_writer(ctx, &c, rc == QN_OK ? e : &miss);
@@ -132,10 +132,11 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
     }
     int64_t by_user = 0;
     if (rc == QN_OK)
-        rc = qn_store_login_failures(c.conn, who, ctx->client_addr, ctx->now - QN_LOGIN_WINDOW,
-                                     &by_user, NULL, e);
+        rc = qn_store_login_failures(c.conn, who, ctx->client_addr, ctx->now - QN_LOGIN_WINDOW, &by_user,
+                                     NULL, e);
     if (rc == QN_OK && by_user >= QN_LOGIN_MAX_PER_ACCOUNT) {
-        rc = qn_err_set(e, QN_E_RATE_LIMITED, "too many failed logins for this person; try again in a few minutes");
+        rc = qn_err_set(e, QN_E_RATE_LIMITED,
+                        "too many failed logins for this person; try again in a few minutes");
         qn_err_sub(e, "login_rate");
     }
     qn_store_account acct;
@@ -181,8 +182,7 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
     return rc;
 }
 
-qn_code qn_svc_signer_bind(qn_svc_ctx *ctx, int64_t account_id, const char *iin, const char *bin,
-                           qn_err *e)
+qn_code qn_svc_signer_bind(qn_svc_ctx *ctx, int64_t account_id, const char *iin, const char *bin, qn_err *e)
 {
     if (!qn_svc_is_system(ctx->who) && ctx->who->role != QN_ROLE_ADMIN)
         return qn_err_set(e, QN_E_FORBIDDEN, "only an administrator binds signers to accounts");

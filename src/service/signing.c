@@ -18,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* clang-format off */
 #include <openssl/pem.h> /* before cms.h, which declares PEM_read_bio_CMS with its macros */
 #include <openssl/cms.h>
+/* clang-format on */
 #include <openssl/evp.h>
 
 #include "service/signing_internal.h"
@@ -99,10 +101,21 @@ static qn_code build_trust(qn_store_conn *conn, qn_sign_trust **out, qn_err *e)
          * upload) is left out rather than taking all signatures down. */
         if (qn_sign_trust_add_ca(t, cas.items[i].der, cas.items[i].der_len, &one) == QN_E_NOMEM)
             rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
-        for (size_t j = 0; rc == QN_OK && j < crls.count; j++)
-            if (crls.items[j].ca_id == cas.items[i].id &&
-                qn_sign_trust_add_crl(t, crls.items[j].der, crls.items[j].der_len, &one) == QN_E_NOMEM)
+        bool has_crl = false;
+        for (size_t j = 0; rc == QN_OK && j < crls.count; j++) {
+            if (crls.items[j].ca_id != cas.items[i].id)
+                continue;
+            has_crl = true;
+            if (qn_sign_trust_add_crl(t, crls.items[j].der, crls.items[j].der_len, &one) == QN_E_NOMEM)
                 rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+        }
+        /* Once the administrator has loaded a CRL for a CA, its certificates
+         * are accepted only with a CRL (docs/signatures.md): a stored CRL
+         * that no longer loads refuses "crl_missing" instead of silently
+         * skipping the revocation check. */
+        if (rc == QN_OK && has_crl &&
+            qn_sign_trust_require_crl(t, cas.items[i].der, cas.items[i].der_len, &one) == QN_E_NOMEM)
+            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
     }
     qn_store_ca_list_free(&cas);
     qn_store_crl_list_free(&crls);
@@ -173,10 +186,7 @@ static void trust_release(qn_svc_ctx *ctx, trust_ref *r)
     pthread_mutex_unlock(&s->mu);
 }
 
-static bool is_id12(const char *s)
-{
-    return s && strlen(s) == 12 && strspn(s, "0123456789") == 12;
-}
+static bool is_id12(const char *s) { return s && strlen(s) == 12 && strspn(s, "0123456789") == 12; }
 
 qn_code qn_svc_verify_signature(qn_svc_ctx *ctx, const unsigned char *doc, size_t doc_len,
                                 const unsigned char *cms, size_t cms_len, const char *expected_id,
@@ -199,8 +209,14 @@ qn_code qn_svc_verify_signature(qn_svc_ctx *ctx, const unsigned char *doc, size_
         opts.require_valid_now = 1;
         opts.max_age = QN_SIGN_LOGIN_MAX_AGE;
     } else {
+        /* A live document: the signing time is the signer's claim, so the
+         * certificate must also be valid now (an expired key cannot sign
+         * today with a back-dated time). Re-verification of a stored record
+         * (qn_svc_signature_reverify) leaves this off and judges validity at
+         * the signing time. */
         opts.purpose = QN_SIGN_PURPOSE_DOCUMENT;
         opts.max_age = QN_SVC_DOC_SIGN_MAX_AGE;
+        opts.require_valid_now = 1;
     }
     static const unsigned char empty[1] = {0};
     rc = qn_sign_verify(r->trust, doc ? doc : empty, doc_len, cms, cms_len, &opts, result, e);
@@ -232,8 +248,8 @@ static unsigned char *b64_decode(const unsigned char *in, size_t len, size_t *ou
     return out;
 }
 
-qn_code qn_svc_cms_to_der(const unsigned char *cms, size_t len, unsigned char **der,
-                          size_t *der_len, qn_err *e)
+qn_code qn_svc_cms_to_der(const unsigned char *cms, size_t len, unsigned char **der, size_t *der_len,
+                          qn_err *e)
 {
     *der = NULL;
     *der_len = 0;
@@ -278,24 +294,23 @@ qn_code qn_svc_cms_to_der(const unsigned char *cms, size_t len, unsigned char **
     return QN_OK;
 }
 
-static const char *const signer_roles[] = {"applicant", "owner", "co_owner", "host", "officer",
-                                           "representative"};
+static const char *const signer_roles[] = {"applicant", "owner",   "co_owner",
+                                           "host",      "officer", "representative"};
 
-qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_t subject_id,
-                               const char *signer_role, const unsigned char *doc, size_t doc_len,
-                               const unsigned char *cms, size_t cms_len,
-                               const qn_sign_result *result, int64_t *signature_id, qn_err *e)
+/* Checks the arguments of a signature to store and hashes the document;
+ * field errors in e. */
+static qn_code store_args(const qn_svc_ctx *ctx, const char *subject_kind, int64_t subject_id,
+                          const char *signer_role, const unsigned char *doc, size_t doc_len,
+                          const qn_sign_result *result, char hex[65], qn_err *e)
 {
-    if (signature_id)
-        *signature_id = 0;
     if (!ctx->who || (ctx->who->role == QN_ROLE_NONE && strcmp(ctx->who->username, "system") != 0))
         return qn_err_set(e, QN_E_UNAUTHORIZED, "storing a signature needs an authenticated caller");
-    bool app = subject_kind && strcmp(subject_kind, "application") == 0;
-    bool consent = subject_kind && strcmp(subject_kind, "consent") == 0;
-    bool notif = subject_kind && strcmp(subject_kind, "notification") == 0;
+    bool known =
+        subject_kind && (strcmp(subject_kind, "application") == 0 || strcmp(subject_kind, "consent") == 0 ||
+                         strcmp(subject_kind, "notification") == 0);
     qn_err v;
     qn_err_clear(&v);
-    if (!app && !consent && !notif)
+    if (!known)
         qn_err_field(&v, "subject_kind", "must be application, consent or notification");
     if (subject_id <= 0)
         qn_err_field(&v, "subject_id", "must be a positive id");
@@ -303,7 +318,8 @@ qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_
     for (size_t i = 0; signer_role && i < sizeof signer_roles / sizeof signer_roles[0]; i++)
         role_ok = role_ok || strcmp(signer_role, signer_roles[i]) == 0;
     if (!role_ok)
-        qn_err_field(&v, "signer_role", "must be applicant, owner, co_owner, host, officer or representative");
+        qn_err_field(&v, "signer_role",
+                     "must be applicant, owner, co_owner, host, officer or representative");
     if (!result || result->code != QN_SIGN_OK || !result->cert_der)
         qn_err_field(&v, "result", "must be an accepted verification result");
     if (!doc || doc_len > QN_SIGN_MAX_DOC)
@@ -315,7 +331,6 @@ qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_
     }
     /* The result must be the verification of this very document. */
     unsigned char md[32];
-    char hex[65];
     EVP_Digest(doc, doc_len, md, NULL, EVP_sha256(), NULL);
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", md[i]);
@@ -323,14 +338,30 @@ qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_
         qn_err_set(e, QN_E_INVALID, "the verification result is not about this document");
         return qn_err_field(e, "document", "differs from the verified one");
     }
+    return QN_OK;
+}
+
+qn_code qn_svc_store_signature_in(qn_svc_ctx *ctx, qn_store_conn *conn, const char *subject_kind,
+                                  int64_t subject_id, int64_t application_id, const char *signer_role,
+                                  const unsigned char *doc, size_t doc_len, const unsigned char *cms,
+                                  size_t cms_len, const qn_sign_result *result, int64_t *signature_id,
+                                  qn_err *e)
+{
+    if (signature_id)
+        *signature_id = 0;
+    char hex[65];
+    qn_code rc = store_args(ctx, subject_kind, subject_id, signer_role, doc, doc_len, result, hex, e);
+    if (rc != QN_OK)
+        return rc;
+    bool consent = strcmp(subject_kind, "consent") == 0;
     unsigned char *der = NULL;
     size_t der_len = 0;
-    qn_code rc = qn_svc_cms_to_der(cms, cms_len, &der, &der_len, e);
+    rc = qn_svc_cms_to_der(cms, cms_len, &der, &der_len, e);
     if (rc != QN_OK)
         return rc;
     qn_store_signature s;
     memset(&s, 0, sizeof s);
-    s.application_id = (app || consent) ? subject_id : 0;
+    s.application_id = application_id;
     snprintf(s.doc_ref, sizeof s.doc_ref, "%s:%lld", subject_kind, (long long)subject_id);
     snprintf(s.kind, sizeof s.kind, "%s", consent ? "consent" : "signature");
     bool use_bin = strcmp(signer_role, "host") == 0 && result->bin[0];
@@ -359,26 +390,45 @@ qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_
     d.signing_time = result->signing_time;
     snprintf(d.key_type, sizeof d.key_type, "%s", result->key_type);
 
-    qn_svc_conn c = {0};
-    rc = qn_svc_acquire_writer(ctx, &c, e);
-    if (rc == QN_OK)
-        rc = qn_store_begin(c.conn, e);
-    if (rc == QN_OK)
-        rc = qn_store_signature_add(c.conn, &s, e);
+    rc = qn_store_signature_add(conn, &s, e);
     d.signature_id = s.id;
     if (rc == QN_OK)
-        rc = qn_store_signature_detail_put(c.conn, &d, e);
-    if (rc == QN_OK)
-        rc = qn_store_commit(c.conn, e);
-    qn_svc_release(ctx, &c);
+        rc = qn_store_signature_detail_put(conn, &d, e);
     free(der);
     if (rc == QN_OK && signature_id)
         *signature_id = s.id;
     return rc;
 }
 
-qn_code qn_svc_signature_reverify(qn_svc_ctx *ctx, int64_t signature_id,
-                                  qn_svc_signature_info *info, qn_sign_result *result, qn_err *e)
+qn_code qn_svc_store_signature(qn_svc_ctx *ctx, const char *subject_kind, int64_t subject_id,
+                               const char *signer_role, const unsigned char *doc, size_t doc_len,
+                               const unsigned char *cms, size_t cms_len, const qn_sign_result *result,
+                               int64_t *signature_id, qn_err *e)
+{
+    if (signature_id)
+        *signature_id = 0;
+    char hex[65];
+    qn_code rc = store_args(ctx, subject_kind, subject_id, signer_role, doc, doc_len, result, hex, e);
+    if (rc != QN_OK)
+        return rc;
+    bool app = strcmp(subject_kind, "application") == 0 || strcmp(subject_kind, "consent") == 0;
+    qn_svc_conn c = {0};
+    rc = qn_svc_acquire_writer(ctx, &c, e);
+    if (rc == QN_OK)
+        rc = qn_store_begin(c.conn, e);
+    if (rc == QN_OK)
+        rc = qn_svc_store_signature_in(ctx, c.conn, subject_kind, subject_id, app ? subject_id : 0,
+                                       signer_role, doc, doc_len, cms, cms_len, result, signature_id, e);
+    if (rc == QN_OK)
+        rc = qn_store_commit(c.conn, e);
+    else if (c.conn)
+        qn_store_rollback(c.conn);
+    qn_svc_release(ctx, &c);
+    return rc;
+}
+
+qn_code qn_svc_signature_reverify(qn_svc_ctx *ctx, int64_t signature_id, qn_svc_signature_info *info,
+                                  qn_sign_result *result, qn_err *e)
 {
     memset(info, 0, sizeof *info);
     const qn_principal *who = ctx->who;

@@ -24,10 +24,7 @@
 
 #include "service/signing_internal.h"
 
-static bool is_admin(const qn_svc_ctx *ctx)
-{
-    return ctx->who && ctx->who->role == QN_ROLE_ADMIN;
-}
+static bool is_admin(const qn_svc_ctx *ctx) { return ctx->who && ctx->who->role == QN_ROLE_ADMIN; }
 
 static qn_code forbid(qn_err *e)
 {
@@ -133,7 +130,8 @@ static void name_of(X509 *x, char *cn, size_t cn_size, char *subject, size_t sub
     if (b && X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0) {
         char *p = NULL;
         long len = BIO_get_mem_data(b, &p);
-        snprintf(subject, subject_size, "%.*s", (int)(len < (long)subject_size ? len : (long)subject_size - 1), p);
+        snprintf(subject, subject_size, "%.*s",
+                 (int)(len < (long)subject_size ? len : (long)subject_size - 1), p);
     }
     BIO_free(b);
     int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
@@ -184,8 +182,8 @@ void qn_svc_ca_list_free(qn_svc_ca_list *l)
     l->count = 0;
 }
 
-qn_code qn_svc_ca_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len,
-                         qn_svc_ca_view *out, qn_err *e)
+qn_code qn_svc_ca_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len, qn_svc_ca_view *out,
+                         qn_err *e)
 {
     memset(out, 0, sizeof *out);
     if (!is_admin(ctx))
@@ -201,8 +199,8 @@ qn_code qn_svc_ca_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len,
         qn_err_set(e, QN_E_INVALID, "not one X.509 certificate in PEM or DER");
         return qn_err_field(e, "certificate", "is not one X.509 certificate in PEM or DER");
     }
-    const char *why = X509_check_ca(x) < 1 ? "is not a CA certificate (basicConstraints CA:TRUE)"
-                                            : key_refusal(x);
+    const char *why =
+        X509_check_ca(x) < 1 ? "is not a CA certificate (basicConstraints CA:TRUE)" : key_refusal(x);
     if (why) {
         X509_free(x);
         qn_err_set(e, QN_E_INVALID, "the certificate is refused: %s", why);
@@ -243,7 +241,8 @@ qn_code qn_svc_ca_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len,
             twin_enabled = all.items[i].enabled;
         }
     if (rc == QN_OK && twin && twin_enabled) {
-        rc = qn_err_set(e, QN_E_CONFLICT, "this CA certificate is already trusted (id %lld)", (long long)twin);
+        rc =
+            qn_err_set(e, QN_E_CONFLICT, "this CA certificate is already trusted (id %lld)", (long long)twin);
         qn_err_sub(e, "ca_exists");
     } else if (rc == QN_OK && twin) {
         rc = qn_store_ca_set_enabled(c.conn, twin, true, e);
@@ -321,8 +320,7 @@ static qn_code crl_refused(qn_err *e, const char *sub, const char *why)
     return qn_err_field(e, "crl", "%s", why);
 }
 
-qn_code qn_svc_crl_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len, int64_t *ca_id,
-                          qn_err *e)
+qn_code qn_svc_crl_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len, int64_t *ca_id, qn_err *e)
 {
     *ca_id = 0;
     if (!is_admin(ctx))
@@ -368,8 +366,9 @@ qn_code qn_svc_crl_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len
     }
     ERR_clear_error();
     if (rc == QN_OK && !issuer)
-        rc = name_match ? crl_refused(e, "crl_invalid", "its signature does not verify with the issuing CA's key")
-                        : crl_refused(e, "untrusted_issuer", "its issuer is not a trusted CA");
+        rc = name_match
+                 ? crl_refused(e, "crl_invalid", "its signature does not verify with the issuing CA's key")
+                 : crl_refused(e, "untrusted_issuer", "its issuer is not a trusted CA");
     if (rc == QN_OK && (this_update == 0 || this_update > ctx->now + QN_SIGN_DEFAULT_SKEW))
         rc = crl_refused(e, "crl_expired", "its thisUpdate lies in the future");
     if (rc == QN_OK && next_update == 0)
@@ -382,8 +381,11 @@ qn_code qn_svc_crl_upload(qn_svc_ctx *ctx, const unsigned char *blob, size_t len
             qn_err_sub(e, "crl_older");
         }
     if (rc == QN_OK) {
-        qn_store_crl s = {.ca_id = issuer, .der = der, .der_len = (size_t)der_len,
-                          .this_update = this_update, .next_update = next_update};
+        qn_store_crl s = {.ca_id = issuer,
+                          .der = der,
+                          .der_len = (size_t)der_len,
+                          .this_update = this_update,
+                          .next_update = next_update};
         rc = qn_store_crl_put(c.conn, &s, e);
     }
     if (rc == QN_OK)

@@ -15,12 +15,12 @@
 struct trust_ref;
 
 struct qn_svc_signing {
-    pthread_mutex_t mu;      /* guards cur, its counts, and the OTP key load */
-    struct trust_ref *cur;   /* the cached trust set, or NULL */
+    pthread_mutex_t mu;    /* guards cur, its counts, and the OTP key load */
+    struct trust_ref *cur; /* the cached trust set, or NULL */
     qn_sms_gateway gateway;
     bool have_otp_key;
     unsigned char otp_key[QN_OTP_KEY_MIN];
-    char data_dir[512];      /* where demo files go: the SQLite file's directory, else "var" */
+    char data_dir[512]; /* where demo files go: the SQLite file's directory, else "var" */
 };
 
 /* Creates / frees the signing state of a service (service.c calls them). */
@@ -30,8 +30,8 @@ void qn_svc_signing_free(qn_svc_signing *s);
 static inline qn_svc_signing *qn_svc_signing_of(qn_service *svc) { return svc->signing; }
 
 /* Re-encodes a CMS given as DER, PEM or base64 into fresh DER (malloc'd). */
-qn_code qn_svc_cms_to_der(const unsigned char *cms, size_t len, unsigned char **der,
-                          size_t *der_len, qn_err *e);
+qn_code qn_svc_cms_to_der(const unsigned char *cms, size_t len, unsigned char **der, size_t *der_len,
+                          qn_err *e);
 
 /* True for the system principal (seeding, CLI). */
 static inline bool qn_svc_is_system(const qn_principal *who)

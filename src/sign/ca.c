@@ -32,12 +32,12 @@
 
 /* Synthetic identifiers with valid check digits (kz_rules.md §4.4). */
 static const qn_ca_person persons[] = {
-    {"host", "SADYKOVA AIGERIM", "host", "880315401237", NULL, NULL, 1, NULL},
-    {"owner", "BEKOV YERLAN", "owner", "750702304560", NULL, NULL, 0, NULL},
-    {"coowner", "BEKOVA DANA", "co_owner", "791120407894", NULL, NULL, 0, NULL},
-    {"hotel", "OSPANOV MARAT", "hotel", "900512302345", "150340012340", "Hotel Qonaq Demo LLP", 0,
+    {"host", "SADYKOVA AIGERIM", "host", QN_CA_DEMO_HOST_IIN, NULL, NULL, 1, NULL},
+    {"owner", "BEKOV YERLAN", "owner", QN_CA_DEMO_OWNER_IIN, NULL, NULL, 0, NULL},
+    {"coowner", "BEKOVA DANA", "co_owner", QN_CA_DEMO_COOWNER_IIN, NULL, NULL, 0, NULL},
+    {"hotel", "OSPANOV MARAT", "hotel", QN_CA_DEMO_HOTEL_IIN, QN_CA_DEMO_HOTEL_BIN, "Hotel Qonaq Demo LLP", 0,
      NULL},
-    {"officer", "ZHUMABAYEV ASKAR", "officer", "850109305674", "030440005674",
+    {"officer", "ZHUMABAYEV ASKAR", "officer", QN_CA_DEMO_OFFICER_IIN, QN_CA_DEMO_OFFICER_BIN,
      "Migration Service (demo)", 0, NULL},
     {"expired", "ESKIEV TIMUR", "test", "920228403459", NULL, NULL, 0, "expired"},
     {"revoked", "ZHOGALT SAULE", "test", "800606306784", NULL, NULL, 0, "revoked"},
@@ -170,12 +170,11 @@ static int add_ext(X509 *issuer, X509 *subject, int nid, const char *value)
 
 static int add_name(X509_NAME *n, const char *field, const char *value)
 {
-    return X509_NAME_add_entry_by_txt(n, field, MBSTRING_UTF8, (const unsigned char *)value, -1, -1,
-                                      0);
+    return X509_NAME_add_entry_by_txt(n, field, MBSTRING_UTF8, (const unsigned char *)value, -1, -1, 0);
 }
 
-/* A certificate valid from now+from_days to now+to_days, signed by the CA
- * (or self-signed when issuer is NULL). */
+/* A certificate valid from now+from_days (less QN_CA_DEMO_BACKDATE_SECONDS)
+ * to now+to_days, signed by the CA (or self-signed when issuer is NULL). */
 static X509 *make_cert(ca_ctx *c, EVP_PKEY *key, X509_NAME *subject, long from_days, long to_days,
                        const char *const *exts)
 {
@@ -186,7 +185,7 @@ static X509 *make_cert(ca_ctx *c, EVP_PKEY *key, X509_NAME *subject, long from_d
              BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) && X509_set_subject_name(x, subject) &&
              X509_set_issuer_name(x, c->ca ? X509_get_subject_name(c->ca) : subject) &&
              X509_set_pubkey(x, key) &&
-             X509_time_adj_ex(X509_getm_notBefore(x), (int)from_days, 0, NULL) &&
+             X509_time_adj_ex(X509_getm_notBefore(x), (int)from_days, -QN_CA_DEMO_BACKDATE_SECONDS, NULL) &&
              X509_time_adj_ex(X509_getm_notAfter(x), (int)to_days, 0, NULL);
     BN_free(bn);
     X509 *issuer = c->ca ? c->ca : x;
@@ -223,24 +222,27 @@ static qn_code load_or_make_ca(ca_ctx *c, int *created)
     X509_NAME *n = X509_NAME_new();
     int ok = n && add_name(n, "C", "KZ") && add_name(n, "O", "Qonaq Demo") &&
              add_name(n, "CN", "Qonaq Demo Root CA (NOT FOR PRODUCTION)");
-    static const char *const exts[] = {"basicConstraints", "critical,CA:TRUE",
-                                       "keyUsage", "critical,keyCertSign,cRLSign",
-                                       "subjectKeyIdentifier", "hash", NULL};
+    static const char *const exts[] = {"basicConstraints",
+                                       "critical,CA:TRUE",
+                                       "keyUsage",
+                                       "critical,keyCertSign,cRLSign",
+                                       "subjectKeyIdentifier",
+                                       "hash",
+                                       NULL};
     X509 *x = ok ? make_cert(c, c->ca_key, n, 0, 10 * 365, exts) : NULL;
     X509_NAME_free(n);
     if (x == NULL)
         return fail(c, "CA certificate");
     c->ca = x;
     if (!write_key(c, "ca.key", c->ca_key) || !write_cert(c, "ca.pem", c->ca))
-        return qn_err_set(c->err, QN_E_INTERNAL, "demo CA: cannot write ca.pem/ca.key in %s: %s",
-                          c->dir, strerror(errno));
+        return qn_err_set(c->err, QN_E_INTERNAL, "demo CA: cannot write ca.pem/ca.key in %s: %s", c->dir,
+                          strerror(errno));
     *created = 1;
     return QN_OK;
 }
 
 /* Issues (or keeps) "<slug>_<use>" for a person; returns the certificate. */
-static qn_code person_cert(ca_ctx *c, const qn_ca_person *p, const char *use, int force,
-                           X509 **out)
+static qn_code person_cert(ca_ctx *c, const qn_ca_person *p, const char *use, int force, X509 **out)
 {
     char f_cert[128], f_key[128], f_p12[128];
     snprintf(f_cert, sizeof f_cert, "%s_%s.pem", p->slug, use);
@@ -272,16 +274,28 @@ static qn_code person_cert(ca_ctx *c, const qn_ca_person *p, const char *use, in
     }
     snprintf(iin, sizeof iin, "IIN%s", p->iin);
     ok = ok && add_name(n, "CN", p->name) && add_name(n, "serialNumber", iin);
-    static const char *const auth_exts[] = {"basicConstraints", "CA:FALSE",
-                                            "keyUsage", "critical,digitalSignature",
-                                            "extendedKeyUsage", "clientAuth",
-                                            "subjectKeyIdentifier", "hash",
-                                            "authorityKeyIdentifier", "keyid:always", NULL};
-    static const char *const sign_exts[] = {"basicConstraints", "CA:FALSE",
-                                            "keyUsage", "critical,digitalSignature,nonRepudiation",
-                                            "extendedKeyUsage", "emailProtection",
-                                            "subjectKeyIdentifier", "hash",
-                                            "authorityKeyIdentifier", "keyid:always", NULL};
+    static const char *const auth_exts[] = {"basicConstraints",
+                                            "CA:FALSE",
+                                            "keyUsage",
+                                            "critical,digitalSignature",
+                                            "extendedKeyUsage",
+                                            "clientAuth",
+                                            "subjectKeyIdentifier",
+                                            "hash",
+                                            "authorityKeyIdentifier",
+                                            "keyid:always",
+                                            NULL};
+    static const char *const sign_exts[] = {"basicConstraints",
+                                            "CA:FALSE",
+                                            "keyUsage",
+                                            "critical,digitalSignature,nonRepudiation",
+                                            "extendedKeyUsage",
+                                            "emailProtection",
+                                            "subjectKeyIdentifier",
+                                            "hash",
+                                            "authorityKeyIdentifier",
+                                            "keyid:always",
+                                            NULL};
     long from = 0, to = 365;
     if (p->special && strcmp(p->special, "expired") == 0) {
         from = -2 * 365;
@@ -299,8 +313,7 @@ static qn_code person_cert(ca_ctx *c, const qn_ca_person *p, const char *use, in
     EVP_PKEY_free(key);
     if (!ok) {
         X509_free(x);
-        return qn_err_set(c->err, QN_E_INTERNAL, "demo CA: cannot write %s files in %s", f_cert,
-                          c->dir);
+        return qn_err_set(c->err, QN_E_INTERNAL, "demo CA: cannot write %s files in %s", f_cert, c->dir);
     }
     *out = x;
     return QN_OK;
@@ -309,7 +322,9 @@ static qn_code person_cert(ca_ctx *c, const qn_ca_person *p, const char *use, in
 static qn_code write_crl(ca_ctx *c, X509 *revoked)
 {
     X509_CRL *crl = X509_CRL_new();
-    ASN1_TIME *now = X509_time_adj_ex(NULL, 0, 0, NULL);
+    /* thisUpdate a few minutes back (QN_CA_DEMO_BACKDATE_SECONDS), like the
+     * certificates, so a verifier whose clock lags is not refused. */
+    ASN1_TIME *now = X509_time_adj_ex(NULL, 0, -QN_CA_DEMO_BACKDATE_SECONDS, NULL);
     ASN1_TIME *next = X509_time_adj_ex(NULL, 30, 0, NULL);
     ASN1_INTEGER *number = ASN1_INTEGER_new();
     int ok = crl && now && next && number && X509_CRL_set_version(crl, X509_CRL_VERSION_2) &&
@@ -365,8 +380,7 @@ static json_t *cert_json(const qn_ca_person *p, const char *use, X509 *x)
     json_object_set_new(o, "serial", json_string(hex ? hex : ""));
     OPENSSL_free(hex);
     BN_free(bn);
-    json_object_set_new(o, "not_before",
-                        json_integer(qn_sign_asn1_time_to_unix(X509_get0_notBefore(x))));
+    json_object_set_new(o, "not_before", json_integer(qn_sign_asn1_time_to_unix(X509_get0_notBefore(x))));
     json_object_set_new(o, "not_after", json_integer(qn_sign_asn1_time_to_unix(X509_get0_notAfter(x))));
     return o;
 }
@@ -399,8 +413,7 @@ qn_code qn_ca_demo(const char *dir, int *created_ca, qn_err *err)
         json_object_set_new(pj, "role", json_string(p->role));
         json_object_set_new(pj, "iin", json_string(p->iin));
         json_object_set_new(pj, "bin", p->bin ? json_string(p->bin) : json_null());
-        json_object_set_new(pj, "organisation",
-                            p->organisation ? json_string(p->organisation) : json_null());
+        json_object_set_new(pj, "organisation", p->organisation ? json_string(p->organisation) : json_null());
         json_t *certs = json_array();
         const char *uses[2] = {"auth", "sign"};
         int n_uses = p->special ? 1 : 2;
@@ -444,8 +457,9 @@ qn_code qn_ca_demo(const char *dir, int *created_ca, qn_err *err)
     json_object_set_new(crl, "revokes", json_string("revoked_sign.pem"));
     json_object_set_new(manifest, "crl", crl);
     json_object_set_new(manifest, "p12_password", json_string(QN_CA_DEMO_P12_PASSWORD));
-    json_object_set_new(manifest, "note", json_string("Demo PKI for qonaq. Synthetic IINs/BINs with "
-                                                      "valid check digits. Not for production."));
+    json_object_set_new(manifest, "note",
+                        json_string("Demo PKI for qonaq. Synthetic IINs/BINs with "
+                                    "valid check digits. Not for production."));
     json_object_set_new(manifest, "persons", people);
     json_object_set_new(manifest, "test_certificates", tests);
     people = tests = NULL;

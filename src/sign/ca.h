@@ -23,6 +23,23 @@
 
 #define QN_CA_DEMO_P12_PASSWORD "demo"
 
+/* Certificates and the CRL are dated this many seconds in the past, so that
+ * a client whose clock runs a little behind the server's (or a signature
+ * made in the first seconds after `qonaq ca demo`) is not refused as
+ * "not_yet_valid" / a CRL "dated in the future". */
+#define QN_CA_DEMO_BACKDATE_SECONDS 300
+
+/* The identifiers of the demo persons: the one source of truth for the demo
+ * PKI (ca.c) and the demo accounts (service/demo.c), so a demo account's IIN
+ * or BIN is always its person's in the demo CA. */
+#define QN_CA_DEMO_HOST_IIN "880315401237"    /* SADYKOVA AIGERIM, born 1988-03-15 */
+#define QN_CA_DEMO_OWNER_IIN "750702304560"   /* BEKOV YERLAN, the housing owner */
+#define QN_CA_DEMO_COOWNER_IIN "791120407894" /* BEKOVA DANA, the co-owner */
+#define QN_CA_DEMO_HOTEL_IIN "900512302345"   /* OSPANOV MARAT, the hotel's employee */
+#define QN_CA_DEMO_HOTEL_BIN "150340012340"   /* Hotel Qonaq Demo LLP */
+#define QN_CA_DEMO_OFFICER_IIN "850109305674" /* ZHUMABAYEV ASKAR */
+#define QN_CA_DEMO_OFFICER_BIN "030440005674" /* Migration Service (demo) */
+
 /* One demo person (static data). */
 typedef struct {
     const char *slug;         /* file prefix: "<slug>_auth.pem", "<slug>_sign.p12" */

@@ -41,9 +41,8 @@ static int is_challenge(const char *c)
     return 1;
 }
 
-qn_code qn_sign_verify_login(const qn_sign_trust *trust, const char *challenge,
-                             const unsigned char *sig, size_t sig_len, int64_t now,
-                             qn_sign_result *out, qn_err *err)
+qn_code qn_sign_verify_login(const qn_sign_trust *trust, const char *challenge, const unsigned char *sig,
+                             size_t sig_len, int64_t now, qn_sign_result *out, qn_err *err)
 {
     if (challenge == NULL || !is_challenge(challenge))
         return qn_err_set(err, QN_E_INVALID, "not a qonaq login challenge");
@@ -53,6 +52,6 @@ qn_code qn_sign_verify_login(const qn_sign_trust *trust, const char *challenge,
         .max_age = QN_SIGN_LOGIN_MAX_AGE,
         .require_valid_now = 1,
     };
-    return qn_sign_verify(trust, (const unsigned char *)challenge, strlen(challenge), sig, sig_len,
-                          &opts, out, err);
+    return qn_sign_verify(trust, (const unsigned char *)challenge, strlen(challenge), sig, sig_len, &opts,
+                          out, err);
 }

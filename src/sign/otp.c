@@ -63,13 +63,11 @@ static int phone_ok(const char *p)
     return 1;
 }
 
-qn_code qn_otp_hash(const unsigned char *key, size_t key_len, const char *code,
-                    const char *doc_sha256, const char *phone, char out[QN_OTP_HASH_HEX + 1],
-                    qn_err *err)
+qn_code qn_otp_hash(const unsigned char *key, size_t key_len, const char *code, const char *doc_sha256,
+                    const char *phone, char out[QN_OTP_HASH_HEX + 1], qn_err *err)
 {
     if (key == NULL || key_len < QN_OTP_KEY_MIN)
-        return qn_err_set(err, QN_E_INVALID, "the server key must have at least %d bytes",
-                          QN_OTP_KEY_MIN);
+        return qn_err_set(err, QN_E_INVALID, "the server key must have at least %d bytes", QN_OTP_KEY_MIN);
     if (!all_chars(code, QN_OTP_DIGITS, "0123456789"))
         return qn_err_field(err, "code", "must be %d digits", QN_OTP_DIGITS);
     if (!all_chars(doc_sha256, 64, "0123456789abcdef"))
@@ -101,9 +99,8 @@ qn_code qn_otp_hash(const unsigned char *key, size_t key_len, const char *code,
     return QN_OK;
 }
 
-qn_code qn_otp_issue(const unsigned char *key, size_t key_len, const char *doc_sha256,
-                     const char *phone, int64_t now, char code_out[QN_OTP_DIGITS + 1],
-                     qn_otp_record *rec, qn_err *err)
+qn_code qn_otp_issue(const unsigned char *key, size_t key_len, const char *doc_sha256, const char *phone,
+                     int64_t now, char code_out[QN_OTP_DIGITS + 1], qn_otp_record *rec, qn_err *err)
 {
     if (rec == NULL || code_out == NULL)
         return qn_err_set(err, QN_E_INVALID, "no output for the code");
@@ -132,9 +129,8 @@ int qn_otp_attempts_left(int attempts)
     return attempts >= QN_OTP_MAX_ATTEMPTS ? 0 : QN_OTP_MAX_ATTEMPTS - attempts;
 }
 
-qn_code qn_otp_attempt(const unsigned char *key, size_t key_len, qn_otp_record *rec,
-                       const char *entered, const char *doc_sha256, const char *phone,
-                       int64_t now, qn_err *err)
+qn_code qn_otp_attempt(const unsigned char *key, size_t key_len, qn_otp_record *rec, const char *entered,
+                       const char *doc_sha256, const char *phone, int64_t now, qn_err *err)
 {
     if (rec == NULL)
         return qn_err_set(err, QN_E_INVALID, "no code record");

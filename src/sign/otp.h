@@ -43,15 +43,13 @@ qn_code qn_otp_key_generate(unsigned char *key, size_t len, qn_err *err);
  * lower-case hex into out. code must be 6 digits, doc_sha256 64 hex, phone
  * 1..32 printable characters, key at least QN_OTP_KEY_MIN bytes.
  * Errors: QN_E_INVALID naming the bad argument; QN_E_INTERNAL. */
-qn_code qn_otp_hash(const unsigned char *key, size_t key_len, const char *code,
-                    const char *doc_sha256, const char *phone, char out[QN_OTP_HASH_HEX + 1],
-                    qn_err *err);
+qn_code qn_otp_hash(const unsigned char *key, size_t key_len, const char *code, const char *doc_sha256,
+                    const char *phone, char out[QN_OTP_HASH_HEX + 1], qn_err *err);
 
 /* Issues a code: generates it into code_out and fills rec (hash, issued_at =
  * now, attempts = 0). The caller stores rec and sends code_out. */
-qn_code qn_otp_issue(const unsigned char *key, size_t key_len, const char *doc_sha256,
-                     const char *phone, int64_t now, char code_out[QN_OTP_DIGITS + 1],
-                     qn_otp_record *rec, qn_err *err);
+qn_code qn_otp_issue(const unsigned char *key, size_t key_len, const char *doc_sha256, const char *phone,
+                     int64_t now, char code_out[QN_OTP_DIGITS + 1], qn_otp_record *rec, qn_err *err);
 
 /* 1 if the code issued at issued_at has expired at now (5 minutes), else 0. */
 int qn_otp_is_expired(int64_t issued_at, int64_t now);
@@ -65,8 +63,7 @@ int qn_otp_attempts_left(int attempts);
  * attempt is counted (rec->attempts++) and the hashes are compared in
  * constant time: QN_OK (rec->used = 1) or QN_E_SIGNATURE sub "otp_mismatch".
  * The caller must persist rec after every call, before answering. */
-qn_code qn_otp_attempt(const unsigned char *key, size_t key_len, qn_otp_record *rec,
-                       const char *entered, const char *doc_sha256, const char *phone,
-                       int64_t now, qn_err *err);
+qn_code qn_otp_attempt(const unsigned char *key, size_t key_len, qn_otp_record *rec, const char *entered,
+                       const char *doc_sha256, const char *phone, int64_t now, qn_err *err);
 
 #endif

@@ -20,7 +20,9 @@
  *    nonRepudiation: a non-repudiation (signing) key must never answer a
  *    server-chosen challenge, which could otherwise be a document;
  *  - an expired CRL (nextUpdate before now) is a refusal of its own
- *    ("crl_expired"): revocation status unknown means not accepted;
+ *    ("crl_expired"): revocation status unknown means not accepted; of
+ *    several CRLs of one issuer the newest authentic one decides, and a
+ *    certificate listed in any authentic one is revoked;
  *  - a revoked certificate is refused whatever the claimed signing time,
  *    since the signing time is asserted by the signer himself.
  *
@@ -36,8 +38,8 @@
 #include "core/error.h"
 
 /* Input bounds: larger inputs are refused as "too_large" before parsing. */
-#define QN_SIGN_MAX_CMS (64u * 1024u)        /* CMS blob as received (DER, base64 or PEM) */
-#define QN_SIGN_MAX_DOC (1024u * 1024u)      /* signed document bytes */
+#define QN_SIGN_MAX_CMS (64u * 1024u)          /* CMS blob as received (DER, base64 or PEM) */
+#define QN_SIGN_MAX_DOC (1024u * 1024u)        /* signed document bytes */
 #define QN_SIGN_MAX_TRUST_BLOB (1024u * 1024u) /* one CA or CRL file given to qn_sign_trust_add_* */
 #define QN_SIGN_MIN_RSA_BITS 2048
 #define QN_SIGN_DEFAULT_SKEW 300 /* seconds a signing time may lie ahead of "now" */
@@ -45,28 +47,28 @@
 /* Why a signature was refused (or QN_SIGN_OK). Stable: stored with records. */
 typedef enum {
     QN_SIGN_OK = 0,
-    QN_SIGN_MALFORMED,             /* not a CMS SignedData with one signer and its certificate */
-    QN_SIGN_NOT_DETACHED,          /* the CMS embeds content; qonaq wants a detached signature */
-    QN_SIGN_TOO_LARGE,             /* document or CMS over its bound */
-    QN_SIGN_WEAK_KEY,              /* RSA under 2048 bits (signer or CA) */
-    QN_SIGN_UNSUPPORTED_ALGORITHM, /* digest not SHA-2, key not RSA / ECDSA P-256/P-384 */
-    QN_SIGN_BAD_SIGNATURE,         /* the signature over the signed attributes does not verify */
-    QN_SIGN_DIGEST_MISMATCH,       /* the document is not the one that was signed */
-    QN_SIGN_NO_SIGNING_TIME,       /* no signingTime signed attribute */
-    QN_SIGN_SIGNING_TIME_IN_FUTURE,/* signingTime later than now + skew */
-    QN_SIGN_STALE_SIGNING_TIME,    /* signingTime older than the caller's max age */
-    QN_SIGN_NOT_YET_VALID,         /* certificate not yet valid at the signing time (or now) */
-    QN_SIGN_EXPIRED,               /* certificate (or a CA) expired at the signing time (or now) */
-    QN_SIGN_UNTRUSTED_ISSUER,      /* no chain to a trusted root */
-    QN_SIGN_CHAIN_INVALID,         /* a chain exists but is unacceptable (CA flags, path length...) */
-    QN_SIGN_REVOKED,               /* listed in the issuer's CRL */
-    QN_SIGN_CRL_INVALID,           /* a CRL for the chain does not verify against its issuer */
-    QN_SIGN_CRL_EXPIRED,           /* a CRL for the chain is past nextUpdate (or not yet issued) */
-    QN_SIGN_CRL_MISSING,           /* opts.require_crl and no CRL for an issuer in the chain */
-    QN_SIGN_WRONG_KEY_USAGE,       /* keyUsage unfit for the purpose (see policies above) */
-    QN_SIGN_NO_IDENTITY,           /* no "IIN" + 12 valid digits in the subject serialNumber */
-    QN_SIGN_WRONG_SIGNER,          /* a valid signature, but by someone other than required */
-    QN_SIGN_INTERNAL,              /* a library failure or out of memory, not the signer's fault */
+    QN_SIGN_MALFORMED,              /* not a CMS SignedData with one signer and its certificate */
+    QN_SIGN_NOT_DETACHED,           /* the CMS embeds content; qonaq wants a detached signature */
+    QN_SIGN_TOO_LARGE,              /* document or CMS over its bound */
+    QN_SIGN_WEAK_KEY,               /* RSA under 2048 bits (signer or CA) */
+    QN_SIGN_UNSUPPORTED_ALGORITHM,  /* digest not SHA-2, key not RSA / ECDSA P-256/P-384 */
+    QN_SIGN_BAD_SIGNATURE,          /* the signature over the signed attributes does not verify */
+    QN_SIGN_DIGEST_MISMATCH,        /* the document is not the one that was signed */
+    QN_SIGN_NO_SIGNING_TIME,        /* no signingTime signed attribute */
+    QN_SIGN_SIGNING_TIME_IN_FUTURE, /* signingTime later than now + skew */
+    QN_SIGN_STALE_SIGNING_TIME,     /* signingTime older than the caller's max age */
+    QN_SIGN_NOT_YET_VALID,          /* certificate not yet valid at the signing time (or now) */
+    QN_SIGN_EXPIRED,                /* certificate (or a CA) expired at the signing time (or now) */
+    QN_SIGN_UNTRUSTED_ISSUER,       /* no chain to a trusted root */
+    QN_SIGN_CHAIN_INVALID,          /* a chain exists but is unacceptable (CA flags, path length...) */
+    QN_SIGN_REVOKED,                /* listed in the issuer's CRL */
+    QN_SIGN_CRL_INVALID,            /* a CRL for the chain does not verify against its issuer */
+    QN_SIGN_CRL_EXPIRED,            /* a CRL for the chain is past nextUpdate (or not yet issued) */
+    QN_SIGN_CRL_MISSING,            /* opts.require_crl and no CRL for an issuer in the chain */
+    QN_SIGN_WRONG_KEY_USAGE,        /* keyUsage unfit for the purpose (see policies above) */
+    QN_SIGN_NO_IDENTITY,            /* no "IIN" + 12 valid digits in the subject serialNumber */
+    QN_SIGN_WRONG_SIGNER,           /* a valid signature, but by someone other than required */
+    QN_SIGN_INTERNAL,               /* a library failure or out of memory, not the signer's fault */
     QN_SIGN_CODE_COUNT
 } qn_sign_code;
 
@@ -103,6 +105,14 @@ qn_code qn_sign_trust_add_ca(qn_sign_trust *t, const unsigned char *blob, size_t
  * Errors as qn_sign_trust_add_ca. */
 qn_code qn_sign_trust_add_crl(qn_sign_trust *t, const unsigned char *blob, size_t len, qn_err *err);
 
+/* Marks the CA certificate(s) in blob (DER, or PEM with one or more) as
+ * issuers whose certificates must be covered by a CRL of the set: a chain
+ * through such an issuer with no CRL for it is refused "crl_missing", as if
+ * opts.require_crl were set for that issuer alone. The certificates need
+ * not be in the set. Errors as qn_sign_trust_add_ca (a non-CA is accepted:
+ * only the subject name is kept). Build-time only, like the add functions. */
+qn_code qn_sign_trust_require_crl(qn_sign_trust *t, const unsigned char *blob, size_t len, qn_err *err);
+
 /* Number of CA certificates / CRLs in the set. */
 size_t qn_sign_trust_ca_count(const qn_sign_trust *t);
 size_t qn_sign_trust_crl_count(const qn_sign_trust *t);
@@ -110,12 +120,12 @@ size_t qn_sign_trust_crl_count(const qn_sign_trust *t);
 /* What the caller asks of a verification. Zero-initialise, then set `now`. */
 typedef struct {
     qn_sign_purpose purpose;
-    int64_t now;            /* the verifier's clock, Unix seconds (UTC) */
-    int64_t max_skew;       /* seconds a signingTime may lie after now; 0 = QN_SIGN_DEFAULT_SKEW */
-    int64_t max_age;        /* refuse signingTime older than now - max_age; 0 = no limit
-                             * (set it for live submissions; leave 0 to re-verify an old record) */
-    int require_valid_now;  /* also require the certificate to be valid at `now` */
-    int require_crl;        /* refuse ("crl_missing") when no CRL covers an issuer of the chain */
+    int64_t now;              /* the verifier's clock, Unix seconds (UTC) */
+    int64_t max_skew;         /* seconds a signingTime may lie after now; 0 = QN_SIGN_DEFAULT_SKEW */
+    int64_t max_age;          /* refuse signingTime older than now - max_age; 0 = no limit
+                               * (set it for live submissions; leave 0 to re-verify an old record) */
+    int require_valid_now;    /* also require the certificate to be valid at `now` */
+    int require_crl;          /* refuse ("crl_missing") when no CRL covers an issuer of the chain */
     const char *expected_iin; /* if non-NULL: the signer's IIN must equal it (12 digits) */
     const char *expected_bin; /* if non-NULL: the signer's BIN (OU) must equal it (12 digits) */
     const char *expected_id;  /* if non-NULL: the signer's IIN or BIN must equal it */
@@ -127,14 +137,14 @@ typedef struct {
  * qn_sign_result_init, release with qn_sign_result_free. */
 typedef struct {
     qn_sign_code code;
-    char detail[256];        /* a sentence naming the reason, for people and logs */
-    char iin[13];            /* signer IIN from subject serialNumber, "" if none */
-    char bin[13];            /* legal entity BIN from subject OU, "" if none */
+    char detail[256]; /* a sentence naming the reason, for people and logs */
+    char iin[13];     /* signer IIN from subject serialNumber, "" if none */
+    char bin[13];     /* legal entity BIN from subject OU, "" if none */
     char subject_cn[256];
-    char subject[512];       /* RFC 2253 one-line subject */
-    char issuer[512];        /* RFC 2253 one-line issuer */
-    char serial_hex[80];     /* certificate serial number, upper-case hex */
-    int64_t not_before;      /* Unix seconds */
+    char subject[512];   /* RFC 2253 one-line subject */
+    char issuer[512];    /* RFC 2253 one-line issuer */
+    char serial_hex[80]; /* certificate serial number, upper-case hex */
+    int64_t not_before;  /* Unix seconds */
     int64_t not_after;
     int64_t signing_time;    /* Unix seconds; 0 if absent */
     char doc_sha256[65];     /* lower-case hex SHA-256 of the document bytes */
@@ -179,9 +189,8 @@ qn_code qn_sign_challenge_new(char out[QN_SIGN_CHALLENGE_LEN + 1], qn_err *err);
  * at most QN_SIGN_LOGIN_MAX_AGE old. On QN_OK out->iin (and out->bin for an
  * employee of a legal entity) say who logged in. Errors as qn_sign_verify;
  * a challenge not of the qonaq form is QN_E_INVALID. */
-qn_code qn_sign_verify_login(const qn_sign_trust *trust, const char *challenge,
-                             const unsigned char *sig, size_t sig_len, int64_t now,
-                             qn_sign_result *out, qn_err *err);
+qn_code qn_sign_verify_login(const qn_sign_trust *trust, const char *challenge, const unsigned char *sig,
+                             size_t sig_len, int64_t now, qn_sign_result *out, qn_err *err);
 
 /* --- Identifiers -------------------------------------------------------- */
 

@@ -14,7 +14,10 @@
 X509_STORE *qn_sign_trust_store(const qn_sign_trust *t);
 
 /* The CRLs of the trust set (owned by the trust set). */
-STACK_OF(X509_CRL) *qn_sign_trust_crls(const qn_sign_trust *t);
+STACK_OF(X509_CRL) * qn_sign_trust_crls(const qn_sign_trust *t);
+
+/* 1 when the trust set requires a CRL for issuer (qn_sign_trust_require_crl). */
+int qn_sign_trust_crl_required(const qn_sign_trust *t, const X509_NAME *issuer);
 
 /* ASN1_TIME as Unix seconds; INT64_MIN if absent or unreadable. */
 int64_t qn_sign_asn1_time_to_unix(const ASN1_TIME *t);

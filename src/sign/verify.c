@@ -20,8 +20,10 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+/* clang-format off */
 #include <openssl/pem.h> /* before cms.h, which declares PEM_read_bio_CMS with its macros */
 #include <openssl/cms.h>
+/* clang-format on */
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -34,10 +36,12 @@ static const struct {
 } code_table[QN_SIGN_CODE_COUNT] = {
     [QN_SIGN_OK] = {"ok", "the signature is valid"},
     [QN_SIGN_MALFORMED] = {"malformed", "the signature is not a readable CMS SignedData"},
-    [QN_SIGN_NOT_DETACHED] = {"not_detached", "the signature embeds its content; a detached signature is required"},
+    [QN_SIGN_NOT_DETACHED] = {"not_detached",
+                              "the signature embeds its content; a detached signature is required"},
     [QN_SIGN_TOO_LARGE] = {"too_large", "the signature or the document is larger than allowed"},
     [QN_SIGN_WEAK_KEY] = {"weak_key", "the key is too weak (RSA under 2048 bits)"},
-    [QN_SIGN_UNSUPPORTED_ALGORITHM] = {"unsupported_algorithm", "the signature uses an algorithm qonaq does not accept"},
+    [QN_SIGN_UNSUPPORTED_ALGORITHM] = {"unsupported_algorithm",
+                                       "the signature uses an algorithm qonaq does not accept"},
     [QN_SIGN_BAD_SIGNATURE] = {"bad_signature", "the signature value does not verify with the signer's key"},
     [QN_SIGN_DIGEST_MISMATCH] = {"digest_mismatch", "the document differs from the one that was signed"},
     [QN_SIGN_NO_SIGNING_TIME] = {"no_signing_time", "the signature carries no signing time"},
@@ -53,7 +57,8 @@ static const struct {
     [QN_SIGN_CRL_MISSING] = {"crl_missing", "no revocation list covers the certificate's issuer"},
     [QN_SIGN_WRONG_KEY_USAGE] = {"wrong_key_usage", "the certificate's key usage does not allow this use"},
     [QN_SIGN_NO_IDENTITY] = {"no_identity", "the certificate carries no valid IIN"},
-    [QN_SIGN_WRONG_SIGNER] = {"wrong_signer", "the signature is valid but made by someone else than required"},
+    [QN_SIGN_WRONG_SIGNER] = {"wrong_signer",
+                              "the signature is valid but made by someone else than required"},
     [QN_SIGN_INTERNAL] = {"internal", "the signature could not be checked (internal error)"},
 };
 
@@ -233,8 +238,7 @@ static void name_oneline(const X509_NAME *name, char *buf, size_t size)
 }
 
 /* Copies the first entry `nid` of a name as UTF-8 into buf ("" if none). */
-static void name_entry(const X509_NAME *name, int nid, int lastpos, char *buf, size_t size,
-                       int *pos_out)
+static void name_entry(const X509_NAME *name, int nid, int lastpos, char *buf, size_t size, int *pos_out)
 {
     buf[0] = '\0';
     int pos = X509_NAME_get_index_by_NID(name, nid, lastpos);
@@ -289,8 +293,8 @@ void qn_sign_cert_identity(const X509 *cert, char iin[13], char bin[13])
 static int describe_cert(X509 *cert, qn_sign_result *out)
 {
     qn_sign_cert_identity(cert, out->iin, out->bin);
-    name_entry(X509_get_subject_name(cert), NID_commonName, -1, out->subject_cn,
-               sizeof out->subject_cn, NULL);
+    name_entry(X509_get_subject_name(cert), NID_commonName, -1, out->subject_cn, sizeof out->subject_cn,
+               NULL);
     name_oneline(X509_get_subject_name(cert), out->subject, sizeof out->subject);
     name_oneline(X509_get_issuer_name(cert), out->issuer, sizeof out->issuer);
     BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
@@ -324,8 +328,7 @@ qn_sign_code qn_sign_check_key(const EVP_PKEY *key, char *label, size_t label_si
     if (EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS")) {
         snprintf(label, label_size, "RSA-%d", bits);
         if (bits < QN_SIGN_MIN_RSA_BITS) {
-            snprintf(why, why_size, "RSA key of %d bits, at least %d required", bits,
-                     QN_SIGN_MIN_RSA_BITS);
+            snprintf(why, why_size, "RSA key of %d bits, at least %d required", bits, QN_SIGN_MIN_RSA_BITS);
             return QN_SIGN_WEAK_KEY;
         }
         return QN_SIGN_OK;
@@ -380,8 +383,20 @@ static qn_sign_code chain_error_code(int e)
     }
 }
 
-/* Revocation of every non-root certificate of the chain against the CRLs. */
-static qn_code check_crls(const qn_sign_trust *trust, STACK_OF(X509) *chain, const qn_sign_opts *opts,
+/* Revocation of every non-root certificate of the chain against the CRLs.
+ *
+ * Several CRLs may name the same issuer (a fresh one loaded beside an old
+ * one, or a PEM bundle). Only authentic ones count: those whose signature
+ * verifies with the issuer's key in the chain. The status is then taken from
+ * the newest authentic CRL (the latest thisUpdate that is not in the future):
+ * if it has passed its nextUpdate, the status is unknown ("crl_expired"),
+ * even if an older one was still current. A certificate listed in any
+ * authentic CRL of its issuer is revoked: revocation is final, and a newer
+ * list that no longer names it proves nothing. With no authentic CRL among
+ * those naming the issuer, "crl_invalid". No CRL naming the issuer at all is
+ * accepted unless opts->require_crl or the trust set requires a CRL for that
+ * issuer (qn_sign_trust_require_crl): then "crl_missing". */
+static qn_code check_crls(const qn_sign_trust *trust, STACK_OF(X509) * chain, const qn_sign_opts *opts,
                           int64_t skew, qn_sign_result *out, qn_err *err)
 {
     STACK_OF(X509_CRL) *crls = qn_sign_trust_crls(trust);
@@ -389,25 +404,18 @@ static qn_code check_crls(const qn_sign_trust *trust, STACK_OF(X509) *chain, con
     for (int i = 0; i + 1 < depth; i++) {
         X509 *cert = sk_X509_value(chain, i);
         X509 *issuer = sk_X509_value(chain, i + 1);
-        int covered = 0;
+        EVP_PKEY *ikey = X509_get0_pubkey(issuer);
+        int candidates = 0, authentic = 0;
+        const X509_CRL *newest = NULL;
+        int64_t newest_last = INT64_MIN;
         for (int j = 0; j < sk_X509_CRL_num(crls); j++) {
             X509_CRL *crl = sk_X509_CRL_value(crls, j);
             if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0)
                 continue;
-            covered = 1;
-            EVP_PKEY *ikey = X509_get0_pubkey(issuer);
+            candidates++;
             if (ikey == NULL || X509_CRL_verify(crl, ikey) != 1)
-                return refuse(out, err, QN_SIGN_CRL_INVALID,
-                              "the revocation list of %s is not signed by its issuer", out->issuer);
-            int64_t last = qn_sign_asn1_time_to_unix(X509_CRL_get0_lastUpdate(crl));
-            const ASN1_TIME *next_t = X509_CRL_get0_nextUpdate(crl);
-            int64_t next = next_t ? qn_sign_asn1_time_to_unix(next_t) : INT64_MIN;
-            if (last == INT64_MIN || last > opts->now + skew)
-                return refuse(out, err, QN_SIGN_CRL_EXPIRED,
-                              "a revocation list is dated in the future");
-            if (next == INT64_MIN || next < opts->now)
-                return refuse(out, err, QN_SIGN_CRL_EXPIRED,
-                              "the revocation list has passed its next update; a fresh one is needed");
+                continue;
+            authentic++;
             X509_REVOKED *rev = NULL;
             if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1) {
                 if (i == 0)
@@ -416,10 +424,30 @@ static qn_code check_crls(const qn_sign_trust *trust, STACK_OF(X509) *chain, con
                 return refuse(out, err, QN_SIGN_REVOKED,
                               "an intermediate authority of the signer's certificate is revoked");
             }
+            int64_t last = qn_sign_asn1_time_to_unix(X509_CRL_get0_lastUpdate(crl));
+            if (last == INT64_MIN || last > opts->now + skew)
+                continue; /* dated in the future: not (yet) a statement */
+            if (newest == NULL || last > newest_last) {
+                newest = crl;
+                newest_last = last;
+            }
         }
-        if (!covered && opts->require_crl)
-            return refuse(out, err, QN_SIGN_CRL_MISSING,
-                          "no revocation list was supplied for an issuer in the chain");
+        if (candidates == 0) {
+            if (opts->require_crl || qn_sign_trust_crl_required(trust, X509_get_subject_name(issuer)))
+                return refuse(out, err, QN_SIGN_CRL_MISSING,
+                              "no revocation list was supplied for an issuer in the chain");
+            continue;
+        }
+        if (authentic == 0)
+            return refuse(out, err, QN_SIGN_CRL_INVALID,
+                          "the revocation list of %s is not signed by its issuer", out->issuer);
+        if (newest == NULL)
+            return refuse(out, err, QN_SIGN_CRL_EXPIRED, "a revocation list is dated in the future");
+        const ASN1_TIME *next_t = X509_CRL_get0_nextUpdate(newest);
+        int64_t next = next_t ? qn_sign_asn1_time_to_unix(next_t) : INT64_MIN;
+        if (next == INT64_MIN || next < opts->now)
+            return refuse(out, err, QN_SIGN_CRL_EXPIRED,
+                          "the newest revocation list has passed its next update; a fresh one is needed");
     }
     return QN_OK;
 }
@@ -461,11 +489,11 @@ qn_code qn_sign_verify(const qn_sign_trust *trust, const unsigned char *doc, siz
         return qn_err_set(err, QN_E_INVALID, "missing trust set, options or input");
 
     if (doc_len > QN_SIGN_MAX_DOC)
-        return refuse(out, err, QN_SIGN_TOO_LARGE, "the document has %zu bytes, at most %u allowed",
-                      doc_len, QN_SIGN_MAX_DOC);
+        return refuse(out, err, QN_SIGN_TOO_LARGE, "the document has %zu bytes, at most %u allowed", doc_len,
+                      QN_SIGN_MAX_DOC);
     if (sig_len > QN_SIGN_MAX_CMS)
-        return refuse(out, err, QN_SIGN_TOO_LARGE, "the signature has %zu bytes, at most %u allowed",
-                      sig_len, QN_SIGN_MAX_CMS);
+        return refuse(out, err, QN_SIGN_TOO_LARGE, "the signature has %zu bytes, at most %u allowed", sig_len,
+                      QN_SIGN_MAX_CMS);
 
     unsigned char md[32];
     if (!EVP_Digest(doc_len ? doc : (const unsigned char *)"", doc_len, md, NULL, EVP_sha256(), NULL))
@@ -559,8 +587,7 @@ qn_code qn_sign_verify(const qn_sign_trust *trust, const unsigned char *doc, siz
     BIO_push(content, mem);
     if (CMS_verify(cms, NULL, NULL, content, NULL,
                    CMS_BINARY | CMS_NO_ATTR_VERIFY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
-        rc = refuse(out, err, QN_SIGN_DIGEST_MISMATCH,
-                    "the document's digest differs from the signed one");
+        rc = refuse(out, err, QN_SIGN_DIGEST_MISMATCH, "the document's digest differs from the signed one");
         goto done;
     }
 
@@ -579,19 +606,17 @@ qn_code qn_sign_verify(const qn_sign_trust *trust, const unsigned char *doc, siz
     out->signing_time = st;
     if (st > opts->now + skew) {
         rc = refuse(out, err, QN_SIGN_SIGNING_TIME_IN_FUTURE,
-                    "the signing time is %lld s ahead of the verifier's clock",
-                    (long long)(st - opts->now));
+                    "the signing time is %lld s ahead of the verifier's clock", (long long)(st - opts->now));
         goto done;
     }
     if (opts->max_age > 0 && st < opts->now - opts->max_age) {
         rc = refuse(out, err, QN_SIGN_STALE_SIGNING_TIME,
-                    "the signature was made %lld s ago, at most %lld allowed",
-                    (long long)(opts->now - st), (long long)opts->max_age);
+                    "the signature was made %lld s ago, at most %lld allowed", (long long)(opts->now - st),
+                    (long long)opts->max_age);
         goto done;
     }
     if (st < out->not_before) {
-        rc = refuse(out, err, QN_SIGN_NOT_YET_VALID,
-                    "the certificate was not yet valid at the signing time");
+        rc = refuse(out, err, QN_SIGN_NOT_YET_VALID, "the certificate was not yet valid at the signing time");
         goto done;
     }
     if (st > out->not_after) {

@@ -4,7 +4,9 @@
  * An application carries a version: an update names the version it read
  * and succeeds only if the row still has it (UPDATE ... WHERE version = $n),
  * so two officers deciding at once cannot overwrite each other. The officer
- * queue uses the index applications(region, state, deadline_at, id).
+ * queue (qn_store_application_queue) filters and pages in the query, on the
+ * indexes applications_queue (region, state, deadline_at, id) and
+ * applications_queue_kind (region, kind, state, deadline_at, id).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,9 +14,9 @@
 
 #include "store/store_internal.h"
 
-#define APP_COLS                                                                                   \
-    "id, number, kind, state, applicant_account_id, region, COALESCE(deadline_at, 0), payload, "   \
-    "COALESCE(decision, ''), reasons, COALESCE(appeal_state, ''), appeal_text, "                   \
+#define APP_COLS                                                                                             \
+    "id, number, kind, state, applicant_account_id, region, COALESCE(deadline_at, 0), payload, "             \
+    "COALESCE(decision, ''), reasons, COALESCE(appeal_state, ''), appeal_text, "                             \
     "COALESCE(appeal_at, 0), COALESCE(officer_account_id, 0), created_at, updated_at, version"
 static const char *const app_digest = "SELECT * FROM applications WHERE id = $1";
 
@@ -136,15 +138,14 @@ static qn_code app_by(qn_store_conn *c, const char *sql, int64_t id, const char 
     return rc;
 }
 
-qn_code qn_store_application_get(qn_store_conn *c, int64_t id, qn_store_application *out,
-                                 qn_err *err)
+qn_code qn_store_application_get(qn_store_conn *c, int64_t id, qn_store_application *out, qn_err *err)
 {
     static const char *const sql = "SELECT " APP_COLS " FROM applications WHERE id = $1";
     return app_by(c, sql, id, NULL, out, err);
 }
 
-qn_code qn_store_application_by_number(qn_store_conn *c, const char *number,
-                                       qn_store_application *out, qn_err *err)
+qn_code qn_store_application_by_number(qn_store_conn *c, const char *number, qn_store_application *out,
+                                       qn_err *err)
 {
     static const char *const sql = "SELECT " APP_COLS " FROM applications WHERE number = $1";
     qn_code rc = qs_check_str(err, "number", number, QN_STORE_NUMBER_MAX, true);
@@ -211,9 +212,9 @@ qn_code qn_store_application_update(qn_store_conn *c, qn_store_application *a, q
     return rc;
 }
 
-#define APP_WHERE                                                                                  \
-    " WHERE (CAST($1 AS TEXT) = '' OR region = $1) AND (CAST($2 AS TEXT) = '' OR state = $2)"      \
-    " AND (CAST($3 AS BIGINT) = 0 OR applicant_account_id = $3)"                                   \
+#define APP_WHERE                                                                                            \
+    " WHERE (CAST($1 AS TEXT) = '' OR region = $1) AND (CAST($2 AS TEXT) = '' OR state = $2)"                \
+    " AND (CAST($3 AS BIGINT) = 0 OR applicant_account_id = $3)"                                             \
     " AND (CAST($4 AS BIGINT) = 0 OR (deadline_at > 0 AND deadline_at < $4))"
 
 static void bind_app_filter(qs_q *q, const qn_store_application_filter *f)
@@ -252,6 +253,78 @@ qn_code qn_store_application_search(qn_store_conn *c, const qn_store_application
     bind_app_filter(&q, f);
     qs_int(&q, 5, limit);
     qs_int(&q, 6, offset);
+    void *items;
+    rc = qs_collect(&q, (size_t)limit, sizeof *out->items, read_app, &items, &out->count, err);
+    out->items = items;
+    qs_done(&q);
+    if (rc != QN_OK) {
+        if (err != NULL && err->code == QN_OK)
+            qn_err_set(err, rc, "out of memory");
+        qn_store_application_list_free(out);
+    }
+    return rc;
+}
+
+/* The officer's queue: region = $1 and state IN ($2..$9) use the index
+ * applications_queue (region, state, deadline_at, id), or with a kind
+ * applications_queue_kind (region, kind, state, deadline_at, id) of
+ * migration 005; unused state slots are bound to '' (no state is empty). */
+#define QUEUE_WHERE                                                                                          \
+    " WHERE region = $1 AND state IN ($2, $3, $4, $5, $6, $7, $8, $9)"                                       \
+    " AND (CAST($10 AS TEXT) = '' OR kind = $10)"                                                            \
+    " AND (CAST($11 AS BIGINT) = 0 OR (deadline_at IS NOT NULL AND deadline_at > 0"                          \
+    " AND deadline_at < $11))"
+
+static void bind_queue(qs_q *q, const qn_store_app_queue_filter *f)
+{
+    qs_text(q, 1, f->region);
+    for (size_t i = 0; i < 8; i++)
+        qs_text(q, (int)(2 + i), i < f->n_states && f->states[i] ? f->states[i] : "");
+    qs_text(q, 10, f->kind);
+    qs_int(q, 11, f->overdue_at);
+}
+
+qn_code qn_store_application_queue(qn_store_conn *c, const qn_store_app_queue_filter *f,
+                                   qn_store_application_list *out, qn_err *err)
+{
+    static const char *const count_sql = "SELECT COUNT(*) FROM applications" QUEUE_WHERE;
+    static const char *const list_sql =
+        "SELECT " APP_COLS " FROM applications" QUEUE_WHERE
+        " ORDER BY CASE WHEN deadline_at IS NULL THEN 1 ELSE 0 END, deadline_at, id"
+        " LIMIT $12 OFFSET $13";
+    memset(out, 0, sizeof *out);
+    QS_FIELD(err, f, region, "region");
+    QS_FIELD(err, f, kind, "kind");
+    if (f->region[0] == '\0') {
+        qn_err_set(err, QN_E_INVALID, "the queue needs a region");
+        return qn_err_field(err, "region", "is required");
+    }
+    if (f->n_states < 1 || f->n_states > 8) {
+        qn_err_set(err, QN_E_INVALID, "the queue needs 1 to 8 states");
+        return qn_err_field(err, "states", "must name 1 to 8 states");
+    }
+    for (size_t i = 0; i < f->n_states; i++) {
+        qn_code rc = qs_check_str(err, "states", f->states[i], QN_STORE_CODE_MAX, true);
+        if (rc != QN_OK)
+            return rc;
+    }
+    int64_t limit = f->limit, offset = f->offset;
+    qn_code rc = qs_limit(&limit, &offset, err);
+    if (rc != QN_OK)
+        return rc;
+    qs_q q;
+    qs_init(&q, c, count_sql);
+    bind_queue(&q, f);
+    rc = qs_one(&q, "count", err);
+    if (rc == QN_OK)
+        out->total = qs_get_int(&q, 0);
+    qs_done(&q);
+    if (rc != QN_OK)
+        return rc;
+    qs_init(&q, c, list_sql);
+    bind_queue(&q, f);
+    qs_int(&q, 12, limit);
+    qs_int(&q, 13, offset);
     void *items;
     rc = qs_collect(&q, (size_t)limit, sizeof *out->items, read_app, &items, &out->count, err);
     out->items = items;
@@ -434,8 +507,8 @@ qn_code qn_store_notice_add(qn_store_conn *c, qn_store_notice *n, qn_err *err)
     return qs_wend(c, own, rc, err);
 }
 
-qn_code qn_store_notice_list_account(qn_store_conn *c, int64_t account_id, int64_t offset,
-                                     int64_t limit, qn_store_notice_list *out, qn_err *err)
+qn_code qn_store_notice_list_account(qn_store_conn *c, int64_t account_id, int64_t offset, int64_t limit,
+                                     qn_store_notice_list *out, qn_err *err)
 {
     static const char *const count_sql = "SELECT COUNT(*) FROM notices WHERE account_id = $1";
     static const char *const sql =

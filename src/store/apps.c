@@ -1,6 +1,7 @@
 /* apps.c — the store's part of the application workflow (branch apps, issue
  * 6): owners' consents, the events of an application, the population
- * register and the senior-officer mark (tables of migration 003_apps).
+ * register and the senior-officer mark (tables of migration 003_apps), and
+ * the attached documents of an application (migration 007_apps).
  *
  * Written once for both backends through the query layer; every change is
  * audited in the caller's transaction (or its own). See store.h.
@@ -331,6 +332,180 @@ void qn_store_residence_list_free(qn_store_residence_list *l)
     l->items = NULL;
     l->count = 0;
 }
+
+qn_code qn_store_residences_by_applicant(qn_store_conn *c, int64_t applicant_account_id,
+                                         qn_store_residence_list *out, qn_err *err)
+{
+    static const char *const sql =
+        "SELECT r.id, r.person_key, r.address_code, r.kind, r.valid_from, r.valid_to, "
+        "COALESCE(r.application_id, 0), r.created_at FROM population_register r "
+        "JOIN applications a ON a.id = r.application_id WHERE a.applicant_account_id = $1 "
+        "ORDER BY r.valid_from DESC, r.id DESC LIMIT 200";
+    memset(out, 0, sizeof *out);
+    qs_q q;
+    qs_init(&q, c, sql);
+    qs_int(&q, 1, applicant_account_id);
+    void *items;
+    qn_code rc = qs_collect(&q, 200, sizeof *out->items, read_residence, &items, &out->count, err);
+    out->items = items;
+    qs_done(&q);
+    if (rc != QN_OK) {
+        if (err != NULL && err->code == QN_OK)
+            qn_err_set(err, rc, "out of memory");
+        qn_store_residence_list_free(out);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------- attached documents */
+
+#define APP_DOCS_MAX 64
+
+static const char *const app_docs_digest_sql =
+    "SELECT application_id, position, type, number, issuer, form, COALESCE(digest, ''), valid_until "
+    "FROM application_documents WHERE application_id = $1 ORDER BY position";
+
+static qn_code read_app_document(qs_q *q, void *item)
+{
+    qn_store_app_document *d = item;
+    d->application_id = qs_get_int(q, 0);
+    d->position = (int32_t)qs_get_int(q, 1);
+    QS_STR(q, 2, d->type);
+    QS_STR(q, 3, d->number);
+    QS_STR(q, 4, d->issuer);
+    QS_STR(q, 5, d->form);
+    QS_STR(q, 6, d->digest);
+    d->valid_until = qs_get_date(q, 7);
+    return QN_OK;
+}
+
+/* One digest over the document rows of an application (for the audit). */
+static qn_code app_docs_digest(qn_store_conn *c, int64_t application_id,
+                               unsigned char out[QN_STORE_DIGEST_LEN], qn_err *err)
+{
+    qn_store_app_document_list l = {0};
+    qn_code rc = qn_store_app_documents(c, application_id, &l, err);
+    if (rc != QN_OK)
+        return rc;
+    char *acc = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&acc, &len);
+    if (f == NULL) {
+        qn_store_app_document_list_free(&l);
+        return qn_err_set(err, QN_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < l.count; i++) {
+        const qn_store_app_document *d = &l.items[i];
+        fprintf(f, "%" PRId64 " %d %s|%s|%s|%s|%s|%d\n", d->application_id, (int)d->position, d->type,
+                d->number, d->issuer, d->form, d->digest, (int)d->valid_until);
+    }
+    fclose(f);
+    qs_sha256(acc, len, out);
+    free(acc);
+    qn_store_app_document_list_free(&l);
+    return QN_OK;
+}
+
+static bool hex64(const char *s)
+{
+    if (strlen(s) != 64)
+        return false;
+    for (size_t i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}
+
+qn_code qn_store_app_documents_add(qn_store_conn *c, int64_t application_id,
+                                   const qn_store_app_document *docs, size_t n, qn_err *err)
+{
+    static const char *const count_sql =
+        "SELECT COUNT(*) FROM application_documents WHERE application_id = $1";
+    static const char *const ins =
+        "INSERT INTO application_documents (application_id, position, type, number, issuer, form, "
+        "digest, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    if (n > APP_DOCS_MAX)
+        return qn_err_set(err, QN_E_TOO_LARGE, "more than %d documents of one application", APP_DOCS_MAX);
+    for (size_t i = 0; i < n; i++) {
+        QS_FIELD(err, &docs[i], type, "type");
+        QS_FIELD(err, &docs[i], number, "number");
+        QS_FIELD(err, &docs[i], issuer, "issuer");
+        QS_FIELD(err, &docs[i], form, "form");
+        QS_FIELD(err, &docs[i], digest, "digest");
+        if (docs[i].digest[0] && !hex64(docs[i].digest)) {
+            qn_err_set(err, QN_E_INVALID, "document %zu: the digest must be 64 lower-case hex digits", i);
+            return qn_err_field(err, "digest", "must be 64 lower-case hex digits");
+        }
+    }
+    bool own;
+    qn_code rc = qs_wbegin(c, &own, err);
+    if (rc != QN_OK)
+        return rc;
+    qs_q q;
+    qs_init(&q, c, count_sql);
+    qs_int(&q, 1, application_id);
+    rc = qs_one(&q, "count", err);
+    int64_t have = rc == QN_OK ? qs_get_int(&q, 0) : 0;
+    qs_done(&q);
+    if (rc == QN_OK && have > 0) {
+        rc = qn_err_set(err, QN_E_CONFLICT, "the documents of application %" PRId64 " are recorded already",
+                        application_id);
+        qn_err_sub(err, "documents_recorded");
+    }
+    for (size_t i = 0; rc == QN_OK && i < n; i++) {
+        qs_init(&q, c, ins);
+        qs_int(&q, 1, application_id);
+        qs_int(&q, 2, docs[i].position);
+        qs_text(&q, 3, docs[i].type);
+        qs_text(&q, 4, docs[i].number);
+        qs_text(&q, 5, docs[i].issuer);
+        qs_text(&q, 6, docs[i].form);
+        qs_text_opt(&q, 7, docs[i].digest);
+        qs_date(&q, 8, docs[i].valid_until);
+        rc = qs_run(&q, err);
+        qs_done(&q);
+    }
+    unsigned char after[QN_STORE_DIGEST_LEN];
+    if (rc == QN_OK && n > 0)
+        rc = app_docs_digest(c, application_id, after, err);
+    if (rc == QN_OK && n > 0) {
+        char idt[32];
+        snprintf(idt, sizeof idt, "%" PRId64, application_id);
+        rc = qs_audit(c, "create", "application_documents", idt, NULL, after, err);
+    }
+    return qs_wend(c, own, rc, err);
+}
+
+qn_code qn_store_app_documents(qn_store_conn *c, int64_t application_id, qn_store_app_document_list *out,
+                               qn_err *err)
+{
+    memset(out, 0, sizeof *out);
+    qs_q q;
+    qs_init(&q, c, app_docs_digest_sql);
+    qs_int(&q, 1, application_id);
+    void *items;
+    qn_code rc =
+        qs_collect(&q, APP_DOCS_MAX, sizeof *out->items, read_app_document, &items, &out->count, err);
+    out->items = items;
+    qs_done(&q);
+    if (rc != QN_OK) {
+        if (err != NULL && err->code == QN_OK)
+            qn_err_set(err, rc, "out of memory");
+        qn_store_app_document_list_free(out);
+    }
+    return rc;
+}
+
+void qn_store_app_document_list_free(qn_store_app_document_list *l)
+{
+    if (l == NULL)
+        return;
+    free(l->items);
+    l->items = NULL;
+    l->count = 0;
+}
+
+/* ----------------------------------------------------- senior officers */
 
 qn_code qn_store_senior_get(qn_store_conn *c, int64_t account_id, bool *senior, qn_err *err)
 {

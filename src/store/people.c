@@ -529,7 +529,7 @@ qn_code qn_store_address_get(qn_store_conn *c, const char *code, qn_store_addres
 }
 
 static const char *const owners_digest_sql =
-    "SELECT address_code, owner_iin, share_num, share_den FROM property_owners "
+    "SELECT address_code, owner_iin, share_num, share_den, role FROM property_owners "
     "WHERE address_code = $1 ORDER BY owner_iin";
 
 /* One digest over every owner row of an address. */
@@ -546,8 +546,8 @@ static qn_code owners_digest(qn_store_conn *c, const char *code,
         return qn_err_set(err, QN_E_NOMEM, "out of memory");
     int r;
     while ((r = qs_step(&q, err)) == 1)
-        fprintf(f, "%s %s %s/%s\n", qs_get_text(&q, 0), qs_get_text(&q, 1), qs_get_text(&q, 2),
-                qs_get_text(&q, 3));
+        fprintf(f, "%s %s %s/%s %s\n", qs_get_text(&q, 0), qs_get_text(&q, 1), qs_get_text(&q, 2),
+                qs_get_text(&q, 3), qs_get_text(&q, 4));
     qs_done(&q);
     fclose(f);
     if (r == 0)
@@ -561,14 +561,16 @@ qn_code qn_store_owners_replace(qn_store_conn *c, const char *address_code,
 {
     static const char *const del = "DELETE FROM property_owners WHERE address_code = $1";
     static const char *const ins = "INSERT INTO property_owners (address_code, owner_iin, "
-                                   "share_num, share_den) VALUES ($1, $2, $3, $4)";
+                                   "share_num, share_den, role) VALUES ($1, $2, $3, $4, $5)";
     qn_code rc = qs_check_str(err, "address_code", address_code, QN_STORE_NUMBER_MAX, true);
     if (rc != QN_OK)
         return rc;
     if (n > 10000)
         return qn_err_set(err, QN_E_TOO_LARGE, "more than 10000 owners of one address");
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         QS_FIELD(err, &owners[i], owner_iin, "owner_iin");
+        QS_FIELD(err, &owners[i], role, "role");
+    }
     bool own;
     rc = qs_wbegin(c, &own, err);
     if (rc != QN_OK)
@@ -589,6 +591,7 @@ qn_code qn_store_owners_replace(qn_store_conn *c, const char *address_code,
         qs_text(&q, 2, owners[i].owner_iin);
         qs_int(&q, 3, owners[i].share_num);
         qs_int(&q, 4, owners[i].share_den);
+        qs_text(&q, 5, owners[i].role[0] ? owners[i].role : "owner"); /* apps: "" is an owner */
         rc = qs_run(&q, err);
         qs_done(&q);
         if (rc != QN_OK) {
@@ -611,6 +614,7 @@ static qn_code read_owner(qs_q *q, void *item)
     QS_STR(q, 1, o->owner_iin);
     o->share_num = (int32_t)qs_get_int(q, 2);
     o->share_den = (int32_t)qs_get_int(q, 3);
+    QS_STR(q, 4, o->role);
     return QN_OK;
 }
 

@@ -447,12 +447,15 @@ qn_code qn_store_address_put(qn_store_conn *c, const qn_store_address *a, qn_err
 qn_code qn_store_address_get(qn_store_conn *c, const char *code, qn_store_address *out,
                              qn_err *err);
 
-/* A property owner's share is share_num/share_den (1/1 sole owner, 1/2 ...). */
+/* A property owner's share is share_num/share_den (1/1 sole owner, 1/2 ...).
+ * role (apps, migration 005): "owner" or "co_owner" as the address register
+ * names them; "" is written as "owner". */
 typedef struct {
     char address_code[QN_STORE_NUMBER_MAX + 1];
     char owner_iin[QN_STORE_IIN_LEN + 1];
     int32_t share_num;
     int32_t share_den;
+    char role[QN_STORE_CODE_MAX + 1];
 } qn_store_owner;
 
 typedef struct {
@@ -791,6 +794,11 @@ qn_code qn_store_sms_pending(qn_store_conn *c, int64_t limit, qn_store_sms_list 
                              qn_err *err);
 qn_code qn_store_sms_mark_sent(qn_store_conn *c, int64_t id, int64_t sent_at, qn_err *err);
 void qn_store_sms_list_free(qn_store_sms_list *l);
+/* Replaces with `replacement` the text of every outbox message created
+ * before created_before whose text starts with `prefix` (apps: the SMS of an
+ * expired one-time code). *changed (may be NULL) receives how many. */
+qn_code qn_store_sms_redact_before(qn_store_conn *c, int64_t created_before, const char *prefix,
+                                   const char *replacement, int64_t *changed, qn_err *err);
 
 /* Mobile citizens database: IIN -> phone (import path). */
 qn_code qn_store_mobile_put(qn_store_conn *c, const char *iin, const char *phone, qn_err *err);
@@ -1027,6 +1035,60 @@ qn_code qn_store_residence_add(qn_store_conn *c, qn_store_residence *r, qn_err *
 qn_code qn_store_residences(qn_store_conn *c, const char *person_key,
                                 qn_store_residence_list *out, qn_err *err);
 void qn_store_residence_list_free(qn_store_residence_list *l);
+
+/* The registrations made by the applications of one applicant account (the
+ * person registered may be someone the applicant represented), newest
+ * first (at most 200). */
+qn_code qn_store_residences_by_applicant(qn_store_conn *c, int64_t applicant_account_id,
+                                         qn_store_residence_list *out, qn_err *err);
+
+/* A document attached to an application (migration 005). form: "electronic"
+ * or "original"; digest: the SHA-256 hex of an electronic document ("" if
+ * not given; only for electronic ones). position: its place in the
+ * application's list (0..). */
+typedef struct {
+    int64_t application_id;
+    int32_t position;
+    char type[48];
+    char number[QN_STORE_NUMBER_MAX + 1];
+    char issuer[QN_STORE_NAME_MAX + 1];
+    char form[QN_STORE_CODE_MAX + 1];
+    char digest[65];
+    qn_date_t valid_until; /* QN_DATE_NONE if not given */
+} qn_store_app_document;
+
+typedef struct {
+    qn_store_app_document *items;
+    size_t count;
+} qn_store_app_document_list;
+
+/* Writes the attached documents of an application (one audited event for
+ * the set); positions are taken from docs[i].position. An application's
+ * documents are written once: a second call for it is QN_E_CONFLICT. */
+qn_code qn_store_app_documents_add(qn_store_conn *c, int64_t application_id,
+                                   const qn_store_app_document *docs, size_t n, qn_err *err);
+/* The attached documents of an application in position order (at most 64). */
+qn_code qn_store_app_documents(qn_store_conn *c, int64_t application_id,
+                               qn_store_app_document_list *out, qn_err *err);
+void qn_store_app_document_list_free(qn_store_app_document_list *l);
+
+/* The officer's queue (apps): applications of one region (required) whose
+ * state is one of states[0..n_states) (1..8 of them), of kind (""
+ * for any), and, when overdue_at != 0, with 0 < deadline_at < overdue_at.
+ * Ordered by deadline (none last), then id; paged by offset and limit
+ * (1..1000, 0 means 50); out->total counts every match. */
+typedef struct {
+    char region[QN_STORE_REGION_MAX + 1];
+    char kind[QN_STORE_CODE_MAX + 1];
+    const char *states[8];
+    size_t n_states;
+    int64_t overdue_at;
+    int64_t offset;
+    int64_t limit;
+} qn_store_app_queue_filter;
+
+qn_code qn_store_application_queue(qn_store_conn *c, const qn_store_app_queue_filter *f,
+                                   qn_store_application_list *out, qn_err *err);
 
 /* Marks (senior true) or unmarks an account as a senior officer (audited). */
 qn_code qn_store_senior_set(qn_store_conn *c, int64_t account_id, bool senior, qn_err *err);

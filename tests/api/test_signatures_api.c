@@ -16,6 +16,7 @@
  */
 #include <jansson.h>
 #include <regex.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,21 +174,22 @@ static const char *other_ca(void)
               "keyUsage=critical,keyCertSign,cRLSign\n[auth]\nbasicConstraints=CA:false\n"
               "keyUsage=critical,digitalSignature\n[ca]\ndefault_ca=d\n[d]\ndatabase=DIR/index.txt\n"
               "crlnumber=DIR/crlnumber\ndefault_md=sha256\n");
-    ck_assert_int_eq(sh("cd '%s' && sed -i \"s|DIR|$PWD|\" x.cnf && : > index.txt && echo 1000 > crlnumber && "
-                        "openssl req -x509 -new -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
-                        "-subj '/C=KZ/O=Elsewhere/CN=Other Root' -days 3650 -config x.cnf -extensions v3_ca "
-                        "2>/dev/null && "
-                        "openssl req -new -newkey rsa:2048 -nodes -keyout leaf_auth.key -out leaf.csr "
-                        "-subj '/C=KZ/CN=SADYKOVA AIGERIM/serialNumber=IIN880315401237' -config x.cnf "
-                        "2>/dev/null && "
-                        "openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 "
-                        "-extfile x.cnf -extensions auth -out leaf_auth.pem 2>/dev/null && "
-                        "openssl ca -gencrl -config x.cnf -cert ca.pem -keyfile ca.key -crldays 30 "
-                        "-out crl.pem 2>/dev/null && "
-                        "openssl ca -gencrl -config x.cnf -cert ca.pem -keyfile ca.key -crlsec 1 "
-                        "-out crl_short.pem 2>/dev/null",
-                        dir),
-                     0);
+    ck_assert_int_eq(
+        sh("cd '%s' && sed -i \"s|DIR|$PWD|\" x.cnf && : > index.txt && echo 1000 > crlnumber && "
+           "openssl req -x509 -new -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
+           "-subj '/C=KZ/O=Elsewhere/CN=Other Root' -days 3650 -config x.cnf -extensions v3_ca "
+           "2>/dev/null && "
+           "openssl req -new -newkey rsa:2048 -nodes -keyout leaf_auth.key -out leaf.csr "
+           "-subj '/C=KZ/CN=SADYKOVA AIGERIM/serialNumber=IIN880315401237' -config x.cnf "
+           "2>/dev/null && "
+           "openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 "
+           "-extfile x.cnf -extensions auth -out leaf_auth.pem 2>/dev/null && "
+           "openssl ca -gencrl -config x.cnf -cert ca.pem -keyfile ca.key -crldays 30 "
+           "-out crl.pem 2>/dev/null && "
+           "openssl ca -gencrl -config x.cnf -cert ca.pem -keyfile ca.key -crlsec 1 "
+           "-out crl_short.pem 2>/dev/null",
+           dir),
+        0);
     return dir;
 }
 
@@ -195,8 +197,8 @@ static const char *other_ca(void)
 
 START_TEST(ca_admin_only)
 {
-    static const char *const others[] = {"host", "hotel", "citizen", "foreigner", "officer",
-                                         "border", "analyst"};
+    static const char *const others[] = {"host",    "hotel",  "citizen", "foreigner",
+                                         "officer", "border", "analyst"};
     char *pem = NULL;
     char path[700];
     snprintf(path, sizeof path, "%s/ca.pem", ca_dir());
@@ -220,7 +222,8 @@ START_TEST(ca_admin_only)
         r = get(tok, "/api/v1/admin/outbox");
         ck_assert_int_eq(r.status, 403);
         qn_api_resp_free(&r);
-        r = post(tok, "/api/v1/admin/mobile-citizens", "[{\"iin\":\"750702304560\",\"phone\":\"+77019999999\"}]");
+        r = post(tok, "/api/v1/admin/mobile-citizens",
+                 "[{\"iin\":\"750702304560\",\"phone\":\"+77019999999\"}]");
         ck_assert_int_eq(r.status, 403);
         qn_api_resp_free(&r);
         r = post(tok, "/api/v1/admin/accounts/1/signers", "{\"iin\":\"750702304560\"}");
@@ -597,7 +600,7 @@ START_TEST(otp_rate_limits)
     otp_issue(host, digest, 201);
     /* ... but once the mobile database gives the host the citizen's phone
      * (CSV import), that phone is over its limit. */
-    const char *csv = "iin,phone\n851231412342,+77010000001\n";
+    const char *csv = "iin,phone\n880315401237,+77010000001\n";
     qn_api_resp r = call("POST", admin, "/api/v1/admin/mobile-citizens", "text/csv", csv, strlen(csv));
     ck_assert_int_eq(r.status, 200);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "imported")), 1);
@@ -605,7 +608,8 @@ START_TEST(otp_rate_limits)
     otp_issue(host, digest, 429);
     /* An import with one bad row imports nothing. */
     r = post(admin, "/api/v1/admin/mobile-citizens",
-             "[{\"iin\":\"851231412342\",\"phone\":\"+77010000002\"},{\"iin\":\"851231412341\",\"phone\":\"7701\"}]");
+             "[{\"iin\":\"880315401237\",\"phone\":\"+77010000002\"},{\"iin\":\"851231412341\",\"phone\":"
+             "\"7701\"}]");
     ck_assert_int_eq(r.status, 422);
     ck_assert(qn_api_has_field_error(r.json, "rows[1].iin"));
     ck_assert(qn_api_has_field_error(r.json, "rows[1].phone"));
@@ -711,8 +715,9 @@ START_TEST(service_document_signature)
     qn_sign_result r;
     qn_sign_result_init(&r);
     /* The demo host's signing key over the exact bytes: accepted. */
-    qn_code rc = qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc),
-                                         (const unsigned char *)sig, strlen(sig), "880315401237", false, &r, &e);
+    qn_code rc =
+        qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc), (const unsigned char *)sig,
+                                strlen(sig), "880315401237", false, &r, &e);
     ck_assert_msg(rc == QN_OK, "%s", e.message);
     ck_assert_str_eq(r.iin, "880315401237");
     /* Another signer required: wrong_signer. */
@@ -744,8 +749,8 @@ START_TEST(service_document_signature)
      * about this very document; anonymous callers may not store. */
     int64_t sid = 0;
     qn_err_clear(&e);
-    rc = qn_svc_store_signature(&ctx, "notification", 1, "host", (const unsigned char *)changed, strlen(changed),
-                                (const unsigned char *)sig, strlen(sig), &r, &sid, &e);
+    rc = qn_svc_store_signature(&ctx, "notification", 1, "host", (const unsigned char *)changed,
+                                strlen(changed), (const unsigned char *)sig, strlen(sig), &r, &sid, &e);
     ck_assert_int_eq(rc, QN_E_INVALID);
     qn_principal anon;
     principal(&anon, QN_ROLE_NONE, 0, "", "");
@@ -771,7 +776,7 @@ START_TEST(service_document_signature)
     ck_assert_str_eq(info.stored_result, "valid");
     qn_sign_result_free(&r);
     qn_principal hostp;
-    principal(&hostp, QN_ROLE_HOST_INDIVIDUAL, 1, "host", "851231412342");
+    principal(&hostp, QN_ROLE_HOST_INDIVIDUAL, 1, "host", "880315401237");
     qn_svc_ctx hctx;
     qn_svc_ctx_system(&hctx, f.svc, &hostp);
     qn_sign_result_init(&r);
@@ -780,7 +785,8 @@ START_TEST(service_document_signature)
     const char *bin = qn_test_env("QONAQ_BIN", 1);
     char out[800];
     snprintf(out, sizeof out, "%s/../reverify.json", f.dir);
-    ck_assert_int_eq(sh("'%s' sign verify --id %lld --db '%s' --json > '%s'", bin, (long long)sid, f.db, out), 0);
+    ck_assert_int_eq(sh("'%s' sign verify --id %lld --db '%s' --json > '%s'", bin, (long long)sid, f.db, out),
+                     0);
     char *json = slurp(out, NULL);
     ck_assert_ptr_nonnull(strstr(json, "\"valid\": true"));
     ck_assert_ptr_nonnull(strstr(json, "880315401237"));
@@ -841,6 +847,22 @@ START_TEST(service_expiry)
     ctx.now = t0 + 301;
     ck_assert_int_eq(qn_svc_otp_confirm(&ctx, o.id, code, digest, &e), QN_E_SIGNATURE);
     ck_assert_str_eq(e.sub, "otp_expired");
+    /* The expired code's text is gone from the outbox (the store, not only
+     * the view): the message says a code expired, not which. */
+    {
+        qn_store *st = NULL;
+        qn_store_conn *sc = NULL;
+        ck_assert_int_eq(qn_store_open(f.db, NULL, &st, &e), QN_OK);
+        ck_assert_int_eq(qn_store_acquire(st, &sc, &e), QN_OK);
+        qn_store_sms_list l = {0};
+        ck_assert_int_eq(qn_store_sms_recent(sc, NULL, 10, &l, &e), QN_OK);
+        ck_assert_int_eq(l.count, 1);
+        ck_assert_ptr_null(strstr(l.items[0].text, code));
+        ck_assert_ptr_nonnull(strstr(l.items[0].text, "expired"));
+        qn_store_sms_list_free(&l);
+        qn_store_release(sc);
+        qn_store_close(st);
+    }
     char iin[13];
     ck_assert_int_eq(qn_svc_otp_confirmed(&ctx, o.id, digest, iin, &e), QN_E_SIGNATURE);
     ck_assert_str_eq(e.sub, "otp_not_confirmed");
@@ -857,7 +879,7 @@ START_TEST(service_expiry)
     ck_assert_int_eq(qn_svc_otp_confirmed(&ctx, o.id, other, iin, &e), QN_E_SIGNATURE);
     ck_assert_str_eq(e.sub, "otp_digest_mismatch");
     qn_principal hostp;
-    principal(&hostp, QN_ROLE_HOST_INDIVIDUAL, 1, "host", "851231412342");
+    principal(&hostp, QN_ROLE_HOST_INDIVIDUAL, 1, "host", "880315401237");
     qn_svc_ctx hctx;
     qn_svc_ctx_system(&hctx, f.svc, &hostp);
     ck_assert_int_eq(qn_svc_otp_confirmed(&hctx, o.id, digest, iin, &e), QN_E_NOT_FOUND);
@@ -884,9 +906,58 @@ START_TEST(service_expiry)
     char *sig = sign_b64(f.dir, "host_auth", path);
     actx.now += QN_SVC_CHALLENGE_TTL + 1;
     qn_session_out s;
-    ck_assert_int_eq(qn_svc_login_signature(&actx, challenge, (const unsigned char *)sig, strlen(sig), &s, &e),
-                     QN_E_UNAUTHORIZED);
+    ck_assert_int_eq(
+        qn_svc_login_signature(&actx, challenge, (const unsigned char *)sig, strlen(sig), &s, &e),
+        QN_E_UNAUTHORIZED);
     ck_assert_str_eq(e.sub, "challenge_invalid");
+    free(sig);
+    qn_service_free(f.svc);
+}
+END_TEST
+
+/* Once the administrator has loaded a CRL for a CA, that CA's signatures
+ * need a CRL: if the stored one no longer loads (here: overwritten with
+ * bytes that are no CRL, behind the service's back), verification refuses
+ * "crl_missing" instead of skipping the revocation check. */
+START_TEST(service_crl_required_once_loaded)
+{
+    svc_fixture f;
+    svc_open(&f);
+    char path[800];
+    snprintf(path, sizeof path, "%s/../crl-doc.json", f.dir);
+    const char *doc = "{\"consent\":\"temporary_registration\"}";
+    spit(path, doc);
+    char *sig = sign_b64(f.dir, "owner_sign", path);
+    qn_principal sys;
+    principal(&sys, QN_ROLE_NONE, 0, "system", "");
+    qn_svc_ctx ctx;
+    qn_svc_ctx_system(&ctx, f.svc, &sys);
+    qn_err e;
+    qn_err_clear(&e);
+    qn_sign_result r;
+    qn_sign_result_init(&r);
+    ck_assert_int_eq(qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc),
+                                             (const unsigned char *)sig, strlen(sig), "750702304560", false,
+                                             &r, &e),
+                     QN_OK);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(f.db + strlen("sqlite:"), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE crls SET der = x'3000'", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    qn_store *st = NULL;
+    qn_store_conn *sc = NULL;
+    ck_assert_int_eq(qn_store_open(f.db, NULL, &st, &e), QN_OK);
+    ck_assert_int_eq(qn_store_acquire(st, &sc, &e), QN_OK);
+    ck_assert_int_eq(qn_store_trust_bump(sc, &e), QN_OK); /* so the cached trust set is rebuilt */
+    qn_store_release(sc);
+    qn_store_close(st);
+    ck_assert_int_eq(qn_svc_verify_signature(&ctx, (const unsigned char *)doc, strlen(doc),
+                                             (const unsigned char *)sig, strlen(sig), "750702304560", false,
+                                             &r, &e),
+                     QN_E_SIGNATURE);
+    ck_assert_str_eq(e.sub, "crl_missing");
+    qn_sign_result_free(&r);
     free(sig);
     qn_service_free(f.svc);
 }
@@ -919,6 +990,7 @@ static Suite *signatures_suite(void)
     tcase_set_timeout(sv, 120);
     tcase_add_test(sv, service_document_signature);
     tcase_add_test(sv, service_expiry);
+    tcase_add_test(sv, service_crl_required_once_loaded);
     suite_add_tcase(s, sv);
     return s;
 }

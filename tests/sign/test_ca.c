@@ -14,8 +14,10 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "sign/ca.h"
 #include "sign/sign.h"
@@ -89,7 +91,8 @@ START_TEST(test_certs_verify_with_openssl)
         }
     }
     /* the revoked one is fine without the CRL, refused with it; the expired one always */
-    ck_assert_int_eq(run("cd '%s' && /usr/bin/openssl verify -CAfile ca.pem revoked_sign.pem >/dev/null 2>&1", demo), 0);
+    ck_assert_int_eq(
+        run("cd '%s' && /usr/bin/openssl verify -CAfile ca.pem revoked_sign.pem >/dev/null 2>&1", demo), 0);
     snprintf(cmd, sizeof cmd,
              "cd '%s' && /usr/bin/openssl verify -CAfile ca.pem -crl_check -CRLfile crl.pem "
              "revoked_sign.pem 2>&1; /usr/bin/openssl verify -CAfile ca.pem expired_sign.pem 2>&1",
@@ -99,7 +102,8 @@ START_TEST(test_certs_verify_with_openssl)
     ck_assert_msg(strstr(out, "certificate has expired") != NULL, "%s", out);
     free(out);
     /* the CA key matches and the CA is a CA */
-    snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/openssl x509 -in ca.pem -noout -ext basicConstraints,keyUsage", demo);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && /usr/bin/openssl x509 -in ca.pem -noout -ext basicConstraints,keyUsage", demo);
     out = capture(cmd);
     ck_assert_ptr_nonnull(strstr(out, "CA:TRUE"));
     ck_assert_ptr_nonnull(strstr(out, "Certificate Sign"));
@@ -153,14 +157,16 @@ END_TEST
 START_TEST(test_openssl_signature_verifies_with_qonaq)
 {
     const char *bin = qn_test_env("QONAQ_BIN", 1);
-    ck_assert_int_eq(run("cd '%s' && printf '{\"consent\":true,\"owner\":\"750702304560\"}' > consent.json && "
-                         "for w in owner_sign owner_auth hotel_sign host_sign revoked_sign expired_sign; do "
-                         "/usr/bin/openssl cms -sign -binary -in consent.json -signer $w.pem -inkey $w.key "
-                         "-outform DER -out consent.$w.p7s || exit 1; done",
-                         demo),
-                     0);
+    ck_assert_int_eq(
+        run("cd '%s' && printf '{\"consent\":true,\"owner\":\"750702304560\"}' > consent.json && "
+            "for w in owner_sign owner_auth hotel_sign host_sign revoked_sign expired_sign; do "
+            "/usr/bin/openssl cms -sign -binary -in consent.json -signer $w.pem -inkey $w.key "
+            "-outform DER -out consent.$w.p7s || exit 1; done",
+            demo),
+        0);
     /* base64 from openssl too */
-    ck_assert_int_eq(run("cd '%s' && /usr/bin/openssl base64 -in consent.owner_sign.p7s -out consent.b64", demo), 0);
+    ck_assert_int_eq(
+        run("cd '%s' && /usr/bin/openssl base64 -in consent.owner_sign.p7s -out consent.b64", demo), 0);
     struct {
         const char *sig;
         const char *extra;
@@ -203,11 +209,54 @@ START_TEST(test_openssl_signature_verifies_with_qonaq)
     /* bad arguments exit 2 */
     ck_assert_int_eq(run("'%s' sign verify --doc x >/dev/null 2>&1", bin), 2);
     ck_assert_int_eq(run("'%s' sign verify --doc '%s/consent.json' --sig '%s/consent.b64' --ca '%s/nope.pem' "
-                         ">/dev/null 2>&1", bin, demo, demo, demo), 2);
+                         ">/dev/null 2>&1",
+                         bin, demo, demo, demo),
+                     2);
     ck_assert_int_eq(run("'%s' sign verify --doc '%s/consent.json' --sig '%s/consent.b64' --ca '%s/ca.pem' "
-                         "--signer 123 >/dev/null 2>&1", bin, demo, demo, demo), 2);
+                         "--signer 123 >/dev/null 2>&1",
+                         bin, demo, demo, demo),
+                     2);
     ck_assert_int_eq(run("'%s' sign bogus >/dev/null 2>&1", bin), 2);
     ck_assert_int_eq(run("'%s' ca >/dev/null 2>&1", bin), 2);
+}
+END_TEST
+
+/* Seconds since the epoch of an openssl date line ("notBefore=Dec  2 07:36:33 2026 GMT"). */
+static long long openssl_time(const char *what)
+{
+    snprintf(cmd, sizeof cmd, "date -u -d \"$(%s | cut -d= -f2-)\" +%%s", what);
+    char *out = capture(cmd);
+    long long t = atoll(out);
+    free(out);
+    ck_assert_msg(t > 0, "no time from %s", what);
+    return t;
+}
+
+/* Certificates and the CRL are dated QN_CA_DEMO_BACKDATE_SECONDS back, so a
+ * verifier whose clock lags by a minute or two does not refuse them. */
+START_TEST(test_backdated)
+{
+    long long now = (long long)time(NULL);
+    size_t n;
+    const qn_ca_person *p = qn_ca_demo_persons(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].special)
+            continue;
+        char what[1400];
+        snprintf(what, sizeof what, "/usr/bin/openssl x509 -in '%s/%s_sign.pem' -noout -startdate", demo,
+                 p[i].slug);
+        long long nb = openssl_time(what);
+        ck_assert_msg(nb <= now - QN_CA_DEMO_BACKDATE_SECONDS + 60, "%s: notBefore %lld, now %lld", p[i].slug,
+                      nb, now);
+        ck_assert(nb >= now - QN_CA_DEMO_BACKDATE_SECONDS - 600); /* not days back */
+    }
+    char what[1400];
+    snprintf(what, sizeof what, "/usr/bin/openssl crl -in '%s/crl.pem' -noout -lastupdate", demo);
+    long long last = openssl_time(what);
+    ck_assert_msg(last <= now - QN_CA_DEMO_BACKDATE_SECONDS + 60, "CRL lastUpdate %lld, now %lld", last, now);
+    /* The demo persons are the ones the demo accounts carry (sign/ca.h). */
+    ck_assert_str_eq(p[0].iin, QN_CA_DEMO_HOST_IIN);
+    ck_assert_str_eq(p[3].bin, QN_CA_DEMO_HOTEL_BIN);
 }
 END_TEST
 
@@ -227,11 +276,14 @@ START_TEST(test_idempotent)
     free(after);
     /* a deleted person file is issued again by the same CA */
     ck_assert_int_eq(run("rm '%s/coowner_auth.pem' && '%s' ca demo '%s' >/dev/null", demo, bin, demo), 0);
-    ck_assert_int_eq(run("cd '%s' && /usr/bin/openssl verify -CAfile ca.pem coowner_auth.pem >/dev/null", demo), 0);
+    ck_assert_int_eq(
+        run("cd '%s' && /usr/bin/openssl verify -CAfile ca.pem coowner_auth.pem >/dev/null", demo), 0);
     /* a mismatched CA pair is refused, not overwritten */
-    ck_assert_int_eq(run("mkdir -p '%s/bad' && cp '%s/ca.pem' '%s/bad/' && cp '%s/owner_sign.key' '%s/bad/ca.key' && "
-                         "'%s' ca demo '%s/bad' >/dev/null 2>&1", demo, demo, demo, demo, demo, bin, demo),
-                     1);
+    ck_assert_int_eq(
+        run("mkdir -p '%s/bad' && cp '%s/ca.pem' '%s/bad/' && cp '%s/owner_sign.key' '%s/bad/ca.key' && "
+            "'%s' ca demo '%s/bad' >/dev/null 2>&1",
+            demo, demo, demo, demo, demo, bin, demo),
+        1);
 }
 END_TEST
 
@@ -244,6 +296,7 @@ static Suite *ca_suite(void)
     tcase_add_test(tc, test_certs_verify_with_openssl);
     tcase_add_test(tc, test_manifest_and_identities);
     tcase_add_test(tc, test_openssl_signature_verifies_with_qonaq);
+    tcase_add_test(tc, test_backdated);
     tcase_add_test(tc, test_idempotent);
     suite_add_tcase(s, tc);
     return s;

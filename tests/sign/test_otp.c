@@ -92,8 +92,7 @@ START_TEST(test_hash_rejects_bad_input)
     ck_assert_int_eq(qn_otp_hash(key, 32, "042917", "ABC", phone, h, &err), QN_E_INVALID);
     ck_assert_int_eq(qn_otp_hash(key, 32, "042917", digest, "", h, &err), QN_E_INVALID);
     ck_assert_int_eq(qn_otp_hash(key, 32, "042917", digest, "+7 701", h, &err), QN_E_INVALID);
-    ck_assert_int_eq(qn_otp_hash(key, 32, "042917", digest, "123456789012345678901234567890123", h,
-                                 &err),
+    ck_assert_int_eq(qn_otp_hash(key, 32, "042917", digest, "123456789012345678901234567890123", h, &err),
                      QN_E_INVALID);
 }
 END_TEST
@@ -111,8 +110,7 @@ START_TEST(test_attempt_right_code_once)
     ck_assert_int_eq(rec.attempts, 1);
     ck_assert_int_eq(rec.used, 1);
     /* single use */
-    ck_assert_int_eq(qn_otp_attempt(key, sizeof key, &rec, code, digest, phone, 1101, &err),
-                     QN_E_CONFLICT);
+    ck_assert_int_eq(qn_otp_attempt(key, sizeof key, &rec, code, digest, phone, 1101, &err), QN_E_CONFLICT);
     ck_assert_str_eq(err.sub, "otp_used");
 }
 END_TEST
@@ -142,15 +140,14 @@ START_TEST(test_attempt_limit)
     snprintf(wrong, sizeof wrong, "%06d", (atoi(code) + 1) % 1000000);
     for (int i = 0; i < QN_OTP_MAX_ATTEMPTS; i++) {
         ck_assert_int_eq(qn_otp_attempts_left(rec.attempts), QN_OTP_MAX_ATTEMPTS - i);
-        ck_assert_int_eq(qn_otp_attempt(key, sizeof key, &rec, i == 2 ? "12ab56" : wrong, digest,
-                                        phone, 60, &err),
-                         QN_E_SIGNATURE);
+        ck_assert_int_eq(
+            qn_otp_attempt(key, sizeof key, &rec, i == 2 ? "12ab56" : wrong, digest, phone, 60, &err),
+            QN_E_SIGNATURE);
         ck_assert_str_eq(err.sub, "otp_mismatch");
     }
     ck_assert_int_eq(qn_otp_attempts_left(rec.attempts), 0);
     /* the sixth entry is refused even when right */
-    ck_assert_int_eq(qn_otp_attempt(key, sizeof key, &rec, code, digest, phone, 61, &err),
-                     QN_E_RATE_LIMITED);
+    ck_assert_int_eq(qn_otp_attempt(key, sizeof key, &rec, code, digest, phone, 61, &err), QN_E_RATE_LIMITED);
     ck_assert_str_eq(err.sub, "otp_attempts_exhausted");
     ck_assert_int_eq(rec.attempts, QN_OTP_MAX_ATTEMPTS);
     ck_assert_int_eq(rec.used, 0);
@@ -170,8 +167,7 @@ START_TEST(test_expiry)
                      QN_E_SIGNATURE);
     ck_assert_str_eq(err.sub, "otp_expired");
     ck_assert_int_eq(rec.attempts, 0); /* an expired code does not count attempts */
-    ck_assert_int_eq(qn_otp_attempt(key, sizeof key, &rec, code, digest, phone, 5000 + 299, &err),
-                     QN_OK);
+    ck_assert_int_eq(qn_otp_attempt(key, sizeof key, &rec, code, digest, phone, 5000 + 299, &err), QN_OK);
 }
 END_TEST
 

@@ -42,8 +42,8 @@ static void build_pki(void)
     const char *root = getenv("QONAQ_ROOT");
     snprintf(pki, sizeof pki, "%s/pki", qn_test_tmpdir());
     char cmd[4200];
-    snprintf(cmd, sizeof cmd, "sh '%s/tests/sign/make_pki.sh' '%s' >'%s.log' 2>&1",
-             root ? root : ".", pki, pki);
+    snprintf(cmd, sizeof cmd, "sh '%s/tests/sign/make_pki.sh' '%s' >'%s.log' 2>&1", root ? root : ".", pki,
+             pki);
     if (system(cmd) != 0) {
         fprintf(stderr, "make_pki.sh failed: see %s.log\n", pki);
         abort();
@@ -70,8 +70,8 @@ static qn_sign_trust *trust_with(const char *ca, const char *crl)
 }
 
 /* Verifies file `sig` over `doc` and returns the code; fills *r. */
-static qn_sign_code verify_file(qn_sign_trust *t, const char *doc, const char *sig,
-                                const qn_sign_opts *opts, qn_sign_result *r, qn_err *err)
+static qn_sign_code verify_file(qn_sign_trust *t, const char *doc, const char *sig, const qn_sign_opts *opts,
+                                qn_sign_result *r, qn_err *err)
 {
     size_t dn, sn;
     unsigned char *d = slurp(doc, &dn), *s = slurp(sig, &sn);
@@ -93,22 +93,22 @@ static qn_sign_code verify_file(qn_sign_trust *t, const char *doc, const char *s
 
 static const struct {
     const char *sig;
-    const char *crl;        /* CRL file in the trust set, or NULL */
+    const char *crl; /* CRL file in the trust set, or NULL */
     qn_sign_purpose purpose;
     const char *expected_iin;
     const char *expected_bin;
     int require_crl;
     qn_sign_code want;
 } cases[] = {
-    {"alice.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},      /* RSA-2048 */
-    {"bob.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},        /* ECDSA P-256 */
-    {"alice.b64", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},      /* base64 */
-    {"alice_p7s.pem", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},  /* PEM */
+    {"alice.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},       /* RSA-2048 */
+    {"bob.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},         /* ECDSA P-256 */
+    {"alice.b64", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},       /* base64 */
+    {"alice_p7s.pem", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},   /* PEM */
     {"alice_pkcs7.pem", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK}, /* PKCS7 PEM */
     {"alice_bob.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_MALFORMED}, /* 2 signers */
-    {"alice_auth.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK}, /* DS only */
-    {"nrep.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},       /* NR only */
-    {"alice.p7s", "crl.der", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 1, QN_SIGN_OK},      /* DER CRL */
+    {"alice_auth.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},       /* DS only */
+    {"nrep.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_OK},             /* NR only */
+    {"alice.p7s", "crl.der", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 1, QN_SIGN_OK},            /* DER CRL */
     {"alice.p7s", NULL, QN_SIGN_PURPOSE_DOCUMENT, "000101300009", NULL, 0, QN_SIGN_OK},
     {"alice.p7s", NULL, QN_SIGN_PURPOSE_DOCUMENT, "851231412342", NULL, 0, QN_SIGN_WRONG_SIGNER},
     {"bob.p7s", NULL, QN_SIGN_PURPOSE_DOCUMENT, "000101300009", NULL, 0, QN_SIGN_WRONG_SIGNER},
@@ -126,20 +126,16 @@ static const struct {
     {"alice.p7s", "crl_fake.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_CRL_INVALID},
     {"enc.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_WRONG_KEY_USAGE},
     {"weak.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_WEAK_KEY},
-    {"alice_sha1.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0,
-     QN_SIGN_UNSUPPORTED_ALGORITHM},
-    {"alice_noattr.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0,
-     QN_SIGN_NO_SIGNING_TIME},
-    {"alice_embedded.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0,
-     QN_SIGN_NOT_DETACHED},
+    {"alice_sha1.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_UNSUPPORTED_ALGORITHM},
+    {"alice_noattr.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_NO_SIGNING_TIME},
+    {"alice_embedded.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_NOT_DETACHED},
     {"noiin.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_NO_IDENTITY},
     {"badiin.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_NO_IDENTITY},
     {"doc.json", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_MALFORMED},
     {"root.pem", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_MALFORMED},
     /* An intermediate CA: carried in the CMS it chains to the root; without it, no path. */
     {"subleaf.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, "200229699997", NULL, 0, QN_SIGN_OK},
-    {"subleaf_nochain.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0,
-     QN_SIGN_UNTRUSTED_ISSUER},
+    {"subleaf_nochain.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_UNTRUSTED_ISSUER},
     {"subleaf.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 1, QN_SIGN_CRL_MISSING},
     {"byalice.p7s", "crl.pem", QN_SIGN_PURPOSE_DOCUMENT, NULL, NULL, 0, QN_SIGN_CHAIN_INVALID},
     /* Login policy on a document-shaped input: sign keys (NR) refused, auth key accepted. */
@@ -162,9 +158,9 @@ START_TEST(test_table)
     qn_err err;
     qn_err_clear(&err);
     qn_sign_code got = verify_file(t, "doc.json", cases[_i].sig, &opts, &r, &err);
-    ck_assert_msg(got == cases[_i].want, "case %d (%s, crl %s): want %s, got %s (%s)", _i,
-                  cases[_i].sig, cases[_i].crl ? cases[_i].crl : "-",
-                  qn_sign_code_name(cases[_i].want), qn_sign_code_name(got), r.detail);
+    ck_assert_msg(got == cases[_i].want, "case %d (%s, crl %s): want %s, got %s (%s)", _i, cases[_i].sig,
+                  cases[_i].crl ? cases[_i].crl : "-", qn_sign_code_name(cases[_i].want),
+                  qn_sign_code_name(got), r.detail);
     qn_sign_result_free(&r);
     qn_sign_trust_free(t);
 }
@@ -228,8 +224,8 @@ START_TEST(test_result_fields)
 END_TEST
 
 /* Mutations of the bytes: verify(doc, sig) after the caller's edit. */
-static qn_sign_code verify_bytes(const unsigned char *d, size_t dn, const unsigned char *s,
-                                 size_t sn, qn_sign_result *r)
+static qn_sign_code verify_bytes(const unsigned char *d, size_t dn, const unsigned char *s, size_t sn,
+                                 qn_sign_result *r)
 {
     qn_sign_trust *t = trust_with("root.pem", "crl.pem");
     qn_sign_opts opts = {.now = (int64_t)time(NULL)};
@@ -284,8 +280,7 @@ START_TEST(test_mutations)
     ck_assert_int_eq(verify_bytes(d, dn, junk, sizeof junk, &r), QN_SIGN_MALFORMED);
     junk[0] = 0x30;
     ck_assert_int_eq(verify_bytes(d, dn, junk, sizeof junk, &r), QN_SIGN_MALFORMED);
-    ck_assert_int_eq(verify_bytes(d, dn, (const unsigned char *)"aGVsbG8=", 8, &r),
-                     QN_SIGN_MALFORMED);
+    ck_assert_int_eq(verify_bytes(d, dn, (const unsigned char *)"aGVsbG8=", 8, &r), QN_SIGN_MALFORMED);
     ck_assert_int_eq(verify_bytes(d, dn, (const unsigned char *)"", 0, &r), QN_SIGN_MALFORMED);
     qn_sign_result_free(&r);
     free(d);
@@ -334,8 +329,7 @@ START_TEST(test_clock)
     /* max_age: a live submission must be recent */
     opts.now = now + 7200;
     opts.max_age = 3600;
-    ck_assert_int_eq(verify_file(t, "doc.json", "alice.p7s", &opts, &r, &err),
-                     QN_SIGN_STALE_SIGNING_TIME);
+    ck_assert_int_eq(verify_file(t, "doc.json", "alice.p7s", &opts, &r, &err), QN_SIGN_STALE_SIGNING_TIME);
     /* Re-verifying a stored record years later: no max age, the certificate has
      * expired by now but was valid at signing time (and the CRL is fresh). */
     opts.max_age = 0;
@@ -445,13 +439,11 @@ START_TEST(test_trust_set)
     qn_sign_result r;
     qn_sign_result_init(&r);
     ck_assert_int_eq(verify_file(t2, "doc.json", "stranger.p7s", &opts, &r, &err), QN_SIGN_OK);
-    ck_assert_int_eq(verify_file(t, "doc.json", "stranger.p7s", &opts, &r, &err),
-                     QN_SIGN_UNTRUSTED_ISSUER);
+    ck_assert_int_eq(verify_file(t, "doc.json", "stranger.p7s", &opts, &r, &err), QN_SIGN_UNTRUSTED_ISSUER);
     ck_assert_int_eq(verify_file(t, "doc.json", "alice.p7s", &opts, &r, &err), QN_SIGN_OK);
     /* an empty trust set trusts nobody */
     qn_sign_trust *empty = qn_sign_trust_new();
-    ck_assert_int_eq(verify_file(empty, "doc.json", "alice.p7s", &opts, &r, &err),
-                     QN_SIGN_UNTRUSTED_ISSUER);
+    ck_assert_int_eq(verify_file(empty, "doc.json", "alice.p7s", &opts, &r, &err), QN_SIGN_UNTRUSTED_ISSUER);
     qn_sign_result_free(&r);
     qn_sign_trust_free(empty);
     qn_sign_trust_free(t2);
@@ -459,9 +451,9 @@ START_TEST(test_trust_set)
     qn_sign_trust_free(NULL);
     /* bad arguments are not refusals */
     qn_sign_result_init(&r);
-    ck_assert_int_eq(qn_sign_verify(NULL, (const unsigned char *)"{}", 2, (const unsigned char *)"x", 1,
-                                    &opts, &r, &err),
-                     QN_E_INVALID);
+    ck_assert_int_eq(
+        qn_sign_verify(NULL, (const unsigned char *)"{}", 2, (const unsigned char *)"x", 1, &opts, &r, &err),
+        QN_E_INVALID);
     ck_assert_int_eq(qn_sign_verify(NULL, NULL, 0, NULL, 0, NULL, NULL, &err), QN_E_INVALID);
 }
 END_TEST
@@ -485,11 +477,10 @@ END_TEST
 START_TEST(test_kz_ids)
 {
     /* kz_rules.md §4.4 vectors */
-    const char *good[] = {"940140000385", "950341000052", "961141000023", "070941024691",
-                          "990140004654", "000101300009", "200229699997", "851231412342",
-                          "010101500013", "900101300811"};
-    const char *bad[] = {"821214240092", "900101300800", "000101300008", "00010130000",
-                         "0001013000090", "00010130000a", ""};
+    const char *good[] = {"940140000385", "950341000052", "961141000023", "070941024691", "990140004654",
+                          "000101300009", "200229699997", "851231412342", "010101500013", "900101300811"};
+    const char *bad[] = {
+        "821214240092", "900101300800", "000101300008", "00010130000", "0001013000090", "00010130000a", ""};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
         ck_assert_msg(qn_sign_kz_id_valid(good[i]), "%s", good[i]);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -534,18 +525,106 @@ static void *verify_many(void *arg)
     qn_sign_result r;
     qn_sign_result_init(&r);
     for (int i = 0; i < 25; i++) {
-        qn_code a = qn_sign_verify(job->trust, job->doc, job->doc_len, job->good, job->good_len,
-                                   &opts, &r, NULL);
+        qn_code a =
+            qn_sign_verify(job->trust, job->doc, job->doc_len, job->good, job->good_len, &opts, &r, NULL);
         if (a != QN_OK || strcmp(r.iin, "851231412342") != 0)
             job->failures++;
-        qn_code b = qn_sign_verify(job->trust, job->doc, job->doc_len, job->revoked,
-                                   job->revoked_len, &opts, &r, NULL);
+        qn_code b = qn_sign_verify(job->trust, job->doc, job->doc_len, job->revoked, job->revoked_len, &opts,
+                                   &r, NULL);
         if (b != QN_E_SIGNATURE || r.code != QN_SIGN_REVOKED)
             job->failures++;
     }
     qn_sign_result_free(&r);
     return NULL;
 }
+
+/* Adds the CRL file `crl` to t. */
+static void add_crl(qn_sign_trust *t, const char *crl)
+{
+    size_t n;
+    unsigned char *b = slurp(crl, &n);
+    qn_err err;
+    qn_err_clear(&err);
+    ck_assert_int_eq(qn_sign_trust_add_crl(t, b, n, &err), QN_OK);
+    free(b);
+}
+
+static qn_sign_code verify_with(qn_sign_trust *t, const char *sig)
+{
+    qn_sign_opts opts = {.now = (int64_t)time(NULL)};
+    qn_sign_result r;
+    qn_sign_result_init(&r);
+    qn_err err;
+    qn_err_clear(&err);
+    qn_sign_code got = verify_file(t, "doc.json", sig, &opts, &r, &err);
+    qn_sign_result_free(&r);
+    return got;
+}
+
+/* Several CRLs of one issuer: the newest authentic one decides; a
+ * certificate listed in any authentic one is revoked; forged ones do not
+ * count unless nothing else does. Either order of loading. */
+START_TEST(test_several_crls_of_an_issuer)
+{
+    static const char *const orders[2][2] = {{"crl_expired.pem", "crl.pem"}, {"crl.pem", "crl_expired.pem"}};
+    for (int o = 0; o < 2; o++) {
+        qn_sign_trust *t = trust_with("root.pem", orders[o][0]);
+        add_crl(t, orders[o][1]);
+        ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_OK); /* a fresh CRL beside a stale one */
+        ck_assert_int_eq(verify_with(t, "revoked.p7s"), QN_SIGN_REVOKED);
+        qn_sign_trust_free(t);
+    }
+    /* Only the stale one: the status is unknown. */
+    qn_sign_trust *t = trust_with("root.pem", "crl_expired.pem");
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_CRL_EXPIRED);
+    /* A revocation stays a revocation even when the newest list is stale. */
+    ck_assert_int_eq(verify_with(t, "revoked.p7s"), QN_SIGN_REVOKED);
+    qn_sign_trust_free(t);
+    /* A forged CRL (same issuer name, another key) beside the real one. */
+    t = trust_with("root.pem", "crl_fake.pem");
+    add_crl(t, "crl.pem");
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_OK);
+    ck_assert_int_eq(verify_with(t, "revoked.p7s"), QN_SIGN_REVOKED);
+    qn_sign_trust_free(t);
+    t = trust_with("root.pem", "crl_fake.pem");
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_CRL_INVALID);
+    qn_sign_trust_free(t);
+}
+END_TEST
+
+/* An issuer marked as needing a CRL: without one, "crl_missing" (even
+ * without opts.require_crl); with one, accepted. Other issuers are not
+ * affected. */
+START_TEST(test_crl_required_for_an_issuer)
+{
+    size_t n;
+    unsigned char *root = slurp("root.pem", &n);
+    qn_err err;
+    qn_err_clear(&err);
+    qn_sign_trust *t = trust_with("root.pem", NULL);
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_OK);
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, root, n, &err), QN_OK);
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_CRL_MISSING);
+    qn_sign_trust_free(t);
+    t = trust_with("root.pem", "crl.pem");
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, root, n, &err), QN_OK);
+    ck_assert_int_eq(verify_with(t, "alice.p7s"), QN_SIGN_OK);
+    qn_sign_trust_free(t);
+    /* The root's mark does not reach the intermediate under it: subleaf's
+     * issuer (sub) is covered by no CRL and is not marked. */
+    t = trust_with("root.pem", "crl.pem");
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, root, n, &err), QN_OK);
+    ck_assert_int_eq(verify_with(t, "subleaf.p7s"), QN_SIGN_OK);
+    size_t sn;
+    unsigned char *sub = slurp("sub.pem", &sn);
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, sub, sn, &err), QN_OK);
+    ck_assert_int_eq(verify_with(t, "subleaf.p7s"), QN_SIGN_CRL_MISSING);
+    free(sub);
+    ck_assert_int_eq(qn_sign_trust_require_crl(t, (const unsigned char *)"junk", 4, &err), QN_E_INVALID);
+    qn_sign_trust_free(t);
+    free(root);
+}
+END_TEST
 
 START_TEST(test_threads_share_trust)
 {
@@ -584,6 +663,8 @@ static Suite *sign_suite(void)
     tcase_add_test(tc, test_login);
     tcase_add_test(tc, test_trust_set);
     tcase_add_test(tc, test_intermediate_crl);
+    tcase_add_test(tc, test_several_crls_of_an_issuer);
+    tcase_add_test(tc, test_crl_required_for_an_issuer);
     tcase_add_test(tc, test_threads_share_trust);
     tcase_add_test(tc, test_code_names);
     tcase_add_test(tc, test_kz_ids);

@@ -13,6 +13,7 @@
 #include "conformance_apps.h"
 #include "conformance_ops.h"
 #include "conformance_notif.h"
+#include "conformance_app_queue.h"
 
 static Suite *store_pg_suite(void)
 {
@@ -54,6 +55,7 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, control_violations_find_count_person);
     tcase_add_test(tc, control_synth_fill_and_plans);
     CONF_NOTIF_TESTS(tc);
+    conformance_apps_add(tc);
     tcase_add_test(tc, pg_lost_connection);
     tcase_add_test(tc, pg_server_crash);
     suite_add_tcase(s, tc);

@@ -10,6 +10,7 @@
 #include "conformance_apps.h"
 #include "conformance_ops.h"
 #include "conformance_notif.h"
+#include "conformance_app_queue.h"
 
 #include <pthread.h>
 
@@ -93,6 +94,7 @@ static Suite *store_sqlite_suite(void)
     tcase_add_test(tc, control_violations_find_count_person);
     tcase_add_test(tc, control_synth_fill_and_plans);
     CONF_NOTIF_TESTS(tc);
+    conformance_apps_add(tc);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -662,7 +662,26 @@ START_TEST(deadlines_and_overdue)
                      QN_TERM_WORKING_DAYS);
     ck_assert_int_eq(qn_app_processing_term(QN_APP_FOREIGNER_TEMPORARY, QN_APP_REGISTERED).unit,
                      QN_TERM_NONE);
-    ck_assert_int_eq(qn_app_processing_term(QN_APP_CITIZEN_TEMPORARY, QN_APP_IN_REVIEW).unit,
+    /* Seed 002: "within 10 minutes" online; at the office seed 000's working
+     * day by analogy, for citizens and permanent residents alike. */
+    qn_app_term cit = qn_app_processing_term(QN_APP_CITIZEN_TEMPORARY, QN_APP_AUTO_CHECK);
+    ck_assert_int_eq(cit.unit, QN_TERM_MINUTES);
+    ck_assert_int_eq(cit.amount, 10);
+    ck_assert_ptr_nonnull(strstr(cit.source, "seed 002"));
+    qn_app_term cit_office = qn_app_processing_term(QN_APP_CITIZEN_TEMPORARY, QN_APP_IN_REVIEW);
+    ck_assert_int_eq(cit_office.unit, QN_TERM_WORKING_DAYS);
+    ck_assert_int_eq(cit_office.amount, 1);
+    ck_assert_int_eq(qn_app_processing_term(QN_APP_PERMANENT_RESIDENT, QN_APP_SUBMITTED).unit,
+                     QN_TERM_WORKING_DAYS);
+    ck_assert_int_eq(qn_app_processing_term(QN_APP_PERMANENT_RESIDENT, QN_APP_IN_REVIEW).amount, 1);
+    ck_assert_int_eq(qn_app_processing_term(QN_APP_PERMANENT_RESIDENT, QN_APP_AUTO_CHECK).unit,
+                     QN_TERM_NONE);
+    /* No source gives appeals a term. */
+    ck_assert_int_eq(qn_app_processing_term(QN_APP_FOREIGNER_TEMPORARY, QN_APP_APPEALED).unit,
+                     QN_TERM_NONE);
+    ck_assert_int_eq(qn_app_processing_term(QN_APP_PERMANENT_RESIDENT, QN_APP_APPEALED).unit,
+                     QN_TERM_NONE);
+    ck_assert_int_eq(qn_app_processing_term(QN_APP_CITIZEN_TEMPORARY, QN_APP_AWAITING_CONSENTS).unit,
                      QN_TERM_NONE);
 
     /* Friday 2026-11-20, 10:00 in Kazakhstan (UTC+5) */
@@ -711,6 +730,10 @@ START_TEST(self_registration_from_july_2026)
     ck_assert(qn_app_kind_available_on(QN_APP_SELF_REGISTRATION, qn_test_date("2026-07-01")));
     ck_assert(qn_app_kind_available_on(QN_APP_FOREIGNER_TEMPORARY, qn_test_date("2020-01-11")));
     ck_assert(qn_app_kind_available_on(QN_APP_TRP, qn_test_date("2026-06-30")));
+    /* Seed 003: the permanent residents' rules come into effect on 2024-03-16. */
+    ck_assert(!qn_app_kind_available_on(QN_APP_PERMANENT_RESIDENT, qn_test_date("2024-03-15")));
+    ck_assert(qn_app_kind_available_on(QN_APP_PERMANENT_RESIDENT, qn_test_date("2024-03-16")));
+    ck_assert(qn_app_kind_available_on(QN_APP_CITIZEN_TEMPORARY, qn_test_date("2024-03-15")));
     ck_assert(!qn_app_kind_available_on(QN_APP_KIND_COUNT, qn_test_date("2026-07-01")));
 }
 END_TEST
