@@ -1,8 +1,12 @@
 /* cmd_serve.c — `qonaq serve`: the HTTP API on libmicrohttpd.
  *
- *   qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]
+ *   qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N] [--quiet]
  *
- * Defaults: 127.0.0.1:8080 and $QONAQ_DB or sqlite:var/qonaq.db. --demo seeds
+ * Defaults: 127.0.0.1:8080 and $QONAQ_DB or sqlite:var/qonaq.db. --public-url
+ * is the origin printed in the QR codes of documents (the public
+ * verification page, docs/documents.md); by default the listen address as
+ * bound ("http://127.0.0.1:8080"), which suits a demo, not a deployment
+ * behind a proxy or on 0.0.0.0. --demo seeds
  * one account per role (password "demo") and prints them; it is refused on a
  * database holding real accounts. QONAQ_PWHASH=min selects the cheapest
  * argon2id cost (tests and benchmarks only). SIGTERM or SIGINT stops
@@ -21,6 +25,7 @@
 #include "cli/commands.h"
 #include "http/server.h"
 #include "service/demo.h"
+#include "service/documents.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -32,9 +37,12 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]\n"
+    fprintf(out, "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N] "
+                 "[--quiet]\n"
                  "  --listen   address and port (default 127.0.0.1:8080)\n"
                  "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
+                 "  --public-url  origin printed in documents' QR codes, e.g. https://qonaq.example.kz\n"
+                 "             (default http://ADDR:PORT of --listen)\n"
                  "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
                  "  --threads  request threads (default 4)\n"
                  "  --quiet    no per-request log lines\n");
@@ -63,6 +71,7 @@ int qn_cmd_serve(int argc, char **argv)
     if (!db || !db[0])
         db = "sqlite:var/qonaq.db";
     bool demo = false;
+    const char *public_url = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -79,6 +88,8 @@ int qn_cmd_serve(int argc, char **argv)
             }
         } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
             db = argv[++i];
+        } else if (strcmp(a, "--public-url") == 0 && i + 1 < argc) {
+            public_url = argv[++i];
         } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
             long n = strtol(argv[++i], NULL, 10);
             if (n < 1 || n > 256) {
@@ -107,6 +118,11 @@ int qn_cmd_serve(int argc, char **argv)
         fprintf(stderr, "qonaq serve: cannot open the database %s: %s\n", db, e.message);
         return 1;
     }
+    if (public_url && qn_service_set_public_url(svc, public_url, &e) != QN_OK) {
+        fprintf(stderr, "qonaq serve: --public-url: %s\n", e.n_fields ? e.fields[0].reason : e.message);
+        qn_service_free(svc);
+        return 2;
+    }
     if (demo && qn_svc_demo_seed(svc, &e) != QN_OK) {
         fprintf(stderr, "qonaq serve: %s\n", e.message);
         qn_service_free(svc);
@@ -127,6 +143,18 @@ int qn_cmd_serve(int argc, char **argv)
         qn_service_free(svc);
         return 1;
     }
+    if (!public_url) {
+        /* The listen address as bound (port 0 picks one); an IPv6 literal in brackets. */
+        char url[QN_SVC_PUBLIC_URL_MAX + 1];
+        bool v6 = strchr(cfg.host, ':') != NULL;
+        snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", cfg.host, v6 ? "]" : "",
+                 (unsigned)qn_server_port(server));
+        if (qn_service_set_public_url(svc, url, &e) != QN_OK)
+            fprintf(stderr, "qonaq serve: no public URL for documents (%s); pass --public-url\n", url);
+    }
+    char shown[QN_SVC_PUBLIC_URL_MAX + 1];
+    qn_service_public_url(svc, shown);
+    printf("qonaq: documents' QR codes point at %s/verify/...\n", shown);
     printf("qonaq: serving the API at http://%s:%u/api/v1/ (portal: http://%s:%u/), database %s (%s)\n",
            cfg.host, (unsigned)qn_server_port(server), cfg.host, (unsigned)qn_server_port(server), db,
            qn_service_backend(svc));

@@ -124,6 +124,7 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     svc->cheap_pwhash = cfg->cheap_pwhash;
     pthread_mutex_init(&svc->write_lock, NULL);
+    pthread_mutex_init(&svc->doc_lock, NULL);
     qn_store_options opt = {.pool_size = cfg->pool_size};
     qn_code rc = qn_store_open(cfg->db_url, &opt, &svc->store, e);
     if (rc != QN_OK) {
@@ -151,6 +152,8 @@ void qn_service_free(qn_service *svc)
         return;
     qn_store_close(svc->store);
     pthread_mutex_destroy(&svc->write_lock);
+    pthread_mutex_destroy(&svc->doc_lock);
+    sodium_memzero(svc->doc_key, sizeof svc->doc_key);
     qn_svc_signing_free(svc->signing); /* sigapi */
     free(svc);
 }

@@ -3,6 +3,7 @@
 // translates elements marked data-i18n (text) and data-i18n-aria (aria-label),
 // and formats and parses dates (dd.mm.yyyy in kk and ru; "5 Mar 2026" shown
 // and YYYY-MM-DD typed in en; every language also accepts YYYY-MM-DD).
+/* global QONAQ_I18N_URLS */ // the hashed table URLs, set by web/build.mjs (esbuild define)
 export const LANGS = ['kk', 'ru', 'en'];
 const STORE_KEY = 'qonaq.lang';
 
@@ -21,7 +22,7 @@ export function initialLang() {
 
 export async function setLang(lang) {
   if (!LANGS.includes(lang)) lang = 'kk';
-  const r = await fetch(`/portal/i18n/${lang}.json?v=1`, { credentials: 'same-origin' });
+  const r = await fetch(QONAQ_I18N_URLS[lang], { credentials: 'same-origin' });
   if (!r.ok) throw new Error(`cannot load the ${lang} translations`);
   state.dict = await r.json();
   state.lang = lang;
