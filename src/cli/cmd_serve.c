@@ -103,6 +103,16 @@ int qn_cmd_serve(int argc, char **argv)
             return 2;
         }
     }
+    if (public_url) { /* refused before anything is opened */
+        char probe[QN_DOC_URL_MAX + 1];
+        if (strlen(public_url) > QN_SVC_PUBLIC_URL_MAX ||
+            qn_doc_verify_url(public_url, "N-0000-000000", "AAAAAAAAAA", probe, sizeof probe, NULL) != QN_OK) {
+            fprintf(stderr, "qonaq serve: --public-url: expected an http:// or https:// origin of at most %d bytes "
+                            "without query or fragment, got '%s'\n",
+                    QN_SVC_PUBLIC_URL_MAX, public_url);
+            return 2;
+        }
+    }
     if (strncmp(db, "sqlite:var/", 11) == 0 && mkdir("var", 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "qonaq serve: cannot create the directory var: %s\n", strerror(errno));
         return 1;

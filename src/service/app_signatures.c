@@ -1,10 +1,13 @@
 /* app_signatures.c — the signatures of a case for the officer's case page
  * (see portal.h): every stored signature of the application (the
  * applicant's, each owner's consent signed with a key) is verified again
- * with qn_svc_signature_reverify against today's trust, and each consent
- * confirmed by a one-time code (no CMS: the confirmation was checked by the
- * OTP service when it was given) is listed as such.
+ * against today's trust over the bytes that were signed — the application's
+ * document as submitted (its payload) or the consent's document text (the
+ * signature's doc_ref "consent:<id>") — with qn_svc_verify_recorded; each
+ * consent confirmed by a one-time code (no CMS: the confirmation was checked
+ * by the OTP service when it was given) is listed as such.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +54,19 @@ qn_code qn_svc_app_signatures(qn_svc_ctx *ctx, int64_t application_id, qn_app_si
         snprintf(o->signer_id, sizeof o->signer_id, "%s", s->signer_iin_bin);
         snprintf(o->stored, sizeof o->stored, "%.63s", s->result);
         snprintf(o->method, sizeof o->method, "eds");
-        qn_svc_signature_info info;
+        /* the bytes signed: the consent's document, else the application's */
+        const char *doc = v.app.payload ? v.app.payload : "";
+        int64_t consent_id = 0;
+        if (sscanf(s->doc_ref, "consent:%" SCNd64, &consent_id) == 1)
+            for (size_t k = 0; k < v.consents.count; k++)
+                if (v.consents.items[k].id == consent_id)
+                    doc = v.consents.items[k].document;
         qn_sign_result r;
         qn_sign_result_init(&r);
         qn_err one;
         qn_err_clear(&one);
-        qn_code vr = qn_svc_signature_reverify(ctx, s->id, &info, &r, &one);
+        qn_code vr = qn_svc_verify_recorded(ctx, (const unsigned char *)doc, strlen(doc), s->cms, s->cms_len,
+                                            s->signer_iin_bin, &r, &one);
         o->valid_now = vr == QN_OK;
         snprintf(o->code_now, sizeof o->code_now, "%s", qn_sign_code_name(r.code));
         snprintf(o->subject_cn, sizeof o->subject_cn, "%s", r.subject_cn);
@@ -65,7 +75,7 @@ qn_code qn_svc_app_signatures(qn_svc_ctx *ctx, int64_t application_id, qn_app_si
         snprintf(o->key_type, sizeof o->key_type, "%s", r.key_type);
         o->signing_time = r.signing_time;
         qn_sign_result_free(&r);
-        if (vr != QN_OK && vr != QN_E_SIGNATURE && vr != QN_E_NOT_FOUND) {
+        if (vr != QN_OK && vr != QN_E_SIGNATURE) {
             if (e)
                 *e = one;
             rc = vr;

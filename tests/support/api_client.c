@@ -41,7 +41,9 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-bool qn_api_start(qn_api_server *s, const char *db, bool demo)
+bool qn_api_start(qn_api_server *s, const char *db, bool demo) { return qn_api_start_with(s, db, demo, NULL); }
+
+bool qn_api_start_with(qn_api_server *s, const char *db, bool demo, const char *public_url)
 {
     memset(s, 0, sizeof *s);
     const char *bin = getenv("QONAQ_BIN");
@@ -74,11 +76,24 @@ bool qn_api_start(qn_api_server *s, const char *db, bool demo)
                 close(fd);
             }
             setenv("QONAQ_PWHASH", "min", 1);
+            const char *args[16];
+            int n = 0;
+            args[n++] = bin;
+            args[n++] = "serve";
+            args[n++] = "--listen";
+            args[n++] = listen;
+            args[n++] = "--db";
+            args[n++] = s->db;
+            args[n++] = "--threads";
+            args[n++] = "4";
             if (demo)
-                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--demo", "--threads", "4",
-                      (char *)NULL);
-            else
-                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--threads", "4", (char *)NULL);
+                args[n++] = "--demo";
+            if (public_url) {
+                args[n++] = "--public-url";
+                args[n++] = public_url;
+            }
+            args[n] = NULL;
+            execv(bin, (char *const *)args);
             _exit(127);
         }
         s->pid = pid;

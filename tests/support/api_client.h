@@ -24,6 +24,10 @@ typedef struct {
  * stderr) when it does not come up. */
 bool qn_api_start(qn_api_server *s, const char *db, bool demo);
 
+/* The same with `--public-url public_url` when not NULL (the origin of the
+ * verification links in printed documents). */
+bool qn_api_start_with(qn_api_server *s, const char *db, bool demo, const char *public_url);
+
 /* Sends SIGTERM and waits; returns the exit status (or -1 when killed by a
  * signal or not exited in 20 s, after which it is SIGKILLed). */
 int qn_api_stop(qn_api_server *s);

@@ -1,6 +1,7 @@
 // i18n.js — the portal's three languages (kk, ru, en): loads a language's
 // JSON table, remembers the choice in localStorage, switches <html lang>,
 // translates elements marked data-i18n (text) and data-i18n-aria (aria-label),
+// tells the server through the qonaq_lang cookie (the language of PDFs),
 // and formats and parses dates (dd.mm.yyyy in kk and ru; "5 Mar 2026" shown
 // and YYYY-MM-DD typed in en; every language also accepts YYYY-MM-DD).
 /* global QONAQ_I18N_URLS */ // the hashed table URLs, set by web/build.mjs (esbuild define)
@@ -28,6 +29,8 @@ export async function setLang(lang) {
   state.lang = lang;
   document.documentElement.lang = lang;
   try { localStorage.setItem(STORE_KEY, lang); } catch { /* storage blocked */ }
+  // The server prints documents (PDF) in this language when a link names none.
+  document.cookie = `qonaq_lang=${lang}; path=/; SameSite=Lax; max-age=31536000`;
 }
 
 // The text for key with {name} placeholders filled; the key itself when the
