@@ -120,6 +120,7 @@ test('login page in every language, then a wrong password', async () => {
     await setLang(l);
     assert.equal(await page.textContent('main h1'), dict[l]['login.title']);
     await checkTranslated(dict, l, 'login');
+    assert.deepEqual(await lowContrast(4.5), [], 'login: text below 4.5:1 contrast');
     await shot(`login-${l}`);
   }
   await setLang('en');
@@ -689,6 +690,7 @@ test('anyone checks a printed document on the public verification page', async (
   await page.fill('#verify-code', new URL(verifyUrl).searchParams.get('c').toLowerCase());
   await page.click('#verify-form button[type=submit]');
   await page.waitForFunction(() => document.getElementById('verify-word') && /GENUINE/.test(document.getElementById('verify-word').textContent));
+  assert.deepEqual(await lowContrast(4.5), [], 'verify: text below 4.5:1 contrast');
   await checkPhone('verify');
   await shot('verify-en-phone');
   await desktop();
