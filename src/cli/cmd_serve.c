@@ -37,15 +37,16 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N] "
-                 "[--quiet]\n"
-                 "  --listen   address and port (default 127.0.0.1:8080)\n"
-                 "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
-                 "  --public-url  origin printed in documents' QR codes, e.g. https://qonaq.example.kz\n"
-                 "             (default http://ADDR:PORT of --listen)\n"
-                 "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
-                 "  --threads  request threads (default 4)\n"
-                 "  --quiet    no per-request log lines\n");
+    fprintf(out,
+            "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N] "
+            "[--quiet]\n"
+            "  --listen   address and port (default 127.0.0.1:8080)\n"
+            "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
+            "  --public-url  origin printed in documents' QR codes, e.g. https://qonaq.example.kz\n"
+            "             (default http://ADDR:PORT of --listen)\n"
+            "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
+            "  --threads  request threads (default 4)\n"
+            "  --quiet    no per-request log lines\n");
 }
 
 static int parse_listen(const char *s, qn_server_config *cfg)
@@ -106,9 +107,11 @@ int qn_cmd_serve(int argc, char **argv)
     if (public_url) { /* refused before anything is opened */
         char probe[QN_DOC_URL_MAX + 1];
         if (strlen(public_url) > QN_SVC_PUBLIC_URL_MAX ||
-            qn_doc_verify_url(public_url, "N-0000-000000", "AAAAAAAAAA", probe, sizeof probe, NULL) != QN_OK) {
-            fprintf(stderr, "qonaq serve: --public-url: expected an http:// or https:// origin of at most %d bytes "
-                            "without query or fragment, got '%s'\n",
+            qn_doc_verify_url(public_url, "N-0000-000000", "AAAAAAAAAA", probe, sizeof probe, NULL) !=
+                QN_OK) {
+            fprintf(stderr,
+                    "qonaq serve: --public-url: expected an http:// or https:// origin of at most %d bytes "
+                    "without query or fragment, got '%s'\n",
                     QN_SVC_PUBLIC_URL_MAX, public_url);
             return 2;
         }

@@ -59,7 +59,8 @@ static bool mo_lookup(const unsigned char *mo, size_t len, const char *msgid, ch
     else
         return false;
     uint32_t n = word(mo + 8, swap), orig = word(mo + 12, swap), trans = word(mo + 16, swap);
-    if (n > len / 16 || orig > len || trans > len || (size_t)n * 8 > len - orig || (size_t)n * 8 > len - trans)
+    if (n > len / 16 || orig > len || trans > len || (size_t)n * 8 > len - orig ||
+        (size_t)n * 8 > len - trans)
         return false;
     size_t want = strlen(msgid);
     for (uint32_t i = 0; i < n; i++) {
@@ -148,7 +149,8 @@ bool qn_doc_country_name(const char *alpha3, qn_doc_lang lang, const qn_doc_name
         size_t len = 0;
         unsigned char *mo = (unsigned char *)read_file(mo_path, MO_MAX_SIZE, &len);
         char tr[256];
-        if (mo && ((common && mo_lookup(mo, len, common, tr, sizeof tr)) || mo_lookup(mo, len, name, tr, sizeof tr))) {
+        if (mo && ((common && mo_lookup(mo, len, common, tr, sizeof tr)) ||
+                   mo_lookup(mo, len, name, tr, sizeof tr))) {
             snprintf(out, cap, "%s", tr);
             found = true;
         }

@@ -139,9 +139,9 @@ void qn_h_app_signatures(qn_http_req *req)
             items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s}", "id",
                              (json_int_t)s->id, "kind", s->kind, "role", s->role, "signer", s->signer_id,
                              "method", s->method, "subject_cn", s->subject_cn, "issuer", s->issuer, "serial",
-                             s->serial, "key_type", s->key_type,
-                             "signed_at", s->signing_time ? qn_h_time_json(s->signing_time) : json_null(),
-                             "stored_result", s->stored, "valid_now", s->valid_now, "code_now", s->code_now));
+                             s->serial, "key_type", s->key_type, "signed_at",
+                             s->signing_time ? qn_h_time_json(s->signing_time) : json_null(), "stored_result",
+                             s->stored, "valid_now", s->valid_now, "code_now", s->code_now));
     }
     qn_app_signatures_free(&l);
     qn_http_reply_json(req, 200, json_pack("{s:I, s:o}", "application_id", (json_int_t)id, "items", items));
@@ -178,9 +178,9 @@ void qn_h_stats_daily(qn_http_req *req)
     json_t *days = json_array();
     int64_t total = 0, late = 0;
     for (size_t i = 0; i < st->n_days; i++) {
-        json_array_append_new(days, json_pack("{s:o, s:I, s:I}", "date", qn_h_date_json(st->from + (qn_date_t)i),
-                                              "total", (json_int_t)st->days[i].total, "late",
-                                              (json_int_t)st->days[i].late));
+        json_array_append_new(
+            days, json_pack("{s:o, s:I, s:I}", "date", qn_h_date_json(st->from + (qn_date_t)i), "total",
+                            (json_int_t)st->days[i].total, "late", (json_int_t)st->days[i].late));
         total += st->days[i].total;
         late += st->days[i].late;
     }

@@ -39,7 +39,8 @@ static bool is_verify_page(const char *path)
 bool qn_http_static_is_portal(const char *path)
 {
     return strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0 || strcmp(path, "/portal") == 0 ||
-           strncmp(path, "/portal/", 8) == 0 || strcmp(path, "/verify") == 0 || strncmp(path, "/verify/", 8) == 0;
+           strncmp(path, "/portal/", 8) == 0 || strcmp(path, "/verify") == 0 ||
+           strncmp(path, "/verify/", 8) == 0;
 }
 
 static bool safe_char(char c)

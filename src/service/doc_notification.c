@@ -28,8 +28,8 @@ static const char *str_of(const json_t *o, const char *key)
     return s ? s : "";
 }
 
-qn_code qn_svc_notification_confirmation_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, unsigned char **pdf,
-                                             size_t *pdf_len, qn_err *e)
+qn_code qn_svc_notification_confirmation_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang,
+                                             unsigned char **pdf, size_t *pdf_len, qn_err *e)
 {
     *pdf = NULL;
     *pdf_len = 0;

@@ -30,10 +30,11 @@ qn_code qn_service_set_public_url(qn_service *svc, const char *url, qn_err *e)
     size_t n = url ? strlen(url) : 0;
     if (n == 0 || n > QN_SVC_PUBLIC_URL_MAX ||
         qn_doc_verify_url(url, "N-0000-000000", "AAAAAAAAAA", probe, sizeof probe, NULL) != QN_OK)
-        return qn_err_field(e, "public_url",
-                            "must be an http:// or https:// origin (optionally with a path) of at most %d bytes, "
-                            "without query or fragment",
-                            QN_SVC_PUBLIC_URL_MAX);
+        return qn_err_field(
+            e, "public_url",
+            "must be an http:// or https:// origin (optionally with a path) of at most %d bytes, "
+            "without query or fragment",
+            QN_SVC_PUBLIC_URL_MAX);
     pthread_mutex_lock(&svc->doc_lock);
     snprintf(svc->public_url, sizeof svc->public_url, "%.*s", (int)(url[n - 1] == '/' ? n - 1 : n), url);
     pthread_mutex_unlock(&svc->doc_lock);
@@ -64,7 +65,8 @@ static qn_code doc_key(qn_svc_ctx *ctx, unsigned char key[32], qn_err *e)
     qn_svc_conn c = {0};
     qn_code rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc == QN_OK)
-        rc = qn_store_secret_get_or_put(c.conn, "doc_verify_key", candidate, sizeof candidate, key, 32, &len, e);
+        rc = qn_store_secret_get_or_put(c.conn, "doc_verify_key", candidate, sizeof candidate, key, 32, &len,
+                                        e);
     qn_svc_release(ctx, &c);
     sodium_memzero(candidate, sizeof candidate);
     if (rc == QN_OK && len != 32)
@@ -132,9 +134,9 @@ static void holder_of(char *out, size_t cap, const json_t *person)
 /* The status of a document valid until `until` (QN_DATE_NONE: no end). */
 static void set_validity(qn_doc_check *out, qn_date_t today, bool revoked)
 {
-    const char *status = revoked ? "revoked"
+    const char *status = revoked                                                          ? "revoked"
                          : (out->valid_until != QN_DATE_NONE && out->valid_until < today) ? "expired"
-                                                                                            : "valid";
+                                                                                          : "valid";
     snprintf(out->status, sizeof out->status, "%s", status);
     out->valid = strcmp(status, "valid") == 0;
 }
@@ -210,7 +212,8 @@ qn_code qn_svc_doc_verify(qn_svc_ctx *ctx, const char *number, const char *code,
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     int64_t failures = 0;
     if (rc == QN_OK)
-        rc = qn_store_verify_failures(c.conn, ctx->client_addr, ctx->now - QN_SVC_VERIFY_WINDOW, &failures, e);
+        rc =
+            qn_store_verify_failures(c.conn, ctx->client_addr, ctx->now - QN_SVC_VERIFY_WINDOW, &failures, e);
     qn_svc_release(ctx, &c);
     if (rc != QN_OK)
         return rc;

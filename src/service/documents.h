@@ -75,7 +75,8 @@ typedef struct {
  * document; QN_E_RATE_LIMITED (sub "verify_rate") once the address has
  * QN_SVC_VERIFY_MAX_FAILURES failures in the window (checked first, so a
  * right code is refused too until the window passes); QN_E_UNAVAILABLE. */
-qn_code qn_svc_doc_verify(qn_svc_ctx *ctx, const char *number, const char *code, qn_doc_check *out, qn_err *e);
+qn_code qn_svc_doc_verify(qn_svc_ctx *ctx, const char *number, const char *code, qn_doc_check *out,
+                          qn_err *e);
 
 /* The confirmation of notification `id` as a one-page PDF in lang (kind
  * arrival_notification): the foreigner as the notification names them, the
@@ -86,7 +87,7 @@ qn_code qn_svc_doc_verify(qn_svc_ctx *ctx, const char *number, const char *code,
  * there. Release *pdf with free(). Errors: those of qn_svc_notification_get,
  * QN_E_INVALID (lang), QN_E_CONFLICT (sub "no_document") for a rejected or
  * cancelled notification, the renderer's errors. */
-qn_code qn_svc_notification_confirmation_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, unsigned char **pdf,
-                                             size_t *pdf_len, qn_err *e);
+qn_code qn_svc_notification_confirmation_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang,
+                                             unsigned char **pdf, size_t *pdf_len, qn_err *e);
 
 #endif

@@ -21,8 +21,8 @@
  * /api/v1/notifications/validate). Who: the three host roles (403 for
  * others). Errors: QN_E_INVALID with the same field errors a submission
  * would get. On QN_OK, preview holds the deadline, on_time and warnings. */
-qn_code qn_svc_notification_validate(qn_svc_ctx *ctx, const qn_notification_in *in, qn_notification_out *preview,
-                                     qn_err *e);
+qn_code qn_svc_notification_validate(qn_svc_ctx *ctx, const qn_notification_in *in,
+                                     qn_notification_out *preview, qn_err *e);
 
 /* stats_daily.c — notifications per day of arrival in [from, to] (both
  * required, at most QN_STATS_DAILY_MAX_DAYS days), all regions for an

@@ -5,8 +5,8 @@
  */
 #include "service/portal.h"
 
-qn_code qn_svc_notification_validate(qn_svc_ctx *ctx, const qn_notification_in *in, qn_notification_out *preview,
-                                     qn_err *e)
+qn_code qn_svc_notification_validate(qn_svc_ctx *ctx, const qn_notification_in *in,
+                                     qn_notification_out *preview, qn_err *e)
 {
     if (!qn_role_is_host(ctx->who->role))
         return qn_err_set(e, QN_E_FORBIDDEN, "only hosts notify arrivals");

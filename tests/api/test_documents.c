@@ -71,8 +71,8 @@ static qn_api_resp call_h(const char *token, const char *method, const char *pat
 {
     char auth[128];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", token ? token : "");
-    const char *h[] = {"Content-Type: application/json", token ? auth : "X-None: 1", extra ? extra : "X-None2: 1",
-                       NULL};
+    const char *h[] = {"Content-Type: application/json", token ? auth : "X-None: 1",
+                       extra ? extra : "X-None2: 1", NULL};
     qn_api_resp r;
     ck_assert(qn_api_call(&server, method, path, h, body, body ? strlen(body) : 0, &r));
     return r;
@@ -256,7 +256,8 @@ START_TEST(public_url_option)
     free(text);
     /* a base that is not an http(s) origin: refused at start, status 2 */
     char cmd[700];
-    snprintf(cmd, sizeof cmd, "%s serve --listen 127.0.0.1:%d --db '%s' --public-url 'ftp://x?y' >/dev/null 2>&1",
+    snprintf(cmd, sizeof cmd,
+             "%s serve --listen 127.0.0.1:%d --db '%s' --public-url 'ftp://x?y' >/dev/null 2>&1",
              qn_test_env("QONAQ_BIN", 1), qn_api_free_port(), url);
     int st = system(cmd);
     ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
@@ -276,7 +277,8 @@ START_TEST(pdf_language)
         {"", NULL, "Келу туралы хабарлама", "Германия", "Көші-қон қызметі — Алматы қаласы"},
         {"", "Accept-Language: de-DE,ru;q=0.8,en;q=0.5", "Уведомление о прибытии", "Германия",
          "Миграционная служба — город Алматы"},
-        {"", "Cookie: qonaq_lang=en", "Notification of arrival", "Germany", "Migration Service — Almaty city"},
+        {"", "Cookie: qonaq_lang=en", "Notification of arrival", "Germany",
+         "Migration Service — Almaty city"},
         {"?lang=ru", "Cookie: qonaq_lang=en", "Уведомление о прибытии", "Германия", "ИИН 851231412342"},
         {"?lang=kk", NULL, "Келу туралы хабарлама", "ЖСН 851231412342", "Тексеру үшін сканерлеңіз"},
     };
@@ -414,13 +416,15 @@ START_TEST(case_signatures_and_notice)
     login("admin", "demo", admin);
     login("officer", "demo", officer);
     login("host", "demo", host);
-    qn_api_resp r = call(admin, "POST", "/api/v1/admin/accounts",
-                         "{\"username\":\"aigerim\",\"password\":\"secret-pass-1\",\"role\":\"host-individual\","
-                         "\"iin_bin\":\"880315401237\"}");
+    qn_api_resp r =
+        call(admin, "POST", "/api/v1/admin/accounts",
+             "{\"username\":\"aigerim\",\"password\":\"secret-pass-1\",\"role\":\"host-individual\","
+             "\"iin_bin\":\"880315401237\"}");
     ck_assert_int_eq(r.status, 201);
     qn_api_resp_free(&r);
-    r = call(admin, "POST", "/api/v1/admin/accounts",
-             "{\"username\":\"off71\",\"password\":\"secret-pass-1\",\"role\":\"officer\",\"region\":\"71\"}");
+    r = call(
+        admin, "POST", "/api/v1/admin/accounts",
+        "{\"username\":\"off71\",\"password\":\"secret-pass-1\",\"role\":\"officer\",\"region\":\"71\"}");
     ck_assert_int_eq(r.status, 201);
     qn_api_resp_free(&r);
     login("aigerim", "secret-pass-1", aigerim);
@@ -431,13 +435,15 @@ START_TEST(case_signatures_and_notice)
     qn_date_format(today + 18, t);
     qn_date_format(today - 2, en);
     char doc[1024];
-    snprintf(doc, sizeof doc,
-             "{\"kind\":\"foreigner_temporary\",\"address_code\":\"0201100012345678\",\"period\":{\"from\":\"%s\","
-             "\"to\":\"%s\"},\"foreigner\":{\"surname\":\"ROSSI\",\"given_names\":\"PAOLA\",\"citizenship\":\"ITA\","
-             "\"birth_date\":\"1982-07-07\",\"document\":{\"number\":\"IT5550001\",\"country\":\"ITA\","
-             "\"expires\":\"2034-01-01\"}},\"entry_date\":\"%s\",\"migration_card\":{\"number\":\"MC1\","
-             "\"border_mark\":true},\"documents\":[]}",
-             f, t, en);
+    snprintf(
+        doc, sizeof doc,
+        "{\"kind\":\"foreigner_temporary\",\"address_code\":\"0201100012345678\",\"period\":{\"from\":\"%s\","
+        "\"to\":\"%s\"},\"foreigner\":{\"surname\":\"ROSSI\",\"given_names\":\"PAOLA\",\"citizenship\":"
+        "\"ITA\","
+        "\"birth_date\":\"1982-07-07\",\"document\":{\"number\":\"IT5550001\",\"country\":\"ITA\","
+        "\"expires\":\"2034-01-01\"}},\"entry_date\":\"%s\",\"migration_card\":{\"number\":\"MC1\","
+        "\"border_mark\":true},\"documents\":[]}",
+        f, t, en);
     char *sig = sign_text("host", doc);
     json_t *b = json_pack("{s:s, s:s}", "document", doc, "signature", sig);
     free(sig);

@@ -30,9 +30,16 @@ START_TEST(paths_map_to_built_files)
         ck_assert_msg(qn_http_static_rel_path(ok[i].url, out, sizeof out), "%s", ok[i].url);
         ck_assert_str_eq(out, ok[i].rel);
     }
-    static const char *const bad[] = {"/verify/../Makefile", "/verify/a/b", "/verify/%2e%2e", "/verify/a.b",
-                                      "/verify/123456789012345678901234567890123", "/portal/../x",
-                                      "/portal/.hidden", "/portal/assets/", "/verifyx", "/api/v1/verify/x"};
+    static const char *const bad[] = {"/verify/../Makefile",
+                                      "/verify/a/b",
+                                      "/verify/%2e%2e",
+                                      "/verify/a.b",
+                                      "/verify/123456789012345678901234567890123",
+                                      "/portal/../x",
+                                      "/portal/.hidden",
+                                      "/portal/assets/",
+                                      "/verifyx",
+                                      "/api/v1/verify/x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char out[256];
         ck_assert_msg(!qn_http_static_rel_path(bad[i], out, sizeof out), "%s", bad[i]);
@@ -44,7 +51,8 @@ END_TEST
 
 START_TEST(only_hashed_assets_are_immutable)
 {
-    ck_assert_str_eq(qn_http_static_cache_control("assets/app-Q2LCGF2F.js"), "public, max-age=31536000, immutable");
+    ck_assert_str_eq(qn_http_static_cache_control("assets/app-Q2LCGF2F.js"),
+                     "public, max-age=31536000, immutable");
     ck_assert_str_eq(qn_http_static_cache_control("assets/i18n-kk-67909bd21f8c.json"),
                      "public, max-age=31536000, immutable");
     ck_assert_str_eq(qn_http_static_cache_control("index.html"), "no-cache");

@@ -67,8 +67,8 @@ START_TEST(damaged_catalogue_is_not_read_past_its_end)
     snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
     ck_assert_int_eq(system(cmd), 0);
     snprintf(path, sizeof path, "%s/iso_3166-1.mo", dir);
-    unsigned char mo[64] = {0xde, 0x12, 0x04, 0x95, 0, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 44, 0, 0, 0,
-                            0,    0,    0,    0,    0, 0, 0, 0, 7, 0, 0, 0, 0xff, 0xff, 0, 0};
+    unsigned char mo[64] = {0xde, 0x12, 0x04, 0x95, 0, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0,    0,    44, 0,
+                            0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 7, 0, 0,  0, 0xff, 0xff, 0,  0};
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     fwrite(mo, 1, sizeof mo, f);
@@ -121,10 +121,12 @@ START_TEST(regions_offices_and_labels)
     ck_assert_ptr_null(qn_doc_region_name("76", QN_DOC_LANG_EN));
     ck_assert_ptr_null(qn_doc_region_name(NULL, QN_DOC_LANG_EN));
     char out[200];
-    ck_assert_str_eq(qn_doc_office_name("71", QN_DOC_LANG_KK, out, sizeof out), "Көші-қон қызметі — Астана қаласы");
+    ck_assert_str_eq(qn_doc_office_name("71", QN_DOC_LANG_KK, out, sizeof out),
+                     "Көші-қон қызметі — Астана қаласы");
     ck_assert_str_eq(qn_doc_office_name("71", QN_DOC_LANG_RU, out, sizeof out),
                      "Миграционная служба — город Астана");
-    ck_assert_str_eq(qn_doc_office_name("71", QN_DOC_LANG_EN, out, sizeof out), "Migration Service — Astana city");
+    ck_assert_str_eq(qn_doc_office_name("71", QN_DOC_LANG_EN, out, sizeof out),
+                     "Migration Service — Astana city");
     ck_assert_str_eq(qn_doc_office_name("", QN_DOC_LANG_RU, out, sizeof out), "Миграционная служба");
     /* the 20 codes of the service's table, each named in the three languages */
     static const char *const codes[] = {"10", "11", "15", "19", "23", "27", "31", "33", "35", "39",

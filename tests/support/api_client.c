@@ -41,7 +41,10 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-bool qn_api_start(qn_api_server *s, const char *db, bool demo) { return qn_api_start_with(s, db, demo, NULL); }
+bool qn_api_start(qn_api_server *s, const char *db, bool demo)
+{
+    return qn_api_start_with(s, db, demo, NULL);
+}
 
 bool qn_api_start_with(qn_api_server *s, const char *db, bool demo, const char *public_url)
 {
