@@ -1,6 +1,6 @@
 # qonaq — build, test, run, benchmark.
 #
-#   make            build build/qonaq (optimised, with debug info)
+#   make            build build/qonaq (optimised, with debug info) and the portal (build/web)
 #   make run        install what is missing, build, start the demo server
 #   make test       install what is missing, build with ASan+UBSan, run every test
 #   make bench      build optimised and run the benchmarks (they print their figures)
@@ -66,6 +66,11 @@ TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(TEST_SUPPORT_SRC))
 TEST_SRC := $(wildcard tests/*/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRC))
 
+# The web portal: web/ bundled by esbuild (npm ci in web/, from the npm
+# registry) into $(OUT)/web, the folder qonaq serve sends (beside the binary).
+WEB_OUT := $(OUT)/web
+WEB_SRC := $(shell find web -type f -not -path 'web/node_modules/*' -not -name '.npm-ci*' 2>/dev/null)
+
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRC))
 
@@ -74,7 +79,10 @@ BENCH_BIN := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRC))
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(OUT)/qonaq
+all: $(OUT)/qonaq $(WEB_OUT)/index.html
+
+$(WEB_OUT)/index.html: $(WEB_SRC) scripts/web_build.sh
+	scripts/web_build.sh $(WEB_OUT)
 
 $(OUT)/obj/empty.o:
 	@mkdir -p $(@D)
@@ -127,7 +135,7 @@ run:
 	@mkdir -p var
 	./build/qonaq serve --demo --db sqlite:var/qonaq.db
 
-tests: $(OUT)/qonaq $(TEST_BIN)
+tests: $(OUT)/qonaq $(WEB_OUT)/index.html $(TEST_BIN)
 
 # The test command: install, build under ASan+UBSan, run everything.
 test check:

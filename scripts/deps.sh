@@ -8,17 +8,19 @@ build_pkgs=(
   build-essential pkg-config
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libssl-dev libsodium-dev
   libhpdf-dev libqrencode-dev libcurl4-openssl-dev
-  openssl fonts-dejavu-core ca-certificates
+  openssl fonts-dejavu-core iso-codes ca-certificates
 )
 test_pkgs=(
   check postgresql sqlite3 curl clang libclang-rt-14-dev
   poppler-utils zbar-tools wrk procps
   chromium
 )
-# The portal's browser tests need node and npm; a machine with node from
-# elsewhere (nodesource bundles npm) keeps it, a fresh Debian gets Debian's.
-command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs)
-command -v npm >/dev/null 2>&1 || test_pkgs+=(npm)
+# The portal is built with node and npm (web/build.mjs, esbuild from npm) and
+# its browser tests run on node; a machine with node from elsewhere
+# (nodesource bundles npm) keeps it, a fresh Debian gets Debian's.
+# iso-codes: the country names in kk/ru/en printed on documents (src/doc/names.c).
+command -v node >/dev/null 2>&1 || build_pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || build_pkgs+=(npm)
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in

@@ -1,6 +1,6 @@
 /* cmd_serve.c — `qonaq serve`: the HTTP API on libmicrohttpd.
  *
- *   qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]
+ *   qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N] [--quiet]
  *               [--behind-tls] [--batch-max-rows N]
  *
  * --behind-tls: a TLS proxy terminates HTTPS in front of qonaq; the session
@@ -9,7 +9,11 @@
  * store transaction); the batch body limit grows with it (2 KiB a row, at
  * least 20 MiB).
  *
- * Defaults: 127.0.0.1:8080 and $QONAQ_DB or sqlite:var/qonaq.db. --demo seeds
+ * Defaults: 127.0.0.1:8080 and $QONAQ_DB or sqlite:var/qonaq.db. --public-url
+ * is the origin printed in the QR codes of documents (the public
+ * verification page, docs/documents.md); by default the listen address as
+ * bound ("http://127.0.0.1:8080"), which suits a demo, not a deployment
+ * behind a proxy or on 0.0.0.0. --demo seeds
  * one account per role (password "demo") and prints them; it is refused on a
  * database holding real accounts. QONAQ_PWHASH=min selects the cheapest
  * argon2id cost (tests and benchmarks only). SIGTERM or SIGINT stops
@@ -29,6 +33,7 @@
 #include "http/server.h"
 #include "service/demo.h"
 #include "service/notification.h"
+#include "service/documents.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -40,15 +45,19 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]\n"
-                 "  --listen   address and port (default 127.0.0.1:8080)\n"
-                 "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
-                 "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
-                 "  --threads  request threads (default 4)\n"
-                 "  --quiet    no per-request log lines\n"
-                 "  --behind-tls      HTTPS is terminated by a proxy: session cookies get Secure\n"
-                 "  --batch-max-rows  rows per notification batch (default 10000, at most 100000)\n"
-                 "environment: QONAQ_IDEM_RETENTION_DAYS  days idempotency keys are kept (default 7)\n");
+    fprintf(out,
+            "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N] "
+            "[--quiet]\n"
+            "  --listen   address and port (default 127.0.0.1:8080)\n"
+            "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
+            "  --public-url  origin printed in documents' QR codes, e.g. https://qonaq.example.kz\n"
+            "             (default http://ADDR:PORT of --listen)\n"
+            "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
+            "  --threads  request threads (default 4)\n"
+            "  --quiet    no per-request log lines\n"
+            "  --behind-tls      HTTPS is terminated by a proxy: session cookies get Secure\n"
+            "  --batch-max-rows  rows per notification batch (default 10000, at most 100000)\n"
+            "environment: QONAQ_IDEM_RETENTION_DAYS  days idempotency keys are kept (default 7)\n");
 }
 
 static int parse_listen(const char *s, qn_server_config *cfg)
@@ -75,6 +84,7 @@ int qn_cmd_serve(int argc, char **argv)
         db = "sqlite:var/qonaq.db";
     bool demo = false;
     size_t batch_rows = 0;
+    const char *public_url = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -103,6 +113,8 @@ int qn_cmd_serve(int argc, char **argv)
             }
         } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
             db = argv[++i];
+        } else if (strcmp(a, "--public-url") == 0 && i + 1 < argc) {
+            public_url = argv[++i];
         } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
             long n = strtol(argv[++i], NULL, 10);
             if (n < 1 || n > 256) {
@@ -113,6 +125,18 @@ int qn_cmd_serve(int argc, char **argv)
         } else {
             fprintf(stderr, "qonaq serve: unknown or incomplete option '%s'\n", a);
             usage(stderr);
+            return 2;
+        }
+    }
+    if (public_url) { /* refused before anything is opened */
+        char probe[QN_DOC_URL_MAX + 1];
+        if (strlen(public_url) > QN_SVC_PUBLIC_URL_MAX ||
+            qn_doc_verify_url(public_url, "N-0000-000000", "AAAAAAAAAA", probe, sizeof probe, NULL) !=
+                QN_OK) {
+            fprintf(stderr,
+                    "qonaq serve: --public-url: expected an http:// or https:// origin of at most %d bytes "
+                    "without query or fragment, got '%s'\n",
+                    QN_SVC_PUBLIC_URL_MAX, public_url);
             return 2;
         }
     }
@@ -143,6 +167,11 @@ int qn_cmd_serve(int argc, char **argv)
         fprintf(stderr, "qonaq serve: cannot open the database %s: %s\n", db, e.message);
         return 1;
     }
+    if (public_url && qn_service_set_public_url(svc, public_url, &e) != QN_OK) {
+        fprintf(stderr, "qonaq serve: --public-url: %s\n", e.n_fields ? e.fields[0].reason : e.message);
+        qn_service_free(svc);
+        return 2;
+    }
     if (demo && qn_svc_demo_seed(svc, &e) != QN_OK) {
         fprintf(stderr, "qonaq serve: %s\n", e.message);
         qn_service_free(svc);
@@ -163,6 +192,18 @@ int qn_cmd_serve(int argc, char **argv)
         qn_service_free(svc);
         return 1;
     }
+    if (!public_url) {
+        /* The listen address as bound (port 0 picks one); an IPv6 literal in brackets. */
+        char url[QN_SVC_PUBLIC_URL_MAX + 1];
+        bool v6 = strchr(cfg.host, ':') != NULL;
+        snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", cfg.host, v6 ? "]" : "",
+                 (unsigned)qn_server_port(server));
+        if (qn_service_set_public_url(svc, url, &e) != QN_OK)
+            fprintf(stderr, "qonaq serve: no public URL for documents (%s); pass --public-url\n", url);
+    }
+    char shown[QN_SVC_PUBLIC_URL_MAX + 1];
+    qn_service_public_url(svc, shown);
+    printf("qonaq: documents' QR codes point at %s/verify/...\n", shown);
     printf("qonaq: serving the API at http://%s:%u/api/v1/ (portal: http://%s:%u/), database %s (%s)\n",
            cfg.host, (unsigned)qn_server_port(server), cfg.host, (unsigned)qn_server_port(server), db,
            qn_service_backend(svc));

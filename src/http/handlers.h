@@ -95,6 +95,23 @@ void qn_h_violation_close(qn_http_req *req);
 void qn_h_violation_detect(qn_http_req *req);
 void qn_h_violation_stats(qn_http_req *req);
 
+/* http_documents.c (branch web): printed documents, the public
+ * verification, a case's signatures, notifications per day. */
+void qn_h_verify(qn_http_req *req);
+void qn_h_notification_confirmation_pdf(qn_http_req *req);
+void qn_h_app_signatures(qn_http_req *req);
+void qn_h_stats_daily(qn_http_req *req);
+/* The language of a PDF for this request: ?lang=, else the portal's
+ * qonaq_lang cookie, else Accept-Language, else "kk" (never NULL; an
+ * invalid ?lang= is returned as given, for the service to refuse). */
+const char *qn_h_doc_lang(qn_http_req *req);
+/* Answers 200 application/pdf with pdf (malloc'd, taken) and
+ * Content-Disposition: inline; filename="<name>.pdf". */
+void qn_h_pdf_reply(qn_http_req *req, const char *name, unsigned char *pdf, size_t len);
+
+/* http_validate.c (branch web) */
+void qn_h_notification_validate(qn_http_req *req);
+
 /* Shared encoders (http_notifications.c). */
 json_t *qn_h_date_json(qn_date_t d);
 /* RFC 3339 UTC time ("2026-11-23T14:30:00Z"). */

@@ -589,9 +589,11 @@ void qn_h_app_notice_pdf(qn_http_req *req)
     qn_err_clear(&e);
     unsigned char *pdf = NULL;
     size_t len = 0;
-    if (qn_svc_app_notice_pdf(&req->ctx, id, qn_http_query(req, "lang"), &pdf, &len, &e) != QN_OK) {
+    if (qn_svc_app_notice_pdf(&req->ctx, id, qn_h_doc_lang(req), &pdf, &len, &e) != QN_OK) {
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_owned(req, 200, "application/pdf", (char *)pdf, len);
+    char name[32];
+    snprintf(name, sizeof name, "notice-%lld", (long long)id);
+    qn_h_pdf_reply(req, name, pdf, len); /* http_documents.c (web): language and file name */
 }

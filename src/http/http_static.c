@@ -17,10 +17,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A verification page path: "/verify" or "/verify/<number>" (the QR codes
+ * of printed documents point there; the portal's page reads the number from
+ * the path and asks GET /api/v1/verify/<number>). */
+static bool is_verify_page(const char *path)
+{
+    if (strcmp(path, "/verify") == 0 || strcmp(path, "/verify/") == 0)
+        return true;
+    if (strncmp(path, "/verify/", 8) != 0)
+        return false;
+    size_t n = 0;
+    for (const char *p = path + 8; *p; p++, n++) {
+        char c = *p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') ||
+            n >= 32)
+            return false;
+    }
+    return n > 0;
+}
+
 bool qn_http_static_is_portal(const char *path)
 {
     return strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0 || strcmp(path, "/portal") == 0 ||
-           strncmp(path, "/portal/", 8) == 0;
+           strncmp(path, "/portal/", 8) == 0 || strcmp(path, "/verify") == 0 ||
+           strncmp(path, "/verify/", 8) == 0;
 }
 
 static bool safe_char(char c)
@@ -35,7 +55,7 @@ bool qn_http_static_rel_path(const char *url_path, char *out, size_t out_len)
     if (!url_path || !out || out_len == 0)
         return false;
     if (strcmp(url_path, "/") == 0 || strcmp(url_path, "/index.html") == 0 ||
-        strcmp(url_path, "/portal") == 0 || strcmp(url_path, "/portal/") == 0)
+        strcmp(url_path, "/portal") == 0 || strcmp(url_path, "/portal/") == 0 || is_verify_page(url_path))
         rel = "index.html";
     else if (strncmp(url_path, "/portal/", 8) == 0)
         rel = url_path + 8;
@@ -98,19 +118,15 @@ static bool try_root(const char *candidate, char *out)
     return realpath(candidate, out) != NULL;
 }
 
-/* Finds the real path of the web root (PATH_MAX bytes in out). */
+/* Finds the real path of the web root (PATH_MAX bytes in out): the built
+ * portal, never the sources in web/ (their modules import npm packages by
+ * name, which only the build resolves). */
 static bool web_root(char out[PATH_MAX])
 {
     char buf[PATH_MAX];
     const char *env = getenv("QONAQ_WEB_ROOT");
     if (env && *env)
         return try_root(env, out);
-    env = getenv("QONAQ_ROOT");
-    if (env && *env) {
-        int n = snprintf(buf, sizeof buf, "%s/web", env);
-        if (n > 0 && (size_t)n < sizeof buf && try_root(buf, out))
-            return true;
-    }
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len > 0) {
@@ -118,15 +134,28 @@ static bool web_root(char out[PATH_MAX])
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            static const char *const rel[] = {"/web", "/../web", "/../../web"};
-            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-                int n = snprintf(buf, sizeof buf, "%s%s", exe, rel[i]);
-                if (n > 0 && (size_t)n < sizeof buf && try_root(buf, out))
-                    return true;
-            }
+            int n = snprintf(buf, sizeof buf, "%s/web", exe);
+            if (n > 0 && (size_t)n < sizeof buf && try_root(buf, out))
+                return true;
         }
     }
-    return try_root("web", out);
+    env = getenv("QONAQ_ROOT");
+    if (env && *env) {
+        int n = snprintf(buf, sizeof buf, "%s/build/web", env);
+        if (n > 0 && (size_t)n < sizeof buf && try_root(buf, out))
+            return true;
+    }
+    return try_root("build/web", out);
+}
+
+const char *qn_http_static_cache_control(const char *rel)
+{
+    /* web/build.mjs names every file under assets/ by a hash of its content:
+     * such a name never changes meaning, so it may be kept for a year. The
+     * page and the other files are revalidated on every use (ETag). */
+    if (strncmp(rel, "assets/", 7) == 0)
+        return "public, max-age=31536000, immutable";
+    return "no-cache";
 }
 
 static void add_common_headers(struct MHD_Response *resp, const qn_http_req *req)
@@ -141,7 +170,7 @@ static void add_common_headers(struct MHD_Response *resp, const qn_http_req *req
 
 /* Queues a short plain-text answer (errors, 304). */
 static enum MHD_Result answer_text(qn_http_req *req, unsigned status, const char *text, const char *allow,
-                                   const char *etag)
+                                   const char *etag, const char *cache)
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
@@ -150,7 +179,7 @@ static enum MHD_Result answer_text(qn_http_req *req, unsigned status, const char
     add_common_headers(resp, req);
     if (status != 304)
         MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
-    MHD_add_response_header(resp, "Cache-Control", status == 304 ? "max-age=60" : "no-store");
+    MHD_add_response_header(resp, "Cache-Control", cache ? cache : "no-store");
     if (allow)
         MHD_add_response_header(resp, "Allow", allow);
     if (etag)
@@ -164,7 +193,7 @@ static enum MHD_Result answer_text(qn_http_req *req, unsigned status, const char
 
 static enum MHD_Result not_found(qn_http_req *req)
 {
-    return answer_text(req, 404, "not found\n", NULL, NULL);
+    return answer_text(req, 404, "not found\n", NULL, NULL, NULL);
 }
 
 /* Reads the whole of fd (size bytes) into a new buffer, or NULL. */
@@ -219,7 +248,7 @@ size_t qn_http_static_unescape(void *cls, struct MHD_Connection *conn, char *s)
 enum MHD_Result qn_http_static_serve(qn_http_req *req)
 {
     if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
-        return answer_text(req, 405, "method not allowed\n", "GET, HEAD", NULL);
+        return answer_text(req, 405, "method not allowed\n", "GET, HEAD", NULL, NULL);
     char rel[QN_HTTP_STATIC_MAX_PATH + 1];
     if (!qn_http_static_rel_path(req->path, rel, sizeof rel))
         return not_found(req);
@@ -252,13 +281,13 @@ enum MHD_Result qn_http_static_serve(qn_http_req *req)
     const char *inm = qn_http_header_in(req, "If-None-Match");
     if (inm && strstr(inm, etag)) {
         close(fd);
-        return answer_text(req, 304, "", NULL, etag);
+        return answer_text(req, 304, "", NULL, etag, qn_http_static_cache_control(rel));
     }
     size_t size = (size_t)st.st_size;
     char *body = read_all(fd, size);
     close(fd);
     if (!body)
-        return answer_text(req, 500, "cannot read the file\n", NULL, NULL);
+        return answer_text(req, 500, "cannot read the file\n", NULL, NULL, NULL);
     struct MHD_Response *resp = MHD_create_response_from_buffer(size, body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(body);
@@ -267,13 +296,7 @@ enum MHD_Result qn_http_static_serve(qn_http_req *req)
     add_common_headers(resp, req);
     MHD_add_response_header(resp, "Content-Type", type);
     MHD_add_response_header(resp, "ETag", etag);
-    const char *cache;
-    if (strncmp(type, "text/html", 9) == 0)
-        cache = "public, max-age=60";
-    else if (qn_http_query(req, "v"))
-        cache = "public, max-age=31536000, immutable";
-    else
-        cache = "public, max-age=300";
+    const char *cache = qn_http_static_cache_control(rel);
     MHD_add_response_header(resp, "Cache-Control", cache);
     req->status = 200;
     req->resp_len = size;

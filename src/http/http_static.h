@@ -1,15 +1,20 @@
 /* http_static.h — serves the web portal's static files (web/) from qonaq serve.
  *
- * The portal is a set of plain files: "/" is web/index.html and
- * "/portal/<path>" is web/<path>. Everything else stays with the API router.
+ * The portal is the folder web/build.mjs writes (build/web): "/" is its
+ * index.html, "/portal/<path>" is <root>/<path>, and the public verification
+ * page "/verify" or "/verify/<number>" (where the QR codes of printed
+ * documents point) is index.html too. Everything else stays with the API
+ * router.
  * The server calls qn_http_static_is_portal for a path no API route matches
  * and, when it is a portal path, lets qn_http_static_serve queue the answer
  * (it sets its own headers, so the API's "Cache-Control: no-store" does not
  * apply to the portal's files).
  *
- * Where web/ is: $QONAQ_WEB_ROOT, else $QONAQ_ROOT/web, else web/ next to or
- * two levels above the executable (build/qonaq, build/san/qonaq), else
- * ./web. Looked up per request (no global state; a few system calls).
+ * Where the built portal is: $QONAQ_WEB_ROOT, else web/ next to the
+ * executable (build/web beside build/qonaq, build/san/web beside
+ * build/san/qonaq), else $QONAQ_ROOT/build/web, else ./build/web. Never the
+ * sources in web/. Looked up per request (no global state; a few system
+ * calls).
  *
  * Safety: the path must be made of [A-Za-z0-9._-/] segments, none empty and
  * none starting with '.', at most QN_HTTP_STATIC_MAX_PATH bytes; the file
@@ -18,8 +23,10 @@
  * Every answer carries a strict Content-Security-Policy (no inline scripts
  * or styles, frame-ancestors 'none'), X-Content-Type-Options: nosniff,
  * Referrer-Policy: no-referrer, an ETag (If-None-Match gives 304), and
- * Cache-Control: 60 s for HTML, 1 year immutable when the query carries a
- * version (?v=...), 5 minutes otherwise. Thread-safe.
+ * Cache-Control from qn_http_static_cache_control: a year, immutable, for
+ * assets/ (content-hashed names), no-cache (revalidate) for everything else,
+ * so a deploy never leaves a client with a mix of old and new files.
+ * Thread-safe.
  */
 #ifndef QN_HTTP_STATIC_H
 #define QN_HTTP_STATIC_H
@@ -40,7 +47,8 @@
     "form-action 'self'; frame-ancestors 'none'"
 
 /* True when path ("/..." without the query) belongs to the portal: "/",
- * "/index.html", "/portal" or anything under "/portal/". */
+ * "/index.html", "/portal", anything under "/portal/", "/verify" and
+ * anything under "/verify/" (an unsafe one is then answered 404). */
 bool qn_http_static_is_portal(const char *path);
 
 /* Maps a portal URL path to a path relative to web/ ("index.html",
@@ -52,6 +60,9 @@ bool qn_http_static_rel_path(const char *url_path, char *out, size_t out_len);
 /* The content type for a file name by its extension, or NULL when the
  * extension is not served. */
 const char *qn_http_static_content_type(const char *name);
+
+/* The Cache-Control of a file by its path relative to the root. */
+const char *qn_http_static_cache_control(const char *rel);
 
 /* MHD's unescape callback (MHD_OPTION_UNESCAPE_CALLBACK) for paths and
  * query values: decodes %XX in place like MHD's own, except that %00 stays

@@ -70,6 +70,12 @@ const qn_http_route qn_http_routes[] = {
     {"POST", "/api/v1/violations/{id}/fine", qn_h_violation_fine, 0},
     {"POST", "/api/v1/violations/{id}/close", qn_h_violation_close, 0},
     {"GET", "/api/v1/stats/violations", qn_h_violation_stats, 0},
+    /* web: printed documents, verification, the portal's pages */
+    {"GET", "/api/v1/verify/{number}", qn_h_verify, QN_ROUTE_PUBLIC},
+    {"POST", "/api/v1/notifications/validate", qn_h_notification_validate, 0},
+    {"GET", "/api/v1/notifications/{id}/confirmation.pdf", qn_h_notification_confirmation_pdf, 0},
+    {"GET", "/api/v1/officer/applications/{id}/signatures", qn_h_app_signatures, 0},
+    {"GET", "/api/v1/stats/notifications/daily", qn_h_stats_daily, 0},
 };
 
 const size_t qn_http_route_count = sizeof qn_http_routes / sizeof qn_http_routes[0];

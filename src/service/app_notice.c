@@ -6,19 +6,21 @@
  * registration, the host, the issuing office (the Migration Service of the
  * address's region), and a verification code with its URL in a QR code. The
  * code is an HMAC of the notice number under a server secret kept in the
- * store ("doc_verify_key", created on first use; doc/verify.h).
+ * store ("doc_verify_key", created on first use; doc/verify.h); code and URL
+ * come from qn_svc_doc_link (service/documents.h), which puts the server's
+ * public origin (`qonaq serve --public-url`) in the QR. Citizenship, office
+ * and the IIN label are in the notice's language (doc/names.h).
  */
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc/names.h"
 #include "doc/pdf.h"
 #include "doc/verify.h"
 #include "service/application_internal.h"
-
-#define QN_NOTICE_VERIFY_BASE "https://qonaq.kz" /* public origin of the verification page */
+#include "service/documents.h"
 
 /* A string member or "". */
 static const char *str_of(const json_t *o, const char *key)
@@ -27,28 +29,17 @@ static const char *str_of(const json_t *o, const char *key)
     return s ? s : "";
 }
 
-static qn_code verify_key(qn_store_conn *conn, unsigned char key[32], qn_err *e)
-{
-    unsigned char candidate[32];
-    randombytes_buf(candidate, sizeof candidate);
-    size_t len = 0;
-    qn_code rc =
-        qn_store_secret_get_or_put(conn, "doc_verify_key", candidate, sizeof candidate, key, 32, &len, e);
-    if (rc == QN_OK && len != 32)
-        rc = qn_err_set(e, QN_E_INTERNAL, "the document verification key has %zu bytes, not 32", len);
-    return rc;
-}
-
 qn_code qn_svc_app_notice_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, unsigned char **pdf,
                               size_t *pdf_len, qn_err *e)
 {
     *pdf = NULL;
     *pdf_len = 0;
-    qn_doc_lang lg = QN_DOC_LANG_EN;
-    if (lang && !qn_doc_lang_parse(lang, &lg))
-        return qn_err_field(e, "lang", "must be kk, ru or en");
+    qn_doc_lang lg;
+    qn_code rc = qn_svc_doc_lang(lang, &lg, e);
+    if (rc != QN_OK)
+        return rc;
     qn_app_view v;
-    qn_code rc = qn_svc_app_get(ctx, id, &v, e);
+    rc = qn_svc_app_get(ctx, id, &v, e);
     if (rc != QN_OK)
         return rc;
     if (strcmp(v.app.kind, "foreigner_temporary") != 0 || strcmp(v.app.state, "registered") != 0) {
@@ -62,9 +53,11 @@ qn_code qn_svc_app_notice_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, uns
     json_t *fd = json_object_get(f, "document");
     json_t *period = json_object_get(d, "period");
     char name[QN_DOC_NAME_MAX], document[QN_DOC_ID_DOCUMENT_MAX], office[QN_DOC_OFFICE_MAX];
+    char citizenship[QN_DOC_CITIZENSHIP_MAX];
     snprintf(name, sizeof name, "%s %s", str_of(f, "surname"), str_of(f, "given_names"));
     snprintf(document, sizeof document, "%s %s", str_of(fd, "country"), str_of(fd, "number"));
-    snprintf(office, sizeof office, "Migration Service, region %s", v.app.region);
+    qn_doc_office_name(v.app.region, lg, office, sizeof office);
+    qn_doc_country_name(str_of(f, "citizenship"), lg, NULL, citizenship, sizeof citizenship);
     qn_date_t birth = QN_DATE_NONE, from = QN_DATE_NONE, to = QN_DATE_NONE;
     qn_date_parse_cstr(json_string_value(json_object_get(f, "birth_date")), &birth, NULL);
     qn_date_parse_cstr(json_string_value(json_object_get(period, "from")), &from, NULL);
@@ -73,23 +66,17 @@ qn_code qn_svc_app_notice_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, uns
     memset(&addr, 0, sizeof addr);
     qn_store_account host;
     memset(&host, 0, sizeof host);
-    unsigned char key[32];
     qn_svc_conn c = {0};
     rc = qn_svc_acquire(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_address_get(c.conn, str_of(d, "address_code"), &addr, e);
     if (rc == QN_OK)
         rc = qn_store_account_get(c.conn, v.app.applicant_account_id, &host, e);
-    if (rc == QN_OK)
-        rc = verify_key(c.conn, key, e);
     qn_svc_release(ctx, &c);
     char code[QN_DOC_CODE_LEN + 1], url[QN_DOC_URL_MAX + 1], host_text[QN_DOC_HOST_MAX];
-    snprintf(host_text, sizeof host_text, "IIN %s", host.iin_bin);
+    snprintf(host_text, sizeof host_text, "%s %s", qn_doc_id_label(lg, false), host.iin_bin);
     if (rc == QN_OK)
-        rc = qn_doc_verify_code(key, sizeof key, v.app.number, code, e);
-    if (rc == QN_OK)
-        rc = qn_doc_verify_url(QN_NOTICE_VERIFY_BASE, v.app.number, code, url, sizeof url, e);
-    sodium_memzero(key, sizeof key);
+        rc = qn_svc_doc_link(ctx, v.app.number, code, url, e);
     if (rc == QN_OK) {
         qn_doc doc = {.kind = QN_DOC_REGISTRATION_NOTICE,
                       .lang = lg,
@@ -97,7 +84,7 @@ qn_code qn_svc_app_notice_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, uns
                       .issued = qn_date_from_epoch_kz(v.app.updated_at),
                       .valid_from = from,
                       .valid_until = to,
-                      .person = {name, json_string_value(json_object_get(f, "citizenship")), document, birth},
+                      .person = {name, citizenship, document, birth},
                       .address = addr.text,
                       .host = host_text,
                       .office = office,

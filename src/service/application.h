@@ -178,7 +178,7 @@ typedef struct {
 } qn_property_in;
 
 /* The registration notice of a registered foreigner_temporary application
- * as a PDF (doc/pdf.h) in lang "kk", "ru" or "en" (NULL: en), for whoever
+ * as a PDF (doc/pdf.h) in lang "kk", "ru" or "en" (NULL: kk), for whoever
  * may see the application. *pdf is malloc'd (free it). Errors: 404, 409
  * (sub "no_notice": another kind or not registered), 422 (lang). */
 qn_code qn_svc_app_notice_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, unsigned char **pdf,

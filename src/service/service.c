@@ -125,6 +125,7 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
     svc->cheap_pwhash = cfg->cheap_pwhash;
     svc->batch_max_rows = cfg->batch_max_rows; /* notif: 0 is the default (notification.c) */
     pthread_mutex_init(&svc->write_lock, NULL);
+    pthread_mutex_init(&svc->doc_lock, NULL);
     qn_store_options opt = {.pool_size = cfg->pool_size,
                             .idem_retention_days = cfg->idem_retention_days};
     qn_code rc = qn_store_open(cfg->db_url, &opt, &svc->store, e);
@@ -153,6 +154,8 @@ void qn_service_free(qn_service *svc)
         return;
     qn_store_close(svc->store);
     pthread_mutex_destroy(&svc->write_lock);
+    pthread_mutex_destroy(&svc->doc_lock);
+    sodium_memzero(svc->doc_key, sizeof svc->doc_key);
     qn_svc_signing_free(svc->signing); /* sigapi */
     free(svc);
 }

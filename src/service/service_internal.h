@@ -20,6 +20,12 @@ struct qn_service {
     char dummy_hash[QN_STORE_HASH_MAX + 1]; /* verified against for unknown users (timing) */
     bool serialize_writes;                  /* SQLite: one writer at a time, queued here (see below) */
     pthread_mutex_t write_lock;
+    /* web (documents.c): the public origin printed in QR codes and the
+     * document verification key once read from the store, under doc_lock. */
+    pthread_mutex_t doc_lock;
+    char public_url[201];
+    unsigned char doc_key[32];
+    bool has_doc_key;
 };
 
 /* A store connection held by a service call, with the time it was taken. */

@@ -224,6 +224,31 @@ qn_code qn_svc_verify_signature(qn_svc_ctx *ctx, const unsigned char *doc, size_
     return rc;
 }
 
+qn_code qn_svc_verify_recorded(qn_svc_ctx *ctx, const unsigned char *doc, size_t doc_len, const unsigned char *cms,
+                               size_t cms_len, const char *expected_id, qn_sign_result *result, qn_err *e)
+{
+    /* branch web: the officer's case page checks recorded signatures again
+     * (the document policy of qn_svc_verify_signature without its maximum
+     * age, as qn_svc_signature_reverify does for signatures with details). */
+    if (!result || (!doc && doc_len) || !cms)
+        return qn_err_set(e, QN_E_INVALID, "no document or signature given");
+    if (expected_id && !is_id12(expected_id))
+        expected_id = NULL;
+    trust_ref *r = NULL;
+    qn_code rc = trust_take(ctx, &r, e);
+    if (rc != QN_OK)
+        return rc;
+    qn_sign_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.now = ctx->now;
+    opts.expected_id = expected_id;
+    opts.purpose = QN_SIGN_PURPOSE_DOCUMENT;
+    static const unsigned char empty[1] = {0};
+    rc = qn_sign_verify(r->trust, doc ? doc : empty, doc_len, cms, cms_len, &opts, result, e);
+    trust_release(ctx, r);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- storing */
 
 static unsigned char *b64_decode(const unsigned char *in, size_t len, size_t *out_len)

@@ -70,6 +70,14 @@ qn_code qn_svc_verify_signature(qn_svc_ctx *ctx, const unsigned char *doc, size_
                                 const char *expected_id /* IIN or BIN, NULL = anyone */, bool for_login,
                                 qn_sign_result *result, qn_err *e);
 
+/* Verifies a recorded detached CMS over its recorded document bytes again
+ * with today's trust: the document policy without a maximum age (the
+ * signing time was checked when it was accepted). expected_id as above
+ * (an invalid one is ignored). Errors as qn_svc_verify_signature. (Branch
+ * web: the officer's case page, service/portal.h.) */
+qn_code qn_svc_verify_recorded(qn_svc_ctx *ctx, const unsigned char *doc, size_t doc_len, const unsigned char *cms,
+                               size_t cms_len, const char *expected_id, qn_sign_result *result, qn_err *e);
+
 /* Stores an accepted signature (result->code == QN_SIGN_OK, from
  * qn_svc_verify_signature over the same doc and cms) with the document
  * bytes, the signer certificate and the verification result, in one

@@ -41,9 +41,9 @@ qn_code qn_svc_notification_stats(qn_svc_ctx *ctx, qn_date_t from, qn_date_t to,
     /* Two reads, not one transaction (a transaction would take SQLite's
      * write lock): under concurrent submissions the two groupings may
      * differ by the rows committed in between. The totals are the regions'. */
-    rc = qn_store_notification_counts(c.conn, region, from, to, true, &by_region, &more_r, e);
+    rc = qn_store_notification_counts(c.conn, region, from, to, QN_GROUP_BY_REGION, &by_region, &more_r, e);
     if (rc == QN_OK)
-        rc = qn_store_notification_counts(c.conn, region, from, to, false, &by_cit, &more_c, e);
+        rc = qn_store_notification_counts(c.conn, region, from, to, QN_GROUP_BY_CITIZENSHIP, &by_cit, &more_c, e);
     qn_svc_release(ctx, &c);
     if (rc == QN_OK) {
         for (size_t i = 0; i < by_region.count; i++) {

@@ -441,22 +441,19 @@ void qn_store_notification_list_free(qn_store_notification_list *l)
 #define G_ONE " WHERE region = $3 AND arrival_date BETWEEN $1 AND $2"
 #define G_REGION " GROUP BY region ORDER BY region LIMIT 1001"
 #define G_CIT " GROUP BY citizenship ORDER BY citizenship LIMIT 1001"
+#define G_DAY " GROUP BY arrival_date ORDER BY arrival_date LIMIT 1001"
+#define G_DAY_KEY "SELECT CAST(arrival_date AS TEXT)"
 
-static const char *const group_sql[2][2] = {
-    /* [by_region][one region] */
-    {"SELECT citizenship" G_LATE G_ALL G_CIT, "SELECT citizenship" G_LATE G_ONE G_CIT},
-    {"SELECT region" G_LATE G_ALL G_REGION, "SELECT region" G_LATE G_ONE G_REGION},
-};
-static const char *const group_explain_lite[2][2] = {
-    {"EXPLAIN QUERY PLAN SELECT citizenship" G_LATE G_ALL G_CIT,
-     "EXPLAIN QUERY PLAN SELECT citizenship" G_LATE G_ONE G_CIT},
-    {"EXPLAIN QUERY PLAN SELECT region" G_LATE G_ALL G_REGION,
-     "EXPLAIN QUERY PLAN SELECT region" G_LATE G_ONE G_REGION},
-};
-static const char *const group_explain_pg[2][2] = {
-    {"EXPLAIN SELECT citizenship" G_LATE G_ALL G_CIT, "EXPLAIN SELECT citizenship" G_LATE G_ONE G_CIT},
-    {"EXPLAIN SELECT region" G_LATE G_ALL G_REGION, "EXPLAIN SELECT region" G_LATE G_ONE G_REGION},
-};
+/* [qn_store_group_by][one region] */
+#define GROUP_SQL(pre)                                                                             \
+    {                                                                                              \
+        {pre "SELECT citizenship" G_LATE G_ALL G_CIT, pre "SELECT citizenship" G_LATE G_ONE G_CIT}, \
+            {pre "SELECT region" G_LATE G_ALL G_REGION, pre "SELECT region" G_LATE G_ONE G_REGION}, \
+            {pre G_DAY_KEY G_LATE G_ALL G_DAY, pre G_DAY_KEY G_LATE G_ONE G_DAY},                     \
+    }
+static const char *const group_sql[3][2] = GROUP_SQL("");
+static const char *const group_explain_lite[3][2] = GROUP_SQL("EXPLAIN QUERY PLAN ");
+static const char *const group_explain_pg[3][2] = GROUP_SQL("EXPLAIN ");
 
 static qn_code read_group(qs_q *q, void *item)
 {
@@ -476,7 +473,7 @@ static void bind_group(qs_q *q, const char *region, qn_date_t from, qn_date_t to
 }
 
 qn_code qn_store_notification_counts(qn_store_conn *c, const char *region, qn_date_t from,
-                                     qn_date_t to, bool by_region,
+                                     qn_date_t to, qn_store_group_by by,
                                      qn_store_notification_group_list *out, bool *more,
                                      qn_err *err)
 {
@@ -488,7 +485,9 @@ qn_code qn_store_notification_counts(qn_store_conn *c, const char *region, qn_da
         return rc;
     bool one = region != NULL && region[0] != '\0';
     qs_q q;
-    qs_init(&q, c, group_sql[by_region][one]);
+    if (by < QN_GROUP_BY_CITIZENSHIP || by > QN_GROUP_BY_DAY)
+        return qn_err_set(err, QN_E_INVALID, "unknown grouping %d", (int)by);
+    qs_init(&q, c, group_sql[by][one]);
     bind_group(&q, region, from, to);
     void *items;
     rc = qs_collect(&q, GROUPS_MAX + 1, sizeof *out->items, read_group, &items, &out->count, err);
@@ -595,9 +594,10 @@ qn_code qn_store_notification_explain(qn_store_conn *c, char *out, size_t cap, q
             rc = explain_one(c, name, lite ? s->explain_count_lite : s->explain_count_pg, lite, s,
                              &f, false, out, cap, &len, err);
     }
-    static const char *const gnames[2][2] = {{"counts by citizenship", "counts by citizenship of a region"},
-                                             {"counts by region", "counts of a region"}};
-    for (int by = 0; rc == QN_OK && by < 2; by++)
+    static const char *const gnames[3][2] = {{"counts by citizenship", "counts by citizenship of a region"},
+                                             {"counts by region", "counts of a region"},
+                                             {"counts by day", "counts by day of a region"}};
+    for (int by = 0; rc == QN_OK && by < 3; by++)
         for (int one = 0; rc == QN_OK && one < 2; one++) {
             memset(&f.region, 0, sizeof f.region);
             if (one)

@@ -1243,5 +1243,15 @@ qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *er
 /* notif: batches with a savepoint per row, aggregates, the plans of the
  * notification lookups, migration cards, the atomic login gate. */
 #include "store/store_notif.h"
+/* ------------------------------ web: document verification (src/store/web.c) */
+
+/* Records one failed check of a document's verification code from address
+ * (client address as text) at `at`, deleting the rows older than
+ * prune_before in the same transaction (joins the caller's if open). */
+qn_code qn_store_verify_failure_add(qn_store_conn *c, const char *address, int64_t at, int64_t prune_before,
+                                    qn_err *err);
+/* Failed checks from address since `since` into *count. */
+qn_code qn_store_verify_failures(qn_store_conn *c, const char *address, int64_t since, int64_t *count,
+                                 qn_err *err);
 
 #endif

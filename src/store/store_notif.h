@@ -37,9 +37,11 @@ qn_code qn_store_batch_row_end(qn_store_batch *b, bool keep, qn_err *err);
 qn_code qn_store_batch_end(qn_store_batch *b, bool ok, qn_err *err);
 
 /* Aggregates of notifications with arrival in [from, to]: one group per
- * region (by_region) or per citizenship, with the count and the late
- * count, optionally of one region ("" or NULL: all). GROUP BY in SQL. At
- * most 1000 groups, by key; *more is set when there were more (may be NULL). */
+ * citizenship, per region or per arrival day (the key is then the day number
+ * as decimal text, qn_date_t), with the count and the late count,
+ * optionally of one region ("" or NULL: all). GROUP BY in SQL. At most 1000
+ * groups, by key; *more is set when there were more (may be NULL). */
+typedef enum { QN_GROUP_BY_CITIZENSHIP, QN_GROUP_BY_REGION, QN_GROUP_BY_DAY } qn_store_group_by;
 typedef struct {
     char key[QN_STORE_REGION_MAX + 1]; /* region code or citizenship; "" if unknown */
     int64_t total;
@@ -52,7 +54,7 @@ typedef struct {
 } qn_store_notification_group_list;
 
 qn_code qn_store_notification_counts(qn_store_conn *c, const char *region, qn_date_t from,
-                                     qn_date_t to, bool by_region,
+                                     qn_date_t to, qn_store_group_by by,
                                      qn_store_notification_group_list *out, bool *more,
                                      qn_err *err);
 void qn_store_notification_group_list_free(qn_store_notification_group_list *l);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Browser tests of the web portal: installs playwright-core (npm ci), starts
-# `$QONAQ_BIN serve --demo` on a free port with a throwaway SQLite database,
-# drives Debian's chromium through portal.test.js with node's test runner,
-# stops the server. Prints each failed test and exits non-zero on failure.
-# Screenshots land in tests/e2e/screenshots/ (git-ignored).
+# `$QONAQ_BIN serve --demo` on a free port with a throwaway SQLite database
+# (its demo CA in the same folder), serving the portal built beside the
+# binary (make builds $(OUT)/web), drives Debian's chromium through
+# portal.test.js and checks the printed documents with documents.test.js
+# (node's test runner), stops the server. Prints each failed test and exits
+# non-zero on failure. Screenshots land in tests/e2e/screenshots/ (git-ignored).
 # Environment: QONAQ_BIN (default build/qonaq), CHROMIUM (default /usr/bin/chromium).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,6 +15,11 @@ export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
 fail() { echo "e2e: FAILED: $*" >&2; exit 1; }
 [ -x "$bin" ] || fail "no qonaq binary at $bin (build it, or set QONAQ_BIN)"
+web=$(dirname "$bin")/web
+[ -f "$web/index.html" ] || fail "no built portal at $web (make builds it)"
+for tool in pdftoppm pdftotext zbarimg openssl; do
+  command -v $tool >/dev/null || fail "$tool is missing (scripts/deps.sh test installs it)"
+done
 [ -x "$CHROMIUM" ] || fail "no chromium at $CHROMIUM (scripts/deps.sh test installs it)"
 command -v node >/dev/null || fail "node is missing (scripts/deps.sh test installs it)"
 command -v npm >/dev/null || fail "npm is missing (scripts/deps.sh test installs it)"
@@ -32,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-QONAQ_PWHASH=min QONAQ_WEB_ROOT="$root/web" "$bin" serve --demo --quiet \
+QONAQ_PWHASH=min QONAQ_WEB_ROOT="$web" "$bin" serve --demo --quiet \
   --listen "127.0.0.1:$port" --db "sqlite:$tmp/qonaq.db" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 up=0
@@ -44,15 +51,27 @@ done
 if [ $up -ne 1 ]; then cat "$tmp/server.log" >&2; fail "the server did not start on port $port"; fi
 
 mkdir -p screenshots
-QONAQ_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec \
-  portal.test.js >"$tmp/test.log" 2>&1
-rc=$?
-cat "$tmp/test.log"
+# The portal's flow first, then the documents (two runs, in this order);
+# the summed counts are printed last, as node's runner prints them.
+rc=0 np=0 nf=0
+for f in portal.test.js documents.test.js; do
+  QONAQ_URL="http://127.0.0.1:$port" QONAQ_DEMO_CA="$tmp/demo-ca" node --test --test-concurrency=1 \
+    --test-reporter=spec "$f" >"$tmp/test.log" 2>&1
+  r=$?
+  cat "$tmp/test.log"
+  p=$(grep -Eo '^ℹ pass [0-9]+' "$tmp/test.log" | tail -n 1 | grep -Eo '[0-9]+'); np=$((np + ${p:-0}))
+  q=$(grep -Eo '^ℹ fail [0-9]+' "$tmp/test.log" | tail -n 1 | grep -Eo '[0-9]+'); nf=$((nf + ${q:-0}))
+  if [ $r -ne 0 ]; then
+    rc=$r
+    echo "--- failed tests of $f:" >&2
+    grep -E '^\s*✖' "$tmp/test.log" | sort -u >&2
+  fi
+done
 if [ $rc -ne 0 ]; then
-  echo "--- failed tests:" >&2
-  grep -E '^\s*✖' "$tmp/test.log" | sort -u >&2
   echo "--- server log (last 30 lines):" >&2
   tail -n 30 "$tmp/server.log" >&2
-  fail "portal tests (exit $rc)"
 fi
+echo "ℹ pass $np"
+echo "ℹ fail $nf"
+[ $rc -eq 0 ] || fail "portal tests (exit $rc)"
 echo "e2e: all portal tests passed"

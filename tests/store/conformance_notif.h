@@ -104,7 +104,7 @@ START_TEST(notif_search_by_region_and_status)
     /* Aggregates, grouped in SQL. */
     qn_store_notification_group_list g;
     bool more = true;
-    OK(&t, qn_store_notification_counts(t.c, NULL, QN_DATE_NONE, QN_DATE_NONE, true, &g, &more, &t.err));
+    OK(&t, qn_store_notification_counts(t.c, NULL, QN_DATE_NONE, QN_DATE_NONE, QN_GROUP_BY_REGION, &g, &more, &t.err));
     ck_assert(!more);
     ck_assert_uint_eq(g.count, 3); /* "", "71", "75" by key */
     ck_assert_str_eq(g.items[0].key, "");
@@ -116,7 +116,7 @@ START_TEST(notif_search_by_region_and_status)
     ck_assert_int_eq(g.items[2].total, 5);
     ck_assert_int_eq(g.items[2].late, 2);
     qn_store_notification_group_list_free(&g);
-    OK(&t, qn_store_notification_counts(t.c, "75", qn_test_date("2026-03-03"), QN_DATE_NONE, false, &g, NULL,
+    OK(&t, qn_store_notification_counts(t.c, "75", qn_test_date("2026-03-03"), QN_DATE_NONE, QN_GROUP_BY_CITIZENSHIP, &g, NULL,
                                         &t.err));
     ck_assert_uint_eq(g.count, 2);
     ck_assert_str_eq(g.items[0].key, "DEU");
@@ -126,7 +126,29 @@ START_TEST(notif_search_by_region_and_status)
     ck_assert_int_eq(g.items[1].total, 2);
     ck_assert_int_eq(g.items[1].late, 1);
     qn_store_notification_group_list_free(&g);
-    OK(&t, qn_store_notification_counts(t.c, "19", QN_DATE_NONE, QN_DATE_NONE, true, &g, NULL, &t.err));
+    /* By arrival day (the analysts' daily chart): all regions, then one. */
+    OK(&t, qn_store_notification_counts(t.c, NULL, qn_test_date("2026-03-01"), qn_test_date("2026-03-05"),
+                                        QN_GROUP_BY_DAY, &g, NULL, &t.err));
+    static const struct {
+        const char *day;
+        int64_t total, late;
+    } days[] = {{"2026-03-01", 1, 0}, {"2026-03-02", 4, 0}, {"2026-03-03", 1, 1},
+                {"2026-03-04", 1, 1}, {"2026-03-05", 1, 0}};
+    ck_assert_uint_eq(g.count, 5);
+    for (size_t i = 0; i < 5; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "%d", (int)qn_test_date(days[i].day));
+        ck_assert_str_eq(g.items[i].key, key);
+        ck_assert_int_eq(g.items[i].total, days[i].total);
+        ck_assert_int_eq(g.items[i].late, days[i].late);
+    }
+    qn_store_notification_group_list_free(&g);
+    OK(&t, qn_store_notification_counts(t.c, "75", qn_test_date("2026-03-02"), qn_test_date("2026-03-02"),
+                                        QN_GROUP_BY_DAY, &g, NULL, &t.err));
+    ck_assert_uint_eq(g.count, 1);
+    ck_assert_int_eq(g.items[0].total, 1); /* region 71's three that day are not counted */
+    qn_store_notification_group_list_free(&g);
+    OK(&t, qn_store_notification_counts(t.c, "19", QN_DATE_NONE, QN_DATE_NONE, QN_GROUP_BY_REGION, &g, NULL, &t.err));
     ck_assert_uint_eq(g.count, 0);
     qn_store_notification_group_list_free(&g);
     conf_close(&t);
@@ -201,6 +223,8 @@ START_TEST(notif_lookups_use_indexes)
         {"counts by citizenship", "notifications_"},
         {"counts of a region", "notifications_region_date"},
         {"counts by citizenship of a region", "notifications_region_date"},
+        {"counts by day", "notifications_"},
+        {"counts by day of a region", "notifications_region_date"},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         char block[4096];

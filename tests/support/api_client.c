@@ -43,6 +43,12 @@ static void sleep_ms(long ms)
 
 bool qn_api_start(qn_api_server *s, const char *db, bool demo) { return qn_api_start_opts(s, db, demo, NULL); }
 
+bool qn_api_start_with(qn_api_server *s, const char *db, bool demo, const char *public_url)
+{
+    const char *extra[] = {"--public-url", public_url, NULL};
+    return qn_api_start_opts(s, db, demo, public_url != NULL ? extra : NULL);
+}
+
 bool qn_api_start_opts(qn_api_server *s, const char *db, bool demo, const char *const *extra)
 {
     memset(s, 0, sizeof *s);

@@ -27,6 +27,9 @@ bool qn_api_start(qn_api_server *s, const char *db, bool demo);
 /* The same with more `qonaq serve` options (extra: NULL-terminated, may be
  * NULL), e.g. {"--behind-tls", NULL}. */
 bool qn_api_start_opts(qn_api_server *s, const char *db, bool demo, const char *const *extra);
+/* The same with `--public-url public_url` when not NULL (the origin of the
+ * verification links in printed documents). */
+bool qn_api_start_with(qn_api_server *s, const char *db, bool demo, const char *public_url);
 
 /* Sends SIGTERM and waits; returns the exit status (or -1 when killed by a
  * signal or not exited in 20 s, after which it is SIGKILLed). */

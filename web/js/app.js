@@ -1,7 +1,9 @@
 // app.js — the portal's entry: language choice, session, navigation by
-// hash routes (#/login, #/home, #/notify, #/batch, #/list, #/history,
-// #/stay) and the login and home views. Each view is a function that fills
-// <main>; a change of language draws the current view again.
+// hash routes (#/login, #/home, #/<service>[/<id>]) and the login and home
+// views; the public verification page answers at /verify/<number>?c=<code>
+// (the QR code of a printed document) without a session. Each view is a
+// function that fills <main>; a change of language draws the current view
+// again. web/build.mjs bundles this module and everything it imports.
 import { initialLang, setLang, currentLang, t, applyI18n } from './i18n.js';
 import { api, problemText } from './api.js';
 import { h, field, setError, clear } from './dom.js';
@@ -9,41 +11,66 @@ import { notifyView } from './notify.js';
 import { batchView } from './batch.js';
 import { listView, historyView } from './lists.js';
 import { stayView } from './stay.js';
+import { applyView, appsView } from './apply.js';
+import { consentsView } from './consents.js';
+import { queueView, caseView, violationsView } from './officer.js';
+import { exitView } from './border.js';
+import { dashboardView } from './dashboard.js';
+import { verifyView } from './verify.js';
 
-const HOST_ROLES = ['host-individual', 'host-legal-entity', 'hotel'];
-// The portal's services per role (only those whose API exists).
+const HOST = ['notify', 'batch', 'list', 'history', 'stay'];
+// The portal's services per role, in the menu's order.
 const SERVICES = {
-  'host-individual': ['notify', 'batch', 'list', 'history', 'stay'],
-  'host-legal-entity': ['notify', 'batch', 'list', 'history', 'stay'],
-  hotel: ['notify', 'batch', 'list', 'history', 'stay'],
-  citizen: ['history', 'stay'],
+  'host-individual': ['notify', 'batch', 'list', 'apply', 'apps', 'consents', 'history', 'stay'],
+  'host-legal-entity': HOST,
+  hotel: HOST,
+  citizen: ['apply', 'apps', 'consents', 'history', 'stay'],
   foreigner: ['history', 'stay'],
-  officer: ['list', 'history', 'stay'],
-  border: ['history', 'stay'],
-  analyst: ['history', 'stay'],
+  officer: ['queue', 'violations', 'list', 'history', 'stay'],
+  border: ['exit', 'history', 'stay'],
+  analyst: ['dashboard', 'history', 'stay'],
   admin: ['history'],
 };
-const VIEWS = { notify: notifyView, batch: batchView, list: listView, history: historyView, stay: stayView };
+// Pages reached from another page (not in the menu), and what they need.
+const SUBPAGES = { case: 'queue' };
+const VIEWS = {
+  notify: notifyView, batch: batchView, list: listView, history: historyView, stay: stayView,
+  apply: applyView, apps: appsView, consents: consentsView, queue: queueView, case: caseView,
+  violations: violationsView, exit: exitView, dashboard: dashboardView,
+};
 
 const session = { user: null };
 
+function isVerifyPage() { return location.pathname === '/verify' || location.pathname.startsWith('/verify/'); }
+
+// The current route: {name, arg} from "#/name[/arg]".
 function route() {
-  const m = /^#\/([a-z]+)/.exec(location.hash || '');
-  return m ? m[1] : '';
+  if (isVerifyPage()) return { name: 'verify', arg: '' };
+  const m = /^#\/([a-z]+)(?:\/([A-Za-z0-9-]+))?/.exec(location.hash || '');
+  return m ? { name: m[1], arg: m[2] || '' } : { name: '', arg: '' };
 }
 
-function go(name) {
-  if (route() === name) render();
+function allowed(name) {
+  const mine = session.user ? SERVICES[session.user.role] || [] : [];
+  return mine.includes(name) || (SUBPAGES[name] && mine.includes(SUBPAGES[name]));
+}
+
+export function go(name) {
+  if (isVerifyPage()) { location.assign('/#/' + name); return; }
+  if (location.hash === '#/' + name) render();
   else location.hash = '#/' + name;
 }
 
 function drawNav() {
   const nav = document.getElementById('nav');
   clear(nav);
-  const here = route();
-  const link = (name) => h('a', { href: '#/' + name, i18n: 'nav.' + name, 'aria-current': here === name ? 'page' : null });
+  const here = route().name;
+  const current = here === 'case' ? 'queue' : here;
+  const base = isVerifyPage() ? '/' : '';
+  const link = (name) => h('a', { href: base + '#/' + name, i18n: 'nav.' + name, 'aria-current': current === name ? 'page' : null });
   if (!session.user) {
     nav.append(link('login'));
+    if (!isVerifyPage()) nav.append(h('a', { href: '/verify', i18n: 'nav.verify' }));
     return;
   }
   nav.append(link('home'));
@@ -62,7 +89,7 @@ function loginView(main) {
   const pass = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: '128' });
   const msg = h('p', { class: 'notice bad', role: 'alert', id: 'login-msg' });
   const button = h('button', { type: 'submit', class: 'primary', i18n: 'login.submit' });
-  const form = h('form', { novalidate: true, id: 'login-form' },
+  const form = h('form', { novalidate: true, id: 'login-form', class: 'narrow' },
     field({ id: 'login-user', label: t('login.username'), control: user, required: true }),
     field({ id: 'login-pass', label: t('login.password'), control: pass, required: true }),
     msg,
@@ -90,7 +117,8 @@ function loginView(main) {
     session.user = me.ok ? me.data : { username: user.value.trim(), role: res.data.role };
     go('home');
   });
-  main.append(h('h1', { i18n: 'login.title' }), form);
+  main.append(h('h1', { i18n: 'login.title' }), form,
+    h('p', {}, h('a', { href: '/verify', i18n: 'login.verify' })));
 }
 
 function homeView(main) {
@@ -101,27 +129,32 @@ function homeView(main) {
     h('p', { id: 'whoami' }, t('home.signed_in', { user: u.username, role: t('role.' + u.role) })));
   if (services.length) {
     main.append(h('p', { i18n: 'home.available' }),
-      h('ul', { class: 'services' }, services.map((s) => h('li', {}, h('a', { href: '#/' + s, i18n: 'nav.' + s })))));
+      h('ul', { class: 'services' }, services.map((s) => h('li', {},
+        h('a', { href: '#/' + s, i18n: 'nav.' + s }), ' — ', h('span', { i18n: 'about.' + s })))));
   } else {
     main.append(h('p', { i18n: 'home.none' }));
   }
-  if (!HOST_ROLES.includes(u.role) && u.role !== 'foreigner') main.append(h('p', { class: 'hint', i18n: 'home.later' }));
 }
 
 async function render() {
   const main = document.getElementById('main');
-  let name = route();
-  if (!session.user && name !== 'login') { location.replace('#/login'); name = 'login'; }
-  if (session.user && (name === 'login' || name === '')) { location.replace('#/home'); name = 'home'; }
-  if (session.user && name !== 'home' && !(SERVICES[session.user.role] || []).includes(name)) {
-    location.replace('#/home'); name = 'home';
+  let { name, arg } = route();
+  if (name !== 'verify') {
+    if (!session.user && name !== 'login') { location.replace('#/login'); name = 'login'; }
+    if (session.user && (name === 'login' || name === '')) { location.replace('#/home'); name = 'home'; }
+    if (session.user && name !== 'home' && !allowed(name)) { location.replace('#/home'); name = 'home'; }
   }
   delete document.body.dataset.view; // set again when the view is drawn (tests wait on it)
   drawNav();
   clear(main);
-  const ctx = { main, user: session.user, onUnauthorized: () => { session.user = null; go('login'); } };
+  const ctx = {
+    main, user: session.user, arg,
+    onUnauthorized: () => { session.user = null; go('login'); },
+    go,
+  };
   if (name === 'login') loginView(main);
   else if (name === 'home') homeView(main);
+  else if (name === 'verify') await verifyView(ctx);
   else await VIEWS[name](ctx);
   applyI18n(document);
   const h1 = main.querySelector('h1');
@@ -136,7 +169,7 @@ async function start() {
   select.value = currentLang();
   select.addEventListener('change', async () => {
     // what the user has typed survives the change of language
-    const kept = [...document.querySelectorAll('main input[id], main select[id]')]
+    const kept = [...document.querySelectorAll('main input[id], main select[id], main textarea[id]')]
       .filter((c) => c.type !== 'file' && c.type !== 'password')
       .map((c) => [c.id, c.value]);
     await setLang(select.value);

@@ -3,7 +3,7 @@
 // the number and deadline of each accepted row and the errors of each
 // rejected one (translated when their kind is known).
 import { t, showDate } from './i18n.js';
-import { api, reasonText, problemText } from './api.js';
+import { api, fieldError, reasonText, problemText } from './api.js';
 import { h, field, setError, clear } from './dom.js';
 
 export async function batchView(ctx) {
@@ -39,7 +39,7 @@ export async function batchView(ctx) {
     if (!res.ok) {
       report.append(h('p', { class: 'notice bad' }, problemText(res)));
       const errs = (res.data && res.data.errors) || [];
-      if (errs.length) report.append(h('ul', {}, errs.map((e) => h('li', {}, `${e.field}: ${reasonText(e.reason)}`))));
+      if (errs.length) report.append(h('ul', {}, errs.map((e) => h('li', {}, fieldError(e)))));
       return;
     }
     const d = res.data;
@@ -50,7 +50,7 @@ export async function batchView(ctx) {
       const details = ok
         ? h('span', {}, `${r.number} — ${t('batch.deadline', { deadline: showDate(r.deadline) })}`)
         : h('ul', {}, ((r.errors && r.errors.length) ? r.errors : [{ field: '', reason: r.detail }])
-          .map((e) => h('li', {}, (e.field ? e.field + ': ' : '') + reasonText(e.reason, { format: 'YYYY-MM-DD' }))));
+          .map((e) => h('li', {}, e.field ? fieldError(e, { format: 'YYYY-MM-DD' }) : reasonText(e.reason, { format: 'YYYY-MM-DD' }))));
       return h('tr', { class: ok ? 'accepted' : 'rejected', 'data-line': String(r.line ?? r.row) },
         h('td', {}, String(r.line ?? r.row)),
         h('td', { class: ok ? 'ok' : 'late' }, t(ok ? 'batch.accepted' : 'batch.rejected')),

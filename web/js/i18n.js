@@ -1,8 +1,10 @@
 // i18n.js — the portal's three languages (kk, ru, en): loads a language's
 // JSON table, remembers the choice in localStorage, switches <html lang>,
 // translates elements marked data-i18n (text) and data-i18n-aria (aria-label),
+// tells the server through the qonaq_lang cookie (the language of PDFs),
 // and formats and parses dates (dd.mm.yyyy in kk and ru; "5 Mar 2026" shown
 // and YYYY-MM-DD typed in en; every language also accepts YYYY-MM-DD).
+/* global QONAQ_I18N_URLS */ // the hashed table URLs, set by web/build.mjs (esbuild define)
 export const LANGS = ['kk', 'ru', 'en'];
 const STORE_KEY = 'qonaq.lang';
 
@@ -21,12 +23,14 @@ export function initialLang() {
 
 export async function setLang(lang) {
   if (!LANGS.includes(lang)) lang = 'kk';
-  const r = await fetch(`/portal/i18n/${lang}.json?v=1`, { credentials: 'same-origin' });
+  const r = await fetch(QONAQ_I18N_URLS[lang], { credentials: 'same-origin' });
   if (!r.ok) throw new Error(`cannot load the ${lang} translations`);
   state.dict = await r.json();
   state.lang = lang;
   document.documentElement.lang = lang;
   try { localStorage.setItem(STORE_KEY, lang); } catch { /* storage blocked */ }
+  // The server prints documents (PDF) in this language when a link names none.
+  document.cookie = `qonaq_lang=${lang}; path=/; SameSite=Lax; max-age=31536000`;
 }
 
 // The text for key with {name} placeholders filled; the key itself when the

@@ -2,13 +2,19 @@
 // named by its API field path ("foreigner.document.number"); it is checked
 // as the user types (after the first visit to the field) and on submit, and
 // the API's problem errors[] land next to the control of the same name.
-import { t, parseDate, showDate } from './i18n.js';
-import { api, reasonText, problemText } from './api.js';
+// Validate-as-you-type uses the API's own rules: after a pause in typing
+// (VALIDATE_DELAY ms) the form as it stands goes to POST
+// /api/v1/notifications/validate, which checks without recording; its field
+// errors are shown next to the fields already visited, so the page keeps no
+// second copy of the rules beyond the format checks below.
+import { t, has, parseDate, showDate, currentLang } from './i18n.js';
+import { api, reasonText, problemText, fieldError } from './api.js';
 import { h, field, setError } from './dom.js';
 
 const COUNTRY = /^[A-Z]{3}$/;
 const DOCNUM = /^[A-Z0-9]{1,32}$/;
 const PURPOSES = ['tourism', 'business', 'private', 'study', 'work', 'medical', 'transit'];
+const VALIDATE_DELAY = 500;
 
 // name, label key, kind (text, date, country, doc, select), required, extra
 const SECTIONS = [
@@ -41,6 +47,11 @@ const SECTIONS = [
     ['purpose', 'field.purpose', 'select', true, { options: PURPOSES, prefix: 'purpose.' }],
   ]],
 ];
+
+// A warning of the API by its stable code (the message is English).
+function warningText(w) {
+  return has('warning.' + w.code) ? t('warning.' + w.code) : (currentLang() === 'en' && w.message ? w.message : t('warning.other'));
+}
 
 function idFor(name) { return 'f-' + name.replace(/\./g, '-'); }
 
@@ -116,6 +127,42 @@ export async function notifyView(ctx) {
   main.append(h('h1', { i18n: 'notify.title' }), h('p', { i18n: 'notify.intro' }), form);
 
   const byName = (n) => controls.find((c) => c.name === n);
+  const bodyOf = () => {
+    const body = {};
+    for (const c of controls) {
+      const v = c.control.value.trim();
+      if (v === '') continue;
+      const iso = c.kind === 'date' ? parseDate(v).iso : v;
+      setPath(body, c.name, iso || v);
+    }
+    return body;
+  };
+  // The API's check of the form as it stands (debounced; answers to older
+  // requests are dropped). Shown only on fields the user has visited and
+  // whose own format check passed.
+  const live = h('p', { class: 'hint', id: 'notify-live', 'aria-live': 'polite' });
+  form.insertBefore(live, summary);
+  let timer = 0, seq = 0;
+  const validateNow = async () => {
+    const mine = ++seq;
+    const res = await api('POST', '/notifications/validate', bodyOf());
+    if (mine !== seq) return;
+    if (res.status === 401) { ctx.onUnauthorized(); return; }
+    const errs = new Map();
+    for (const err of (res.ok ? [] : (res.data && res.data.errors) || [])) if (!errs.has(err.field)) errs.set(err.field, err.reason);
+    for (const c of controls) {
+      if (!c.touched || check(c.kind, c.required, c.control.value)) continue;
+      const reason = errs.get(c.name);
+      setError(c.control, reason ? reasonText(reason, { format: t('date.format') }) : '');
+    }
+    live.textContent = res.ok ? t('notify.live_ok', { deadline: showDate(res.data.deadline) }) : '';
+  };
+  const schedule = () => { clearTimeout(timer); timer = setTimeout(validateNow, VALIDATE_DELAY); };
+  for (const c of controls) {
+    c.control.addEventListener('input', () => { if (c.touched) schedule(); });
+    c.control.addEventListener('change', schedule);
+    c.control.addEventListener('blur', schedule);
+  }
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     summary.textContent = '';
@@ -138,12 +185,9 @@ export async function notifyView(ctx) {
       first.focus();
       return;
     }
-    const body = {};
-    for (const c of controls) {
-      const v = c.control.value.trim();
-      if (v === '') continue;
-      setPath(body, c.name, c.kind === 'date' ? parseDate(v).iso : v);
-    }
+    const body = bodyOf();
+    clearTimeout(timer);
+    seq++; // an answer of the live check still on its way is stale now
     button.disabled = true;
     button.textContent = t('notify.sending');
     const res = await api('POST', '/notifications', body);
@@ -157,8 +201,9 @@ export async function notifyView(ctx) {
         h('p', { id: 'notify-number' }, t('notify.success', { number: d.number, deadline: showDate(d.deadline) })),
         h('p', { class: d.on_time ? 'ok' : 'late' }, t(d.on_time ? 'notify.on_time' : 'notify.late')));
       if (Array.isArray(d.warnings) && d.warnings.length) {
-        summary.append(h('p', { i18n: 'notify.warnings' }), h('ul', {}, d.warnings.map((w) => h('li', {}, w.message || w.code))));
+        summary.append(h('p', { i18n: 'notify.warnings' }), h('ul', {}, d.warnings.map((w) => h('li', {}, warningText(w)))));
       }
+      summary.append(h('p', {}, h('a', { href: `/api/v1/notifications/${d.id}/confirmation.pdf?lang=${currentLang()}`, class: 'pdf', id: 'notify-pdf', i18n: 'notify.pdf' })));
       summary.focus();
       return;
     }
@@ -170,7 +215,7 @@ export async function notifyView(ctx) {
       const c = byName(err.field);
       const text = reasonText(err.reason, { format: t('date.format') });
       if (c) { setError(c.control, text); if (!first) first = c.control; }
-      else unplaced.push(h('li', {}, `${err.field}: ${text}`));
+      else unplaced.push(h('li', {}, fieldError(err, { format: t('date.format') })));
     }
     if (unplaced.length) summary.append(h('ul', {}, unplaced));
     if (first) first.focus();

@@ -1,34 +1,29 @@
 // stay.js — the stay calculator: citizenship, trips and a count date go to
 // GET /api/v1/stay (stateless); the answer is shown as facts and as a
 // timeline of the 180-day window drawn as SVG by script (no inline markup,
-// so the CSP holds).
+// so the CSP holds), at the width of the page (readable on a phone).
 import { t, parseDate, showDate, inputDate, todayIso, has } from './i18n.js';
-import { api, reasonText, problemText } from './api.js';
+import { api, fieldError, problemText } from './api.js';
 import { h, field, setError, clear } from './dom.js';
+import { s, responsive } from './charts.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const DAY = 86400000;
-
-function s(tag, attrs = {}, text) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 
 function dayNum(iso) { return Math.round(Date.parse(iso + 'T00:00:00Z') / DAY); }
 function isoOf(n) { return new Date(n * DAY).toISOString().slice(0, 10); }
 
 // The timeline: the window, the trips inside the shown range, the count
-// date and the last lawful day.
-function timeline(ans, on) {
+// date and the last lawful day. Drawn at the pixel width of its box (one
+// SVG unit per CSS pixel, charts.js responsive), so the 13 px labels stay
+// 13 px on a phone; the month ticks thin out when they would not fit.
+function drawTimeline(ans, on, W) {
   const start = dayNum(ans.window_start);
   const onN = dayNum(on);
   const last = ans.last_lawful_day ? dayNum(ans.last_lawful_day) : onN;
   const end = Math.max(onN, last) + 5;
-  const W = 720, H = 150, L = 10, R = 34, top = 46, barH = 40;
+  const H = 150, L = 8, R = 8, top = 50, barH = 40;
   const x = (n) => L + ((n - start) / (end - start + 1)) * (W - L - R);
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-labelledby': 'chart-title chart-desc', id: 'stay-chart' });
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: 'chart', role: 'img', 'aria-labelledby': 'chart-title chart-desc', id: 'stay-chart' });
   svg.append(s('title', { id: 'chart-title' }, t('stay.chart')));
   svg.append(s('desc', { id: 'chart-desc' }, t('stay.window', { from: showDate(ans.window_start), to: showDate(on) })));
   svg.append(s('rect', { class: 'window', x: x(start), y: top, width: x(onN + 1) - x(start), height: barH }));
@@ -41,27 +36,35 @@ function timeline(ans, on) {
     svg.append(bar);
   }
   svg.append(s('line', { class: 'axis', x1: L, x2: W - R, y1: top + barH + 6, y2: top + barH + 6 }));
-  // month ticks: the 1st of each month in range
-  for (let n = start; n <= end; n++) {
+  // month ticks: the 1st of each month in range; a label needs ~34 px
+  const firsts = [];
+  for (let n = start; n <= end; n++) if (isoOf(n).endsWith('-01')) firsts.push(n);
+  const gap = firsts.length > 1 ? x(firsts[1]) - x(firsts[0]) : W;
+  const every = Math.max(1, Math.ceil(34 / Math.max(1, gap)));
+  firsts.forEach((n, i) => {
     const iso = isoOf(n);
-    if (iso.endsWith('-01')) {
-      svg.append(s('line', { class: 'axis', x1: x(n), x2: x(n), y1: top + barH + 2, y2: top + barH + 10 }));
-      svg.append(s('text', { x: x(n) + 2, y: top + barH + 28 }, t('month.' + (+iso.slice(5, 7)))));
-    }
-  }
+    svg.append(s('line', { class: 'axis', x1: x(n), x2: x(n), y1: top + barH + 2, y2: top + barH + 10 }));
+    if (i % every === 0 && x(n) + 30 < W) svg.append(s('text', { x: x(n) + 2, y: top + barH + 28, class: 'tick' }, t('month.' + (+iso.slice(5, 7)))));
+  });
   svg.append(s('line', { class: 'today', x1: x(onN + 0.5), x2: x(onN + 0.5), y1: top - 6, y2: top + barH + 6 }));
   // a label right of its line in the left half, left of it in the right half
-  const label = (n, y, text) => s('text', { x: x(n + 0.5) + (x(n) > W / 2 ? -4 : 4), y, 'text-anchor': x(n) > W / 2 ? 'end' : 'start' }, text);
+  const label = (n, y, text) => s('text', { x: x(n + 0.5) + (x(n) > W / 2 ? -4 : 4), y, 'text-anchor': x(n) > W / 2 ? 'end' : 'start', class: 'label' }, text);
   svg.append(label(onN, 18, `${t('stay.legend.today')}: ${showDate(on)}`));
   if (ans.last_lawful_day) {
     svg.append(s('line', { class: 'last', x1: x(last + 0.5), x2: x(last + 0.5), y1: top - 6, y2: top + barH + 6 }));
     svg.append(label(last, 38, `${t('stay.legend.last')}: ${showDate(ans.last_lawful_day)}`));
   }
+  return svg;
+}
+
+function timeline(ans, on) {
+  const box = h('div', { class: 'chart-box', id: 'stay-chart-box' });
+  responsive(box, (W) => { box.textContent = ''; box.append(drawTimeline(ans, on, W)); });
   const legend = h('ul', { class: 'legend' },
     h('li', {}, h('span', { class: 'sw trip-bar' }), t('stay.legend.trip')),
     h('li', {}, h('span', { class: 'sw today' }), t('stay.legend.today')),
     h('li', {}, h('span', { class: 'sw last' }), t('stay.legend.last')));
-  return [svg, legend];
+  return [box, legend];
 }
 
 export async function stayView(ctx) {
@@ -134,12 +137,12 @@ export async function stayView(ctx) {
     if (!res.ok) {
       result.append(h('p', { class: 'notice bad' }, problemText(res)));
       const errs = (res.data && res.data.errors) || [];
-      if (errs.length) result.append(h('ul', {}, errs.map((e) => h('li', {}, `${e.field}: ${reasonText(e.reason, { format: t('date.format') })}`))));
+      if (errs.length) result.append(h('ul', {}, errs.map((e) => h('li', {}, fieldError(e, { format: t('date.format') })))));
       return;
     }
     const d = res.data;
     const regimeName = d.regime && d.regime.name;
-    const regime = regimeName && has('regime.' + regimeName) ? t('regime.' + regimeName) : ((d.regime && d.regime.label) || '');
+    const regime = regimeName && has('regime.' + regimeName) ? t('regime.' + regimeName) : t('regime.other');
     const facts = [
       ['stay.regime', regime, 'regime'],
       ['stay.days_used', String(d.days_used), 'days-used'],
