@@ -690,7 +690,7 @@ START_TEST(api_keys_listed_and_revoked)
     qn_api_resp_free(&r);
     make_account(
         "{\"username\":\"hotel-night\",\"password\":\"long-enough-1\",\"role\":\"hotel\",\"iin_bin\":"
-        "\"240140001238\"}");
+        "\"150340012340\"}");
     char night[65];
     ck_assert(qn_api_login(&server, "hotel-night", "long-enough-1", night));
     r = get_as(night, "/api/v1/api-keys");

@@ -14,6 +14,7 @@
 #include "conformance_ops.h"
 #include "conformance_notif.h"
 #include "conformance_app_queue.h"
+#include "conformance_web.h"
 
 static Suite *store_pg_suite(void)
 {
@@ -56,6 +57,7 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, control_synth_fill_and_plans);
     CONF_NOTIF_TESTS(tc);
     conformance_apps_add(tc);
+    tcase_add_test(tc, web_verify_failures_counted_and_pruned);
     tcase_add_test(tc, pg_lost_connection);
     tcase_add_test(tc, pg_server_crash);
     suite_add_tcase(s, tc);

@@ -11,6 +11,7 @@
 #include "conformance_ops.h"
 #include "conformance_notif.h"
 #include "conformance_app_queue.h"
+#include "conformance_web.h"
 
 #include <pthread.h>
 
@@ -95,6 +96,7 @@ static Suite *store_sqlite_suite(void)
     tcase_add_test(tc, control_synth_fill_and_plans);
     CONF_NOTIF_TESTS(tc);
     conformance_apps_add(tc);
+    tcase_add_test(tc, web_verify_failures_counted_and_pruned);
     suite_add_tcase(s, tc);
     return s;
 }
