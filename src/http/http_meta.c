@@ -29,6 +29,23 @@ void qn_h_metrics(qn_http_req *req)
 {
     size_t len = 0;
     char *text = qn_metrics_render(req->server->metrics, &len);
+    uint64_t groups = 0, jobs = 0, largest = 0;
+    qn_service_commit_stats(qn_http_service(req), &groups, &jobs, &largest);
+    char extra[512];
+    int n = snprintf(extra, sizeof extra,
+                     "# HELP qonaq_commit_groups_total Group commits of single submissions.\n"
+                     "# TYPE qonaq_commit_groups_total counter\nqonaq_commit_groups_total %llu\n"
+                     "# HELP qonaq_commit_jobs_total Single submissions written by group commits.\n"
+                     "# TYPE qonaq_commit_jobs_total counter\nqonaq_commit_jobs_total %llu\n"
+                     "# HELP qonaq_commit_group_largest The largest group so far.\n"
+                     "# TYPE qonaq_commit_group_largest gauge\nqonaq_commit_group_largest %llu\n",
+                     (unsigned long long)groups, (unsigned long long)jobs, (unsigned long long)largest);
+    char *all = text && n > 0 ? realloc(text, len + (size_t)n + 1) : NULL;
+    if (all) {
+        memcpy(all + len, extra, (size_t)n + 1);
+        text = all;
+        len += (size_t)n;
+    }
     qn_http_reply_owned(req, 200, "text/plain; version=0.0.4", text, len);
 }
 

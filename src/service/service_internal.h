@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 typedef struct qn_svc_signing qn_svc_signing; /* signing_internal.h (sigapi) */
+typedef struct qn_svc_committer qn_svc_committer; /* committer.h (group commit) */
 
 struct qn_service {
     qn_store *store;
@@ -19,6 +20,7 @@ struct qn_service {
     char dummy_hash[QN_STORE_HASH_MAX + 1]; /* verified against for unknown users (timing) */
     bool serialize_writes;                  /* SQLite: one writer at a time, queued here (see below) */
     pthread_mutex_t write_lock;
+    qn_svc_committer *committer; /* group commit of single notifications (committer.h) */
 };
 
 /* A store connection held by a service call, with the time it was taken. */

@@ -89,6 +89,10 @@ struct qn_store_conn {
     bool audit_bulk;
     int64_t audit_seq;
     unsigned char audit_prev[QN_STORE_DIGEST_LEN];
+    /* Group commit (group.c): the open savepoint and the audit head at it. */
+    bool in_group, in_savepoint;
+    int64_t sp_audit_seq;
+    unsigned char sp_audit_prev[QN_STORE_DIGEST_LEN];
 };
 
 struct qn_store {
