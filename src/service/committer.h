@@ -75,9 +75,11 @@ qn_code qn_svc_commit_wait(qn_svc_committer *cm, qn_svc_job *job);
 void qn_svc_commit_post(qn_svc_committer *cm, qn_svc_job *job);
 
 /* Counters since start, for the benchmarks and tests: groups committed and
- * jobs completed, the largest group. */
+ * jobs completed, the largest group, the time spent writing groups and the
+ * part of it in COMMIT (the flush). */
 typedef struct {
     uint64_t groups, jobs, largest;
+    uint64_t busy_ns, commit_ns;
 } qn_svc_commit_stats;
 void qn_svc_committer_stats(qn_svc_committer *cm, qn_svc_commit_stats *out);
 

@@ -164,13 +164,15 @@ void qn_service_free(qn_service *svc)
 
 const char *qn_service_backend(const qn_service *svc) { return qn_store_backend(svc->store); }
 
-void qn_service_commit_stats(qn_service *svc, uint64_t *groups, uint64_t *jobs, uint64_t *largest)
+void qn_service_commit_stats(qn_service *svc, qn_service_commit_counters *out)
 {
     qn_svc_commit_stats st;
     qn_svc_committer_stats(svc->committer, &st);
-    *groups = st.groups;
-    *jobs = st.jobs;
-    *largest = st.largest;
+    out->groups = st.groups;
+    out->jobs = st.jobs;
+    out->largest = st.largest;
+    out->busy_ns = st.busy_ns;
+    out->commit_ns = st.commit_ns;
 }
 
 qn_code qn_svc_acquire(qn_svc_ctx *ctx, qn_svc_conn *c, qn_err *e)

@@ -19,6 +19,41 @@
  */
 #include "store/store_internal.h"
 
+qn_code qn_store_acquire_prefer(qn_store *s, qn_store_conn *prefer, qn_store_conn **out, qn_err *err)
+{
+    *out = NULL;
+    bool taken = false;
+    if (prefer != NULL && prefer->store == s) {
+        pthread_mutex_lock(&s->mu);
+        taken = !prefer->in_use && prefer->db != NULL && !prefer->broken;
+        if (taken)
+            prefer->in_use = true;
+        pthread_mutex_unlock(&s->mu);
+    }
+    if (!taken)
+        return qn_store_acquire(s, out, err);
+    if (!prefer->drv->alive(prefer))
+        prefer->broken = true;
+    qn_code rc = qs_ready(prefer, err);
+    if (rc != QN_OK) {
+        qn_store_release(prefer);
+        return rc;
+    }
+    qn_store_set_actor(prefer, 0, "system");
+    *out = prefer;
+    return QN_OK;
+}
+
+qn_code qn_store_checkpoint(qn_store_conn *c, qn_err *err)
+{
+    if (c->drv != &qs_sqlite_driver)
+        return QN_OK;
+    qn_code rc = qs_ready(c, err);
+    if (rc != QN_OK)
+        return rc;
+    return qs_script(c, "PRAGMA wal_checkpoint(PASSIVE)", err);
+}
+
 qn_code qn_store_group_begin(qn_store_conn *c, qn_err *err)
 {
     qn_code rc = qn_store_begin(c, err);

@@ -174,6 +174,14 @@ bool qn_store_in_tx(const qn_store_conn *conn);
  * Between begin and commit/abort the ordinary operations work as inside
  * qn_store_begin. One savepoint at a time. */
 
+/* qn_store_acquire that takes `prefer` (a connection of this store, or
+ * NULL) when it is free, so a long-lived writer keeps its page cache warm. */
+qn_code qn_store_acquire_prefer(qn_store *store, qn_store_conn *prefer, qn_store_conn **out, qn_err *err);
+/* SQLite: copies committed WAL frames into the database without waiting
+ * for anyone (a PASSIVE checkpoint), so commits seldom reach the automatic
+ * checkpoint themselves. PostgreSQL: nothing to do (QN_OK). */
+qn_code qn_store_checkpoint(qn_store_conn *conn, qn_err *err);
+
 /* Opens the group transaction (QN_E_CONFLICT if one is open). */
 qn_code qn_store_group_begin(qn_store_conn *conn, qn_err *err);
 /* Writes the audit head back and commits; QN_E_UNAVAILABLE (nothing

@@ -41,9 +41,13 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-bool qn_api_start(qn_api_server *s, const char *db, bool demo)
+bool qn_api_start(qn_api_server *s, const char *db, bool demo) { return qn_api_start_threads(s, db, demo, 4); }
+
+bool qn_api_start_threads(qn_api_server *s, const char *db, bool demo, int threads)
 {
     memset(s, 0, sizeof *s);
+    char nthreads[16];
+    snprintf(nthreads, sizeof nthreads, "%d", threads);
     const char *bin = getenv("QONAQ_BIN");
     if (!bin) {
         fprintf(stderr, "api tests: QONAQ_BIN is not set\n");
@@ -75,10 +79,10 @@ bool qn_api_start(qn_api_server *s, const char *db, bool demo)
             }
             setenv("QONAQ_PWHASH", "min", 1);
             if (demo)
-                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--demo", "--threads", "4",
+                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--demo", "--threads", nthreads,
                       (char *)NULL);
             else
-                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--threads", "4", (char *)NULL);
+                execl(bin, bin, "serve", "--listen", listen, "--db", s->db, "--threads", nthreads, (char *)NULL);
             _exit(127);
         }
         s->pid = pid;

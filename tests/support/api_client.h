@@ -24,6 +24,9 @@ typedef struct {
  * stderr) when it does not come up. */
 bool qn_api_start(qn_api_server *s, const char *db, bool demo);
 
+/* The same with `--threads threads` (request threads; qn_api_start uses 4). */
+bool qn_api_start_threads(qn_api_server *s, const char *db, bool demo, int threads);
+
 /* Sends SIGTERM and waits; returns the exit status (or -1 when killed by a
  * signal or not exited in 20 s, after which it is SIGKILLed). */
 int qn_api_stop(qn_api_server *s);
