@@ -128,6 +128,7 @@ qn_code qs_ready(qn_store_conn *c, qn_err *err)
     }
     c->broken = false;
     c->in_tx = c->tx_failed = false;
+    c->audit_bulk = false;
     qn_code rc = c->drv->connect(c, err);
     if (rc != QN_OK) {
         c->db = NULL;
@@ -231,6 +232,13 @@ qn_code qn_store_commit(qn_store_conn *c, qn_err *err)
         return qn_err_set(err, QN_E_INTERNAL,
                           "transaction already failed; it was rolled back, nothing was written");
     }
+    if (c->audit_bulk) { /* the audit head kept in memory (audit.c) goes back first */
+        qn_code hrc = qs_audit_bulk_end(c, err);
+        if (hrc != QN_OK) {
+            qn_store_rollback(c);
+            return hrc;
+        }
+    }
     qn_code rc = qs_script(c, "COMMIT", err);
     c->in_tx = false;
     c->tx_failed = false;
@@ -247,6 +255,7 @@ qn_code qn_store_commit(qn_store_conn *c, qn_err *err)
 
 void qn_store_rollback(qn_store_conn *c)
 {
+    c->audit_bulk = false;
     if (!c->in_tx)
         return;
     qn_err local;

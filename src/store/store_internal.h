@@ -175,7 +175,9 @@ qn_code qs_audit_row(qn_store_conn *c, const char *action, const char *entity,
                      const unsigned char *before, qn_err *err);
 /* Bulk mode: reads (and locks) the audit head once; events then chain in
  * memory (the caller saves and restores c->audit_seq/audit_prev around a row
- * it rolls back); _end writes the head back, _abort forgets it. */
+ * it rolls back); _end writes the head back, _abort forgets it. Every
+ * transaction enters it at its first event (qs_audit) and
+ * qn_store_commit writes the head back; _begin inside it does nothing. */
 qn_code qs_audit_bulk_begin(qn_store_conn *c, qn_err *err);
 qn_code qs_audit_bulk_end(qn_store_conn *c, qn_err *err);
 void qs_audit_bulk_abort(qn_store_conn *c);
