@@ -2,7 +2,7 @@
 # run.sh — builds and runs qonaq's libFuzzer targets (tests/fuzz/fuzz_*.c).
 #
 # Usage: tests/fuzz/run.sh short|long|build|replay [TARGET...]
-#   short   each target for QN_FUZZ_SECONDS (default 4) seconds: the `make test` run
+#   short   each target for QN_FUZZ_SECONDS (default 2) seconds: the `make test` run
 #   long    each target for QN_FUZZ_SECONDS (default 300) seconds: `make fuzz`
 #   build   only compile
 #   replay  only replay the regression inputs
@@ -28,7 +28,7 @@ cd "$(dirname "$0")/../.."
 mode=${1:-short}
 shift || true
 case $mode in
-  short) secs=${QN_FUZZ_SECONDS:-4} ;;
+  short) secs=${QN_FUZZ_SECONDS:-2} ;;
   long) secs=${QN_FUZZ_SECONDS:-300} ;;
   build | replay) secs=0 ;;
   *) echo "usage: tests/fuzz/run.sh short|long|build|replay [TARGET...]" >&2; exit 2 ;;
@@ -60,6 +60,7 @@ sign_trust|core/*.c sign/*.c|openssl|
 csv|http/csv.c||
 router|http/router.c||
 json|core/*.c http/*.c service/*.c store/*.c sign/*.c doc/*.c|libmicrohttpd jansson sqlite3 libpq openssl libsodium libqrencode|-lhpdf -lm
+decoders|core/*.c http/*.c service/*.c store/*.c sign/*.c doc/*.c|libmicrohttpd jansson sqlite3 libpq openssl libsodium libqrencode|-lhpdf -lm
 EOF
 }
 
@@ -94,6 +95,19 @@ build_target() {
       objs+=("$obj")
     done
   done
+  # The store's migrations are generated C (the Makefile's gen/schema_sql.c).
+  if [[ " $globs " == *" store/"* ]]; then
+    local gen=$out/gen/schema_sql.c
+    local sql newest_sql=""
+    for sql in src/store/schema/*/*.sql src/store/schema/embed.sh; do
+      [ -z "$newest_sql" ] || [ "$sql" -nt "$newest_sql" ] && newest_sql=$sql
+    done
+    if [ ! -f "$gen" ] || [ "$newest_sql" -nt "$gen" ]; then
+      src/store/schema/embed.sh "$gen" || return 1
+    fi
+    compile "$gen" "$out/obj/gen/schema_sql.o" "$pcflags $SRC_EXTRA" || return 1
+    objs+=("$out/obj/gen/schema_sql.o")
+  fi
   local tobj=$out/obj/fuzz/fuzz_$name.o
   compile "tests/fuzz/fuzz_$name.c" "$tobj" "$pcflags -Itests" || return 1
   local bin=$out/fuzz_$name
