@@ -134,7 +134,9 @@ static void app_action(const json_t *body, qn_app_event ev)
         QN_FZ_ASSERT(json_is_array(arr) && inv[i] == json_string_value(json_array_get(arr, i)));
     QN_FZ_ASSERT(a.version >= 0);
     check_member(body, ev == QN_APP_EV_APPEAL ? "grounds" : "text", a.text, QN_APP_REASON_TEXT_MAX, false, rc);
-    if (rc == QN_OK && json_object_get(body, "reason") && !json_is_null(json_object_get(body, "reason")))
+    /* An empty optional string counts as absent (json_in.h). */
+    const json_t *reason = json_object_get(body, "reason");
+    if (rc == QN_OK && json_is_string(reason) && json_string_length(reason) > 0)
         QN_FZ_ASSERT(a.has_reason);
 }
 

@@ -20,6 +20,7 @@
 #      the repository); a crash leaves its input in build/fuzz/artifacts/NAME/
 #      and fails the run — copy the input into tests/fuzz/regressions/NAME/
 #      once the bug is fixed.
+# Targets run QN_FUZZ_JOBS at a time (default: the number of CPUs).
 # One line per target: "fuzz NAME: N runs in Ss, ok|CRASH|REGRESSION FAILED".
 # The last line is "fuzz: N targets, N failed"; the exit status is 1 on any failure.
 set -uo pipefail
@@ -129,24 +130,13 @@ export QN_FUZZ_DATA=${QN_FUZZ_DATA:-$PWD/tests/fuzz/data}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-wanted=" $* "
-n=0 failed=0
-while IFS='|' read -r name globs pkgs libs; do
-  [ -n "$name" ] || continue
-  if [ $# -gt 0 ] && [[ $wanted != *" $name "* ]]; then continue; fi
-  n=$((n + 1))
-  mkdir -p "$out/logs"
-  log=$out/logs/$name.log
-  if ! build_target "$name" "$globs" "$pkgs" "$libs" >"$log" 2>&1; then
-    echo "fuzz $name: BUILD FAILED"; sed 's/^/    /' "$log" | head -n 40
-    failed=$((failed + 1)); continue
-  fi
-  [ "$mode" = build ] && { echo "fuzz $name: built $out/fuzz_$name"; continue; }
-  bin=$out/fuzz_$name
-  status=ok runs=0 start=$SECONDS
-
+# run_target NAME: replays the regressions, then fuzzes; writes the result
+# line (and, on failure, an excerpt of the log) to $out/logs/NAME.result and
+# returns 1 on failure.
+run_target() {
+  local name=$1 bin=$out/fuzz_$1 log=$out/logs/$1.log res=$out/logs/$1.result
+  local status=ok runs=0 start=$SECONDS regs=() f
   # 1. regressions: each file is run once.
-  regs=()
   if [ -d "tests/fuzz/regressions/$name" ]; then
     while IFS= read -r -d '' f; do regs+=("$f"); done \
       < <(find "tests/fuzz/regressions/$name" -type f ! -name '*.md' -print0 | sort -z)
@@ -157,13 +147,11 @@ while IFS='|' read -r name globs pkgs libs; do
     fi
     runs=${#regs[@]}
   fi
-
-  # 2. fuzzing from the seeds.
+  # 2. fuzzing from the seeds (with the target's dictionary, if any).
   if [ "$status" = ok ] && [ "$secs" -gt 0 ]; then
     mkdir -p "$out/corpus/$name" "$out/artifacts/$name"
-    seeds=()
+    local seeds=() dict=() rc r
     [ -d "tests/fuzz/corpus/$name" ] && seeds+=("tests/fuzz/corpus/$name")
-    dict=()
     [ -f "tests/fuzz/dict/$name.dict" ] && dict=("-dict=tests/fuzz/dict/$name.dict")
     "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
       "${dict[@]}" -artifact_prefix="$out/artifacts/$name/" "$out/corpus/$name" "${seeds[@]}" >"$log" 2>&1
@@ -173,14 +161,49 @@ while IFS='|' read -r name globs pkgs libs; do
     runs=$((runs + ${r:-0}))
     [ $rc -ne 0 ] && status=CRASH
   fi
+  {
+    echo "fuzz $name: $runs runs in $((SECONDS - start))s, $status"
+    if [ "$status" != ok ]; then
+      grep -E 'ERROR:|runtime error|SUMMARY|Test unit written|==[0-9]+==|invariant failed' "$log" | head -n 12 |
+        sed 's/^/    /'
+      echo "    log: $log"
+    fi
+  } >"$res"
+  [ "$status" = ok ]
+}
 
-  echo "fuzz $name: $runs runs in $((SECONDS - start))s, $status"
-  if [ "$status" != ok ]; then
-    failed=$((failed + 1))
-    grep -E 'ERROR:|runtime error|SUMMARY|Test unit written|==[0-9]+==' "$log" | head -n 12 | sed 's/^/    /'
-    echo "    log: $log"
+# Phase 1 builds every target (they share objects, so one at a time);
+# phase 2 runs them, QN_FUZZ_JOBS at a time (default: the number of CPUs),
+# and prints their lines in table order.
+jobs=${QN_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+wanted=" $* "
+n=0 failed=0
+names=()
+mkdir -p "$out/logs"
+while IFS='|' read -r name globs pkgs libs; do
+  [ -n "$name" ] || continue
+  if [ $# -gt 0 ] && [[ $wanted != *" $name "* ]]; then continue; fi
+  n=$((n + 1))
+  log=$out/logs/$name.log
+  if ! build_target "$name" "$globs" "$pkgs" "$libs" >"$log" 2>&1; then
+    echo "fuzz $name: BUILD FAILED"; sed 's/^/    /' "$log" | head -n 40
+    failed=$((failed + 1)); continue
   fi
+  if [ "$mode" = build ]; then echo "fuzz $name: built $out/fuzz_$name"; continue; fi
+  names+=("$name")
 done < <(targets_table)
+
+running=0
+for name in "${names[@]}"; do
+  run_target "$name" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
+for name in "${names[@]}"; do
+  cat "$out/logs/$name.result"
+  grep -q ', ok$' "$out/logs/$name.result" || failed=$((failed + 1))
+done
 
 echo "fuzz: $n targets, $failed failed"
 [ $failed -eq 0 ]
