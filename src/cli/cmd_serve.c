@@ -1,6 +1,6 @@
 /* cmd_serve.c — `qonaq serve`: the HTTP API on libmicrohttpd.
  *
- *   qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]
+ *   qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--per-ip-connections N] [--quiet]
  *
  * Defaults: 127.0.0.1:8080 and $QONAQ_DB or sqlite:var/qonaq.db. --demo seeds
  * one account per role (password "demo") and prints them; it is refused on a
@@ -32,11 +32,15 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N] [--quiet]\n"
+    fprintf(out, "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--demo] [--threads N]\n"
+                 "                   [--per-ip-connections N] [--quiet]\n"
                  "  --listen   address and port (default 127.0.0.1:8080)\n"
                  "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
                  "  --demo     seed demo accounts (one per role, password 'demo') and reference data\n"
-                 "  --threads  request threads (default 4)\n"
+                 "  --threads  request threads (default 16; a submission holds one while\n"
+                 "             its group commit flushes, so they bound the group)\n"
+                 "  --per-ip-connections N  connections per client address (default 128;\n"
+                 "             0 behind a reverse proxy, which then limits)\n"
                  "  --quiet    no per-request log lines\n");
 }
 
@@ -79,6 +83,14 @@ int qn_cmd_serve(int argc, char **argv)
             }
         } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
             db = argv[++i];
+        } else if (strcmp(a, "--per-ip-connections") == 0 && i + 1 < argc) {
+            char *end = NULL;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || n < 0 || n > 100000) {
+                fprintf(stderr, "qonaq serve: --per-ip-connections: expected 0..100000 (0: no limit)\n");
+                return 2;
+            }
+            cfg.per_ip_limit = (unsigned)n;
         } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
             long n = strtol(argv[++i], NULL, 10);
             if (n < 1 || n > 256) {

@@ -41,6 +41,7 @@ typedef struct qn_http_req {
     char *body;     /* NUL-terminated, body_len bytes */
     size_t body_len, body_cap, body_limit;
     bool body_too_large;
+    bool ambiguous_length; /* two Content-Length, or Content-Length with Transfer-Encoding */
     char request_id[32];
     char client_addr[64];
     struct timespec started;

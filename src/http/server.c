@@ -37,8 +37,9 @@ void qn_server_config_default(qn_server_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->host, sizeof cfg->host, "127.0.0.1");
     cfg->port = 8080;
-    cfg->threads = 4;
+    cfg->threads = 16;
     cfg->connection_limit = 512;
+    cfg->per_ip_limit = 128;
     cfg->connection_timeout_s = 30;
     cfg->header_memory = 32 * 1024;
     cfg->max_json_body = 1024 * 1024;
@@ -135,8 +136,25 @@ static bool authenticate(qn_http_req *req, bool required)
     return true;
 }
 
+/* MHD_KeyValueIterator counting the Content-Length headers into *(int *)cls. */
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                            const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        (*(int *)cls)++;
+    return MHD_YES;
+}
+
 static void dispatch(qn_http_req *req)
 {
+    if (req->ambiguous_length) {
+        qn_http_reply_error(req, QN_E_BAD_REQUEST, "ambiguous_length",
+                            "the request has two Content-Length headers, or Content-Length with "
+                            "Transfer-Encoding: its length is ambiguous");
+        return;
+    }
     if (req->route == QN_ROUTE_NONE) {
         qn_http_reply_error(req, QN_E_NOT_FOUND, "no_route", "no resource at %.200s", req->path);
         return;
@@ -216,6 +234,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (req->route >= 0 && (qn_http_routes[req->route].flags & QN_ROUTE_BATCH))
             req->body_limit = s->cfg.max_batch_body;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        int n_cl = 0;
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_content_length, &n_cl);
+        if (n_cl > 1 || (cl && MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding")))
+            req->ambiguous_length = true;
         if (cl) {
             char *end = NULL;
             errno = 0;
@@ -354,7 +376,8 @@ qn_server *qn_server_start(const qn_server_config *cfg, qn_service *svc, qn_err 
     s->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1), MHD_OPTION_CONNECTION_LIMIT,
-        cfg->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
+        cfg->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->header_memory, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_UNESCAPE_CALLBACK, qn_http_static_unescape, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         (unsigned)1, MHD_OPTION_END);
