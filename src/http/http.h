@@ -56,6 +56,7 @@ typedef struct qn_http_req {
     char *header_names[QN_HTTP_MAX_RESP_HEADERS];
     char *header_values[QN_HTTP_MAX_RESP_HEADERS];
     char log_code[64]; /* machine code of an error answer, for the log */
+    char log_detail[256]; /* the real sentence of a 5xx answer (the client gets a generic one) */
 } qn_http_req;
 
 /* The server's service layer (for handlers that need more than req->ctx). */

@@ -301,22 +301,24 @@ static void json_escape_into(char *out, size_t len, const char *s)
 
 static void log_request(const qn_server *s, const qn_http_req *req, uint64_t total_ns)
 {
-    char path[600], ts[32];
+    char path[600], ts[32], detail[600];
     json_escape_into(path, sizeof path, req->path);
+    json_escape_into(detail, sizeof detail, req->log_detail);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
     const char *route = req->route >= 0 ? qn_http_routes[req->route].pattern : "";
-    char line[1200];
+    char line[1900];
     int n = snprintf(line, sizeof line,
                      "{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":\"%s\","
                      "\"method\":\"%s\",\"path\":\"%s\",\"route\":\"%s\",\"status\":%d,"
                      "\"duration_ms\":%.3f,\"db_ms\":%.3f,\"bytes\":%zu,\"account\":%lld,"
-                     "\"role\":\"%s\",\"client\":\"%s\",\"code\":\"%s\"}\n",
+                     "\"role\":\"%s\",\"client\":\"%s\",\"code\":\"%s\"%s%s%s}\n",
                      ts, req->request_id, req->method, path, route, req->status, (double)total_ns / 1e6,
                      (double)req->ctx.db_ns / 1e6, req->resp_len, (long long)req->who.account_id,
-                     qn_role_name(req->who.role), req->client_addr, req->log_code);
+                     qn_role_name(req->who.role), req->client_addr, req->log_code,
+                     detail[0] ? ",\"detail\":\"" : "", detail, detail[0] ? "\"" : "");
     (void)s;
     if (n > 0)
         fwrite(line, 1, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, stderr);
