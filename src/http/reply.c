@@ -180,7 +180,7 @@ json_t *qn_http_body_json(qn_http_req *req)
         qn_err_clear(&e);
         qn_err_set(&e, QN_E_BAD_REQUEST, "the body must be application/json, not %.60s", ct);
         qn_err_sub(&e, "content_type");
-        qn_http_reply_problem(req, &e);
+        qn_http_reply_problem_status(req, &e, 415, "Unsupported media type"); /* RFC 9110 15.5.16 */
         return NULL;
     }
     if (req->body_len == 0) {

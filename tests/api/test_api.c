@@ -323,7 +323,7 @@ START_TEST(validation_errors)
     const char *h2[] = {"Content-Type: text/plain", auth, NULL};
     (void)h;
     qn_api_call(&server, "POST", "/api/v1/notifications", h2, body, strlen(body), &r);
-    ck_assert_int_eq(r.status, 400);
+    ck_assert_int_eq(r.status, 415); /* http.h: 415 when the content type is not JSON */
     ck_assert_str_eq(qn_api_str(r.json, "code"), "bad_request.content_type");
     qn_api_resp_free(&r);
     free(body);

@@ -397,6 +397,10 @@ START_TEST(malformed_requests)
          "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
          "Connection: close\r\n\r\nhello",
          400, "bad_request.json_syntax"},
+        {"JSON body sent as text/plain",
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+         "Connection: close\r\n\r\n{}",
+         415, NULL},
         {"JSON with a NUL byte",
          "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3\r\n"
          "Connection: close\r\n\r\n{\0}",
