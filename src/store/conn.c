@@ -109,6 +109,7 @@ void qn_store_close(qn_store *s)
                 qn_store_rollback(&s->conns[i]);
             s->drv->disconnect(&s->conns[i]);
         }
+        qs_audit_pending_free(&s->conns[i]);
     }
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
@@ -129,6 +130,7 @@ qn_code qs_ready(qn_store_conn *c, qn_err *err)
     c->broken = false;
     c->in_tx = c->tx_failed = false;
     c->audit_bulk = false;
+    c->npend = 0;
     qn_code rc = c->drv->connect(c, err);
     if (rc != QN_OK) {
         c->db = NULL;
@@ -256,6 +258,7 @@ qn_code qn_store_commit(qn_store_conn *c, qn_err *err)
 void qn_store_rollback(qn_store_conn *c)
 {
     c->audit_bulk = false;
+    c->npend = 0;
     if (!c->in_tx)
         return;
     qn_err local;

@@ -20,7 +20,7 @@
 
 #include "store/store.h"
 
-#define QS_MAX_PARAMS 24
+#define QS_MAX_PARAMS 160 /* the audit's multi-row INSERT: 16 rows of 10 */
 #define QS_CACHE_MAX 160
 
 typedef enum { QS_NULL, QS_INT, QS_TEXT, QS_BLOB } qs_ptype;
@@ -89,6 +89,10 @@ struct qn_store_conn {
     bool audit_bulk;
     int64_t audit_seq;
     unsigned char audit_prev[QN_STORE_DIGEST_LEN];
+    /* Bulk mode: events chained but not yet inserted (audit.c); written in
+     * multi-row INSERTs when 256 wait and before the head is written back. */
+    struct qs_audit_pending *pend;
+    size_t npend, cap_pend;
     /* Group commit (group.c): the open savepoint and the audit head at it. */
     bool in_group, in_savepoint;
     int64_t sp_audit_seq;
@@ -181,6 +185,8 @@ qn_code qs_audit_row(qn_store_conn *c, const char *action, const char *entity,
 qn_code qs_audit_bulk_begin(qn_store_conn *c, qn_err *err);
 qn_code qs_audit_bulk_end(qn_store_conn *c, qn_err *err);
 void qs_audit_bulk_abort(qn_store_conn *c);
+/* Frees the pending events of a connection (disconnect). */
+void qs_audit_pending_free(qn_store_conn *c);
 void qs_sha256(const void *data, size_t len, unsigned char out[QN_STORE_DIGEST_LEN]);
 void qs_hex(const unsigned char *bin, size_t len, char *out);
 
