@@ -32,7 +32,8 @@
 
 static const char *const payload =
     "{\"foreigner\":{\"surname\":\"BENCH\",\"given_names\":\"MARK\",\"citizenship\":\"DEU\","
-    "\"birth_date\":\"1980-05-01\",\"sex\":\"M\",\"document\":{\"number\":\"B0100000001\",\"country\":\"DEU\","
+    "\"birth_date\":\"1980-05-01\",\"sex\":\"M\",\"document\":{\"number\":\"B0100000001\",\"country\":"
+    "\"DEU\","
     "\"expires\":\"2035-01-01\"}},\"entry\":{\"date\":\"2026-01-01\",\"checkpoint\":\"ALA\"},"
     "\"arrival_date\":\"2026-01-01\",\"address\":{\"region\":\"71\",\"text\":\"Astana, Hotel Demo\"},"
     "\"stay\":{\"from\":\"2026-01-01\",\"to\":\"2026-01-10\"},\"purpose\":\"tourism\"}";

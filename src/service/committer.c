@@ -5,8 +5,8 @@
  * holds when the committer looks (at most QN_COMMIT_GROUP_MAX jobs, the
  * oldest first): there is no timer, so a lone request is written at once,
  * and under load the requests that arrive while one group is being flushed
- * are the next group. Waiters sleep on their own condition variable (on
- * their stack), signalled under the queue mutex, so a waiter never misses
+ * are the next group. Waiters sleep on their own condition variable (in
+ * their job), signalled under the queue mutex, so a waiter never misses
  * its wake-up and never runs before its result is set.
  */
 #include "service/committer.h"
@@ -107,17 +107,12 @@ static void complete(qn_svc_committer *cm, qn_svc_job *head, size_t n)
 {
     qn_svc_job *job = head;
     for (size_t i = 0; i < n; i++) {
-        qn_svc_job *next = job->next;
+        qn_svc_job *next = job->next; /* the waiter may reuse job once woken */
         job->wait_ns = ns_since(&job->queued);
-        if (job->done) {
-            job->finished = true;
-            job->done(job); /* may free job */
-        } else {
-            pthread_mutex_lock(&cm->mu);
-            job->finished = true;
-            pthread_cond_signal(job->wake);
-            pthread_mutex_unlock(&cm->mu);
-        }
+        pthread_mutex_lock(&cm->mu);
+        job->finished = true;
+        pthread_cond_signal(&job->wake);
+        pthread_mutex_unlock(&cm->mu);
         job = next;
     }
 }
@@ -260,25 +255,14 @@ static void enqueue_locked(qn_svc_committer *cm, qn_svc_job *job)
 
 qn_code qn_svc_commit_wait(qn_svc_committer *cm, qn_svc_job *job)
 {
-    pthread_cond_t wake;
-    pthread_cond_init(&wake, NULL);
-    job->done = NULL;
-    job->wake = &wake;
+    pthread_cond_init(&job->wake, NULL);
     pthread_mutex_lock(&cm->mu);
     enqueue_locked(cm, job);
     while (!job->finished)
-        pthread_cond_wait(&wake, &cm->mu);
+        pthread_cond_wait(&job->wake, &cm->mu);
     pthread_mutex_unlock(&cm->mu);
-    pthread_cond_destroy(&wake);
+    pthread_cond_destroy(&job->wake);
     return job->rc;
-}
-
-void qn_svc_commit_post(qn_svc_committer *cm, qn_svc_job *job)
-{
-    job->wake = NULL;
-    pthread_mutex_lock(&cm->mu);
-    enqueue_locked(cm, job);
-    pthread_mutex_unlock(&cm->mu);
 }
 
 void qn_svc_committer_stats(qn_svc_committer *cm, qn_svc_commit_stats *out)

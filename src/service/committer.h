@@ -18,8 +18,7 @@
  * other writers (logins, applications, batches) take turns with it. On
  * PostgreSQL the audit head row lock orders groups of several servers.
  *
- * Thread-safety: qn_svc_commit_wait and qn_svc_commit_post may be called
- * from any thread; done callbacks run on the committer thread.
+ * Thread-safety: qn_svc_commit_wait may be called from any thread.
  */
 #ifndef QN_SERVICE_COMMITTER_H
 #define QN_SERVICE_COMMITTER_H
@@ -41,21 +40,16 @@ typedef qn_code (*qn_svc_job_write)(qn_svc_job *job, qn_store_conn *conn, qn_err
 
 struct qn_svc_job {
     qn_svc_job_write write;
-    /* Called on the committer thread when the job is complete (rc and *err
-     * final). NULL: the submitter waits in qn_svc_commit_wait. The job may
-     * be freed by done; the committer does not touch it afterwards. */
-    void (*done)(qn_svc_job *job);
-    void *user;
-    int64_t actor_id;       /* audit actor of the job's writes */
+    int64_t actor_id; /* audit actor of the job's writes */
     char actor[65];
-    qn_err *err;            /* where the job's error goes (never NULL) */
-    qn_code rc;             /* the result */
-    uint64_t wait_ns;       /* from queueing to completion */
+    qn_err *err;      /* where the job's error goes (never NULL) */
+    qn_code rc;       /* the result */
+    uint64_t wait_ns; /* from queueing to completion */
     /* the committer's */
     qn_svc_job *next;
     struct timespec queued;
     bool finished;
-    pthread_cond_t *wake;
+    pthread_cond_t wake; /* qn_svc_commit_wait only */
 };
 
 typedef struct qn_svc_committer qn_svc_committer;
@@ -67,12 +61,9 @@ qn_svc_committer *qn_svc_committer_start(qn_service *svc);
 /* Completes what is queued, stops the thread and frees. Accepts NULL. */
 void qn_svc_committer_stop(qn_svc_committer *cm);
 
-/* Queues job (write, err, actor set; done NULL) and waits until it is
- * complete; returns job->rc. */
+/* Queues job (write, err and actor set) and waits until it is complete;
+ * returns job->rc. */
 qn_code qn_svc_commit_wait(qn_svc_committer *cm, qn_svc_job *job);
-
-/* Queues job (done set) and returns at once; done(job) follows. */
-void qn_svc_commit_post(qn_svc_committer *cm, qn_svc_job *job);
 
 /* Counters since start, for the benchmarks and tests: groups committed and
  * jobs completed, the largest group, the time spent writing groups and the

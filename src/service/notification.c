@@ -14,8 +14,8 @@
 #include "service/notification.h"
 
 #include <ctype.h>
-#include <stddef.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,7 +440,8 @@ static qn_code submit_prepare(submit_job *j, qn_svc_ctx *ctx, const qn_notificat
     j->base.write = submit_write;
     j->base.err = &j->err;
     j->base.actor_id = ctx->who->account_id;
-    snprintf(j->base.actor, sizeof j->base.actor, "%s", ctx->who->username[0] ? ctx->who->username : "system");
+    snprintf(j->base.actor, sizeof j->base.actor, "%s",
+             ctx->who->username[0] ? ctx->who->username : "system");
     qn_err_clear(&j->err);
     return QN_OK;
 }

@@ -10,7 +10,7 @@
 #include "service/service.h"
 #include "store/store.h"
 
-typedef struct qn_svc_signing qn_svc_signing; /* signing_internal.h (sigapi) */
+typedef struct qn_svc_signing qn_svc_signing;     /* signing_internal.h (sigapi) */
 typedef struct qn_svc_committer qn_svc_committer; /* committer.h (group commit) */
 
 struct qn_service {

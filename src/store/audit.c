@@ -30,8 +30,8 @@
  * first event where any of this shows is named.
  */
 #include <inttypes.h>
-#include <pthread.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -152,8 +152,8 @@ struct qs_audit_pending {
     char before_hex[65], after_hex[65], hash_hex[65];
 };
 
-#define PEND_ROWS 16    /* rows per multi-row INSERT */
-#define PEND_FLUSH 256  /* waiting events that trigger a write */
+#define PEND_ROWS 16   /* rows per multi-row INSERT */
+#define PEND_FLUSH 256 /* waiting events that trigger a write */
 
 static const char *const ins_one =
     "INSERT INTO audit_events (seq, at, actor_id, actor, action, entity, entity_id, "
@@ -311,8 +311,7 @@ qn_code qs_audit(qn_store_conn *c, const char *action, const char *entity, const
     char hash_hex[65];
     qs_hex(hash, sizeof hash, hash_hex);
 
-    if (c->audit_bulk &&
-        pend_event(c, seq, at, action, entity, entity_id, before_hex, after_hex, hash_hex)) {
+    if (c->audit_bulk && pend_event(c, seq, at, action, entity, entity_id, before_hex, after_hex, hash_hex)) {
         memcpy(c->audit_prev, hash, sizeof hash);
         return c->npend >= PEND_FLUSH ? flush_pending(c, err) : QN_OK;
     }

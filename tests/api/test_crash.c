@@ -235,8 +235,10 @@ static void crash_run(const char *db_in)
     int recorded = 0;
     for (int k = 0; k < n; k++)
         recorded += seen[k];
-    fprintf(stderr, "crash test on %s: %d submissions, %d acknowledged before the end, %d cut off and retried, "
-            "%d recorded, %d kills\n", db, n, acked, unknown, recorded, ROUNDS);
+    fprintf(stderr,
+            "crash test on %s: %d submissions, %d acknowledged before the end, %d cut off and retried, "
+            "%d recorded, %d kills\n",
+            db, n, acked, unknown, recorded, ROUNDS);
     ck_assert_int_eq(qn_api_stop(&x->server), 0);
     audit_verify(db);
     free(seen);

@@ -39,8 +39,8 @@ typedef enum { K_VALID, K_INVALID_KEY, K_INVALID, K_MISMATCH, K_REGION, K_SHARED
 
 /* The kind of request j of a thread (the same plan for every thread, so the
  * shared request F is sent by all threads at about the same time). */
-static const kind plan[PER_THREAD] = {K_VALID,  K_INVALID_KEY, K_VALID,  K_MISMATCH, K_REGION,   K_SHARED,
-                                      K_SAME_DOC, K_INVALID,   K_VALID,  K_REGION,   K_SAME_DOC, K_MISMATCH};
+static const kind plan[PER_THREAD] = {K_VALID,    K_INVALID_KEY, K_VALID, K_MISMATCH, K_REGION,   K_SHARED,
+                                      K_SAME_DOC, K_INVALID,     K_VALID, K_REGION,   K_SAME_DOC, K_MISMATCH};
 
 typedef struct {
     long status;
@@ -218,8 +218,8 @@ static void check_concurrent(const char *db)
     long long jobs = metric(&s, "qonaq_commit_jobs_total");
     long long groups = metric(&s, "qonaq_commit_groups_total");
     long long largest = metric(&s, "qonaq_commit_group_largest");
-    ck_assert_msg(largest > 1 && groups < jobs, "no group held more than one request (%lld jobs, %lld groups)",
-                  jobs, groups);
+    ck_assert_msg(largest > 1 && groups < jobs,
+                  "no group held more than one request (%lld jobs, %lld groups)", jobs, groups);
     ck_assert_int_eq(qn_api_stop(&s), 0);
 
     char cmd[1400];

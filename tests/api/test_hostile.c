@@ -145,7 +145,8 @@ typedef struct {
 static void *drip(void *arg)
 {
     slow_ctx *c = arg;
-    static const char line[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    static const char line[] =
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     size_t pos = 0;
     while (!c->stop) {
         for (int i = 0; i < c->n; i++)
@@ -225,8 +226,8 @@ START_TEST(one_address_cannot_take_every_connection)
     struct timespec ts = {0, 500 * 1000 * 1000};
     nanosleep(&ts, NULL);
     int closed = closed_by_server(fds, FLOOD);
-    ck_assert_msg(closed >= FLOOD - 128 - 8, "only %d of %d connections from one address were refused", closed,
-                  FLOOD);
+    ck_assert_msg(closed >= FLOOD - 128 - 8, "only %d of %d connections from one address were refused",
+                  closed, FLOOD);
     ck_assert_msg(closed < FLOOD, "every connection was refused");
     assert_healthy(); /* during the flood, from another address */
     for (int i = 0; i < FLOOD; i++)
@@ -366,35 +367,40 @@ END_TEST
 typedef struct {
     const char *name;
     const char *request;
-    int status;        /* expected status; 0: no answer (the connection is closed) */
-    const char *code;  /* expected problem code in the body, or NULL */
+    int status;       /* expected status; 0: no answer (the connection is closed) */
+    const char *code; /* expected problem code in the body, or NULL */
 } malformed_case;
 
 START_TEST(malformed_requests)
 {
     static const malformed_case cases[] = {
         {"not HTTP", "GARBAGE\r\n\r\n", 0, NULL},
-        {"negative Content-Length", "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400,
-         NULL},
-        {"Content-Length not a number", "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n",
-         400, NULL},
+        {"negative Content-Length",
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400, NULL},
+        {"Content-Length not a number",
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n", 400, NULL},
         {"Content-Length past 2^64",
-         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n", 413, NULL},
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+         413, NULL},
         {"two Content-Length",
-         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+         "2\r\n"
          "Content-Length: 4\r\n\r\n{}{}",
          400, "bad_request.ambiguous_length"},
         {"Content-Length and chunked",
-         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+         "5\r\n"
          "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
          400, "bad_request.ambiguous_length"},
         {"chunk size not hex",
-         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n", 400, NULL},
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n", 400,
+         NULL},
         {"no Host in HTTP/1.1", "GET /healthz HTTP/1.1\r\n\r\n", 400, NULL},
         {"unknown HTTP version", "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", 505, NULL},
         {"header line without a colon", "GET /healthz HTTP/1.1\r\nHost: x\r\nbroken\r\n\r\n", 400, NULL},
         {"body not JSON",
-         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+         "5\r\n"
          "Connection: close\r\n\r\nhello",
          400, "bad_request.json_syntax"},
         {"JSON body sent as text/plain",
@@ -402,7 +408,8 @@ START_TEST(malformed_requests)
          "Connection: close\r\n\r\n{}",
          415, NULL},
         {"JSON with a NUL byte",
-         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3\r\n"
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+         "3\r\n"
          "Connection: close\r\n\r\n{\0}",
          400, NULL},
     };
@@ -417,7 +424,8 @@ START_TEST(malformed_requests)
         if (c->status == 0)
             ck_assert_msg(st == 0 || st == 400, "%s: answered %d", c->name, st);
         else
-            ck_assert_msg(st == c->status, "%s: answered %d, expected %d (%.60s)", c->name, st, c->status, answer);
+            ck_assert_msg(st == c->status, "%s: answered %d, expected %d (%.60s)", c->name, st, c->status,
+                          answer);
         if (c->code) {
             char want[96];
             snprintf(want, sizeof want, "\"code\":\"%s\"", c->code);

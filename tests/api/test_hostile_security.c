@@ -101,8 +101,10 @@ START_TEST(passwords_and_login_answers)
     qn_api_resp_free(&r);
 
     /* Unknown user and wrong password: the same answer, no cookie. */
-    qn_api_resp a = post(&s, "/api/v1/auth/login", NULL, "{\"username\":\"nobody-here\",\"password\":\"whatever-1\"}");
-    qn_api_resp b = post(&s, "/api/v1/auth/login", NULL, "{\"username\":\"long1\",\"password\":\"whatever-1\"}");
+    qn_api_resp a =
+        post(&s, "/api/v1/auth/login", NULL, "{\"username\":\"nobody-here\",\"password\":\"whatever-1\"}");
+    qn_api_resp b =
+        post(&s, "/api/v1/auth/login", NULL, "{\"username\":\"long1\",\"password\":\"whatever-1\"}");
     ck_assert_int_eq(a.status, 401);
     ck_assert_int_eq(b.status, 401);
     ck_assert_str_eq(qn_api_str(a.json, "detail"), qn_api_str(b.json, "detail"));

@@ -44,7 +44,8 @@ static void check_err(const qn_err *e, qn_code rc, const qn_jin *d)
 
 /* s is NULL or the member key's own string, bounded and control-free;
  * required members are there when the decode succeeded. */
-static void check_member(const json_t *obj, const char *key, const char *s, size_t max, bool required, qn_code rc)
+static void check_member(const json_t *obj, const char *key, const char *s, size_t max, bool required,
+                         qn_code rc)
 {
     if (s == NULL) {
         QN_FZ_ASSERT(rc != QN_OK || !required);
@@ -133,7 +134,8 @@ static void app_action(const json_t *body, qn_app_event ev)
     for (size_t i = 0; i < a.n_invalid; i++)
         QN_FZ_ASSERT(json_is_array(arr) && inv[i] == json_string_value(json_array_get(arr, i)));
     QN_FZ_ASSERT(a.version >= 0);
-    check_member(body, ev == QN_APP_EV_APPEAL ? "grounds" : "text", a.text, QN_APP_REASON_TEXT_MAX, false, rc);
+    check_member(body, ev == QN_APP_EV_APPEAL ? "grounds" : "text", a.text, QN_APP_REASON_TEXT_MAX, false,
+                 rc);
     /* An empty optional string counts as absent (json_in.h). */
     const json_t *reason = json_object_get(body, "reason");
     if (rc == QN_OK && json_is_string(reason) && json_string_length(reason) > 0)

@@ -24,7 +24,8 @@ static void open_fx(fx *f, int pg)
     memset(f, 0, sizeof *f);
     qn_err_clear(&f->err);
     const char *base = pg ? qn_test_env("QONAQ_TEST_PG", 1) : "sqlite:";
-    ck_assert_msg(qn_store_fresh_url(base, pg ? NULL : qn_test_tmpdir(), f->url, sizeof f->url, &f->err) == QN_OK,
+    ck_assert_msg(qn_store_fresh_url(base, pg ? NULL : qn_test_tmpdir(), f->url, sizeof f->url, &f->err) ==
+                      QN_OK,
                   "%s", f->err.message);
     ck_assert_msg(qn_store_open(f->url, NULL, &f->s, &f->err) == QN_OK, "%s", f->err.message);
     ck_assert_msg(qn_store_acquire(f->s, &f->c, &f->err) == QN_OK, "%s", f->err.message);
@@ -136,7 +137,7 @@ static void check_group(int pg)
     ck_assert_int_eq(qn_store_savepoint(f.c, &miss), QN_E_INTERNAL); /* no group */
     ck_assert_int_eq(qn_store_group_begin(f.c, &f.err), QN_OK);
     ck_assert_int_eq(qn_store_savepoint(f.c, &f.err), QN_OK);
-    ck_assert_int_eq(qn_store_savepoint(f.c, &miss), QN_E_INTERNAL); /* nested */
+    ck_assert_int_eq(qn_store_savepoint(f.c, &miss), QN_E_INTERNAL);    /* nested */
     ck_assert_int_eq(qn_store_group_commit(f.c, &miss), QN_E_INTERNAL); /* savepoint open */
     ck_assert(!qn_store_in_tx(f.c));
     close_fx(&f);
