@@ -41,6 +41,7 @@ typedef struct qn_http_req {
     char *body;     /* NUL-terminated, body_len bytes */
     size_t body_len, body_cap, body_limit;
     bool body_too_large;
+    bool ambiguous_length; /* two Content-Length, or Content-Length with Transfer-Encoding */
     char request_id[32];
     char client_addr[64];
     struct timespec started;
@@ -56,6 +57,8 @@ typedef struct qn_http_req {
     char *header_values[QN_HTTP_MAX_RESP_HEADERS];
     char log_code[64]; /* machine code of an error answer, for the log */
     bool behind_tls;   /* the server's behind_tls: cookies get the Secure attribute */
+    char log_code[64];    /* machine code of an error answer, for the log */
+    char log_detail[256]; /* the real sentence of a 5xx answer (the client gets a generic one) */
 } qn_http_req;
 
 /* The server's service layer (for handlers that need more than req->ctx). */

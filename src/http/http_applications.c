@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "http/csv.h"
+#include "http/decoders.h"
 #include "http/handlers.h"
 #include "service/application.h"
 
@@ -111,6 +112,14 @@ static bool idem_ok(qn_http_req *req, const char *k)
     return ok;
 }
 
+void qn_h_decode_app_submit(qn_jin *d, const json_t *body, const char **doc, const char **sig)
+{
+    static const char *const keys[] = {"document", "signature", NULL};
+    qn_jin_object(d, body, "", keys);
+    *doc = qn_jin_str(d, body, "", "document", QN_APP_DOC_MAX, true);
+    *sig = qn_jin_str(d, body, "", "signature", QN_APP_SIG_MAX, true);
+}
+
 void qn_h_app_submit(qn_http_req *req)
 {
     const char *idem = qn_http_header_in(req, "Idempotency-Key");
@@ -119,13 +128,11 @@ void qn_h_app_submit(qn_http_req *req)
     json_t *body = qn_http_body_json(req);
     if (!body)
         return;
-    static const char *const keys[] = {"document", "signature", NULL};
     qn_err e;
     qn_jin d;
     qn_jin_init(&d, &e);
-    qn_jin_object(&d, body, "", keys);
-    const char *doc = qn_jin_str(&d, body, "", "document", QN_APP_DOC_MAX, true);
-    const char *sig = qn_jin_str(&d, body, "", "signature", QN_APP_SIG_MAX, true);
+    const char *doc = NULL, *sig = NULL;
+    qn_h_decode_app_submit(&d, body, &doc, &sig);
     if (qn_jin_finish(&d) != QN_OK) {
         qn_http_reply_problem(req, &e);
         json_decref(body);
@@ -240,6 +247,39 @@ void qn_h_app_checklist(qn_http_req *req)
     qn_app_view_free(&v);
 }
 
+void qn_h_decode_app_action(qn_jin *d, const json_t *body, qn_app_event ev, qn_app_action *a,
+                            const char *inv[QN_APP_MAX_MISSING])
+{
+    static const char *const keys[] = {"reason", "text", "grounds", "invalid", "version", NULL};
+    qn_jin_object(d, body, "", keys);
+    memset(a, 0, sizeof *a);
+    a->event = ev;
+    const char *reason = qn_jin_str(d, body, "", "reason", 32, false);
+    if (reason) {
+        a->has_reason = qn_refusal_reason_parse(reason, strlen(reason), &a->reason);
+        if (!a->has_reason)
+            qn_jin_bad(d, "", "reason", "is not a refusal reason");
+    }
+    a->text =
+        qn_jin_str(d, body, "", ev == QN_APP_EV_APPEAL ? "grounds" : "text", QN_APP_REASON_TEXT_MAX, false);
+    long long version = 0;
+    qn_jin_int(d, body, "", "version", false, 1, INT64_MAX, &version);
+    a->version = version;
+    const json_t *ia = json_object_get(body, "invalid");
+    if (ia && (!json_is_array(ia) || json_array_size(ia) > QN_APP_MAX_MISSING)) {
+        qn_jin_shape(d, "", "invalid", "must be an array of document names");
+    } else if (ia) {
+        for (size_t i = 0; i < json_array_size(ia); i++) {
+            const char *s = json_string_value(json_array_get(ia, i));
+            if (!s)
+                qn_jin_shape(d, "", "invalid", "must hold strings");
+            else
+                inv[a->n_invalid++] = s;
+        }
+    }
+    a->invalid = inv;
+}
+
 /* Decodes the optional body of an action and applies it. */
 static void act(qn_http_req *req, qn_app_event ev)
 {
@@ -255,39 +295,12 @@ static void act(qn_http_req *req, qn_app_event ev)
     json_t *body = req->body_len ? qn_http_body_json(req) : json_object();
     if (!body)
         return;
-    static const char *const keys[] = {"reason", "text", "grounds", "invalid", "version", NULL};
     qn_err e;
     qn_jin d;
     qn_jin_init(&d, &e);
-    qn_jin_object(&d, body, "", keys);
     qn_app_action a;
-    memset(&a, 0, sizeof a);
-    a.event = ev;
-    const char *reason = qn_jin_str(&d, body, "", "reason", 32, false);
-    if (reason) {
-        a.has_reason = qn_refusal_reason_parse(reason, strlen(reason), &a.reason);
-        if (!a.has_reason)
-            qn_jin_bad(&d, "", "reason", "is not a refusal reason");
-    }
-    a.text =
-        qn_jin_str(&d, body, "", ev == QN_APP_EV_APPEAL ? "grounds" : "text", QN_APP_REASON_TEXT_MAX, false);
-    long long version = 0;
-    qn_jin_int(&d, body, "", "version", false, 1, INT64_MAX, &version);
-    a.version = version;
     const char *inv[QN_APP_MAX_MISSING];
-    const json_t *ia = json_object_get(body, "invalid");
-    if (ia && (!json_is_array(ia) || json_array_size(ia) > QN_APP_MAX_MISSING)) {
-        qn_jin_shape(&d, "", "invalid", "must be an array of document names");
-    } else if (ia) {
-        for (size_t i = 0; i < json_array_size(ia); i++) {
-            const char *s = json_string_value(json_array_get(ia, i));
-            if (!s)
-                qn_jin_shape(&d, "", "invalid", "must hold strings");
-            else
-                inv[a.n_invalid++] = s;
-        }
-    }
-    a.invalid = inv;
+    qn_h_decode_app_action(&d, body, ev, &a, inv);
     if (qn_jin_finish(&d) != QN_OK) {
         qn_http_reply_problem(req, &e);
         json_decref(body);
@@ -331,6 +344,18 @@ void qn_h_consents_mine(qn_http_req *req)
     qn_http_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
+void qn_h_decode_consent(qn_jin *d, const json_t *body, bool sign, qn_h_consent_body *out)
+{
+    static const char *const keys[] = {"signature", "otp_id", "text", NULL};
+    memset(out, 0, sizeof *out);
+    qn_jin_object(d, body, "", keys);
+    out->has_otp = qn_jin_int(d, body, "", "otp_id", false, 1, INT64_MAX, &out->otp_id);
+    out->signature = qn_jin_str(d, body, "", "signature", QN_APP_SIG_MAX, sign && !out->has_otp);
+    out->text = qn_jin_str(d, body, "", "text", QN_APP_REASON_TEXT_MAX, false);
+    if (sign && out->signature && out->has_otp)
+        qn_jin_bad(d, "", "otp_id", "give either signature or otp_id, not both");
+}
+
 static void consent_action(qn_http_req *req, bool sign)
 {
     int64_t id;
@@ -339,17 +364,14 @@ static void consent_action(qn_http_req *req, bool sign)
     json_t *body = req->body_len ? qn_http_body_json(req) : json_object();
     if (!body)
         return;
-    static const char *const keys[] = {"signature", "otp_id", "text", NULL};
     qn_err e;
     qn_jin d;
     qn_jin_init(&d, &e);
-    qn_jin_object(&d, body, "", keys);
-    long long otp_id = 0;
-    bool has_otp = qn_jin_int(&d, body, "", "otp_id", false, 1, INT64_MAX, &otp_id);
-    const char *sig = qn_jin_str(&d, body, "", "signature", QN_APP_SIG_MAX, sign && !has_otp);
-    const char *text = qn_jin_str(&d, body, "", "text", QN_APP_REASON_TEXT_MAX, false);
-    if (sign && sig && has_otp)
-        qn_jin_bad(&d, "", "otp_id", "give either signature or otp_id, not both");
+    qn_h_consent_body cb;
+    qn_h_decode_consent(&d, body, sign, &cb);
+    long long otp_id = cb.otp_id;
+    bool has_otp = cb.has_otp;
+    const char *sig = cb.signature, *text = cb.text;
     qn_code rc = qn_jin_finish(&d);
     if (rc == QN_OK && sign && has_otp)
         rc = qn_svc_consent_sign_otp(&req->ctx, id, otp_id, &e);

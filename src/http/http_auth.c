@@ -10,8 +10,19 @@
 
 #include <sodium.h>
 
+#include "http/decoders.h"
 #include "http/handlers.h"
 #include "service/auth.h"
+
+void qn_h_decode_login(qn_jin *d, const json_t *body, const char **user, const char **pass)
+{
+    static const char *const fields[] = {"username", "password", NULL};
+    *user = *pass = NULL;
+    if (qn_jin_object(d, body, "", fields)) {
+        *user = qn_jin_str(d, body, "", "username", 64, true);
+        *pass = qn_jin_str(d, body, "", "password", 128, true);
+    }
+}
 
 void qn_h_login(qn_http_req *req)
 {
@@ -21,12 +32,8 @@ void qn_h_login(qn_http_req *req)
     qn_err e;
     qn_jin d;
     qn_jin_init(&d, &e);
-    static const char *const fields[] = {"username", "password", NULL};
     const char *user = NULL, *pass = NULL;
-    if (qn_jin_object(&d, body, "", fields)) {
-        user = qn_jin_str(&d, body, "", "username", 64, true);
-        pass = qn_jin_str(&d, body, "", "password", 128, true);
-    }
+    qn_h_decode_login(&d, body, &user, &pass);
     if (qn_jin_finish(&d) != QN_OK) {
         qn_http_reply_problem(req, &e);
         json_decref(body);

@@ -21,11 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/decoders.h"
 #include "http/handlers.h"
 #include "service/crossing.h"
 #include "service/exit_check.h"
 
-static void decode_crossing(qn_jin *d, const json_t *obj, const char *path, qn_crossing_in *in)
+void qn_h_decode_crossing(qn_jin *d, const json_t *obj, const char *path, qn_crossing_in *in)
 {
     static const char *const keys[] = {
         "citizenship", "document_number", "kind",       "date", "checkpoint",       "region",
@@ -155,7 +156,7 @@ void qn_h_crossings(qn_http_req *req)
         qn_err_clear(&scratch);
         qn_jin d;
         qn_jin_init(&d, &scratch);
-        decode_crossing(&d, rctx.batch ? json_array_get(body, i) : body, "", &ins[i]);
+        qn_h_decode_crossing(&d, rctx.batch ? json_array_get(body, i) : body, "", &ins[i]);
         if (qn_jin_finish(&d) != QN_OK) {
             if (!rctx.batch) {
                 qn_http_reply_problem(req, &scratch);

@@ -29,6 +29,29 @@ void qn_h_metrics(qn_http_req *req)
 {
     size_t len = 0;
     char *text = qn_metrics_render(req->server->metrics, &len);
+    qn_service_commit_counters cc;
+    qn_service_commit_stats(qn_http_service(req), &cc);
+    char extra[1024];
+    int n =
+        snprintf(extra, sizeof extra,
+                 "# HELP qonaq_commit_groups_total Group commits of single submissions.\n"
+                 "# TYPE qonaq_commit_groups_total counter\nqonaq_commit_groups_total %llu\n"
+                 "# HELP qonaq_commit_jobs_total Single submissions written by group commits.\n"
+                 "# TYPE qonaq_commit_jobs_total counter\nqonaq_commit_jobs_total %llu\n"
+                 "# HELP qonaq_commit_group_largest The largest group so far.\n"
+                 "# TYPE qonaq_commit_group_largest gauge\nqonaq_commit_group_largest %llu\n"
+                 "# HELP qonaq_commit_busy_seconds_total Time the committer spent writing groups.\n"
+                 "# TYPE qonaq_commit_busy_seconds_total counter\nqonaq_commit_busy_seconds_total %.6f\n"
+                 "# HELP qonaq_commit_flush_seconds_total Part of it spent in COMMIT.\n"
+                 "# TYPE qonaq_commit_flush_seconds_total counter\nqonaq_commit_flush_seconds_total %.6f\n",
+                 (unsigned long long)cc.groups, (unsigned long long)cc.jobs, (unsigned long long)cc.largest,
+                 (double)cc.busy_ns / 1e9, (double)cc.commit_ns / 1e9);
+    char *all = text && n > 0 ? realloc(text, len + (size_t)n + 1) : NULL;
+    if (all) {
+        memcpy(all + len, extra, (size_t)n + 1);
+        text = all;
+        len += (size_t)n;
+    }
     qn_http_reply_owned(req, 200, "text/plain; version=0.0.4", text, len);
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/decoders.h"
 #include "http/handlers.h"
 #include "service/stay_service.h"
 
@@ -40,7 +41,7 @@ static json_t *answer_json(const qn_stay_answer *a)
 }
 
 /* Parses "A..B,C..D,E.." into trips; records errors under "trips". */
-static size_t parse_trips(qn_jin *d, const char *s, qn_trip *trips, size_t max)
+size_t qn_h_parse_trips(qn_jin *d, const char *s, qn_trip *trips, size_t max)
 {
     size_t n = 0;
     char buf[4096];
@@ -125,7 +126,7 @@ void qn_h_stay(qn_http_req *req)
     } else {
         if (!cit)
             qn_jin_bad(&d, "", "citizenship", "is required (or document_country and document_number)");
-        size_t n = ts ? parse_trips(&d, ts, trips, QN_STAY_QUERY_MAX_TRIPS) : 0;
+        size_t n = ts ? qn_h_parse_trips(&d, ts, trips, QN_STAY_QUERY_MAX_TRIPS) : 0;
         rc = qn_jin_finish(&d);
         if (rc == QN_OK)
             rc = qn_svc_stay_calc(&req->ctx, cit, trips, n, on, visa_until, a, &e);

@@ -128,8 +128,25 @@ void qn_http_reply_problem(qn_http_req *req, const qn_err *e)
 
 void qn_http_reply_problem_status(qn_http_req *req, const qn_err *e, int status, const char *title)
 {
-    json_t *p = problem_json(e, req->request_id, status, title);
     qn_code code = e->code == QN_OK ? QN_E_INTERNAL : e->code;
+    /* A 5xx tells the client nothing of the inside (OWASP ASVS 4.0 7.4.1):
+     * the store's and libraries' sentences name tables, sockets and hosts.
+     * The client gets a generic sentence and the request id; the real one
+     * goes to the request's log line. */
+    qn_err outside;
+    int http = status ? status : qn_code_http_status(code);
+    if (http >= 500) {
+        snprintf(req->log_detail, sizeof req->log_detail, "%s", e->message);
+        qn_err_clear(&outside);
+        outside.code = code;
+        snprintf(outside.sub, sizeof outside.sub, "%s", e->sub);
+        snprintf(outside.message, sizeof outside.message,
+                 code == QN_E_UNAVAILABLE ? "the service is unavailable for a moment; try again (request %s)"
+                                          : "an internal error occurred (request %s)",
+                 req->request_id);
+        e = &outside;
+    }
+    json_t *p = problem_json(e, req->request_id, status, title);
     if (status == 0)
         status = qn_code_http_status(code);
     json_t *code_v = p ? json_object_get(p, "code") : NULL;
@@ -163,7 +180,7 @@ json_t *qn_http_body_json(qn_http_req *req)
         qn_err_clear(&e);
         qn_err_set(&e, QN_E_BAD_REQUEST, "the body must be application/json, not %.60s", ct);
         qn_err_sub(&e, "content_type");
-        qn_http_reply_problem(req, &e);
+        qn_http_reply_problem_status(req, &e, 415, "Unsupported media type"); /* RFC 9110 15.5.16 */
         return NULL;
     }
     if (req->body_len == 0) {

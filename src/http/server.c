@@ -40,8 +40,9 @@ void qn_server_config_default(qn_server_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->host, sizeof cfg->host, "127.0.0.1");
     cfg->port = 8080;
-    cfg->threads = 4;
+    cfg->threads = 16;
     cfg->connection_limit = 512;
+    cfg->per_ip_limit = 128;
     cfg->connection_timeout_s = 30;
     cfg->header_memory = 32 * 1024;
     cfg->max_json_body = 1024 * 1024;
@@ -138,8 +139,25 @@ static bool authenticate(qn_http_req *req, bool required)
     return true;
 }
 
+/* MHD_KeyValueIterator counting the Content-Length headers into *(int *)cls. */
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                            const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        (*(int *)cls)++;
+    return MHD_YES;
+}
+
 static void dispatch(qn_http_req *req)
 {
+    if (req->ambiguous_length) {
+        qn_http_reply_error(req, QN_E_BAD_REQUEST, "ambiguous_length",
+                            "the request has two Content-Length headers, or Content-Length with "
+                            "Transfer-Encoding: its length is ambiguous");
+        return;
+    }
     if (req->route == QN_ROUTE_NONE) {
         qn_http_reply_error(req, QN_E_NOT_FOUND, "no_route", "no resource at %.200s", req->path);
         return;
@@ -220,6 +238,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             req->body_limit = s->cfg.max_batch_body;
         req->behind_tls = s->cfg.behind_tls;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        int n_cl = 0;
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_content_length, &n_cl);
+        if (n_cl > 1 || (cl && MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding")))
+            req->ambiguous_length = true;
         if (cl) {
             char *end = NULL;
             errno = 0;
@@ -289,22 +311,24 @@ static void json_escape_into(char *out, size_t len, const char *s)
 
 static void log_request(const qn_server *s, const qn_http_req *req, uint64_t total_ns)
 {
-    char path[600], ts[32];
+    char path[600], ts[32], detail[600];
     json_escape_into(path, sizeof path, req->path);
+    json_escape_into(detail, sizeof detail, req->log_detail);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
     const char *route = req->route >= 0 ? qn_http_routes[req->route].pattern : "";
-    char line[1200];
+    char line[1900];
     int n = snprintf(line, sizeof line,
                      "{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":\"%s\","
                      "\"method\":\"%s\",\"path\":\"%s\",\"route\":\"%s\",\"status\":%d,"
                      "\"duration_ms\":%.3f,\"db_ms\":%.3f,\"bytes\":%zu,\"account\":%lld,"
-                     "\"role\":\"%s\",\"client\":\"%s\",\"code\":\"%s\"}\n",
+                     "\"role\":\"%s\",\"client\":\"%s\",\"code\":\"%s\"%s%s%s}\n",
                      ts, req->request_id, req->method, path, route, req->status, (double)total_ns / 1e6,
                      (double)req->ctx.db_ns / 1e6, req->resp_len, (long long)req->who.account_id,
-                     qn_role_name(req->who.role), req->client_addr, req->log_code);
+                     qn_role_name(req->who.role), req->client_addr, req->log_code,
+                     detail[0] ? ",\"detail\":\"" : "", detail, detail[0] ? "\"" : "");
     (void)s;
     if (n > 0)
         fwrite(line, 1, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, stderr);
@@ -364,7 +388,8 @@ qn_server *qn_server_start(const qn_server_config *cfg, qn_service *svc, qn_err 
     s->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1), MHD_OPTION_CONNECTION_LIMIT,
-        cfg->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
+        cfg->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->header_memory, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_UNESCAPE_CALLBACK, qn_http_static_unescape, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         (unsigned)1, MHD_OPTION_END);

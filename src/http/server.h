@@ -5,8 +5,12 @@
  * (MHD_quiesce_daemon), waits for requests in flight to be answered (up to
  * drain_ms), then stops the daemon. Limits enforced here: body size (JSON
  * and batch separately; 413), header size (MHD's per-connection memory
- * limit; MHD answers 431), per-connection idle timeout and a connection
- * limit. One JSON log line per request goes to stderr.
+ * limit; MHD answers 431), per-connection idle timeout, a connection limit
+ * and a limit per client address (so one client cannot take every
+ * connection), strict HTTP/1.1 parsing (Host required) and no request
+ * with two Content-Length headers or with both Content-Length and
+ * Transfer-Encoding (400: the framing is ambiguous, the stuff of request
+ * smuggling). One JSON log line per request goes to stderr.
  *
  * The server context holds the configuration, the service layer, metrics
  * and the daemon; there is no other state. Thread-safe as stated per
@@ -27,6 +31,7 @@ typedef struct {
     uint16_t port;    /* 0 picks a free port */
     unsigned threads; /* thread pool size */
     unsigned connection_limit;
+    unsigned per_ip_limit; /* connections per client address (0: no limit) */
     unsigned connection_timeout_s;
     size_t header_memory;  /* MHD_OPTION_CONNECTION_MEMORY_LIMIT */
     size_t max_json_body;  /* 1 MiB */
@@ -36,8 +41,12 @@ typedef struct {
     bool behind_tls;       /* a TLS proxy in front: session cookies get Secure (notif) */
 } qn_server_config;
 
-/* Fills the defaults: 127.0.0.1:8080, 4 threads, 512 connections, 30 s,
- * 32 KiB, 1 MiB, 20 MiB, 10 s, logging on. */
+/* Fills the defaults: 127.0.0.1:8080, 16 threads, 512 connections, 128
+ * per client address, 30 s, 32 KiB, 1 MiB, 20 MiB, 10 s, logging on.
+ * Threads: a submission holds its thread while its group commits
+ * (service/committer.h), so the threads bound how many submissions one
+ * flush can carry. Behind a reverse proxy every connection comes from the
+ * proxy's address: set per_ip_limit to 0 there and limit at the proxy. */
 void qn_server_config_default(qn_server_config *cfg);
 
 typedef struct qn_server qn_server;

@@ -9,7 +9,7 @@
  *                     notifications (the host record of the BIN);
  *   officer           a region code from regions.h;
  *   others            no binding.
- * Passwords: 8..128 bytes. Usernames: 3..64 of [A-Za-z0-9._-].
+ * Passwords: 12..128 bytes (OWASP ASVS 4.0 2.1.1). Usernames: 3..64 of [A-Za-z0-9._-].
  */
 #ifndef QN_SERVICE_ACCOUNTS_H
 #define QN_SERVICE_ACCOUNTS_H

@@ -17,6 +17,7 @@
 #include "service/notification.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "core/deadline.h"
 #include "core/field_rules.h"
 #include "core/violation.h"
+#include "service/committer.h"
 #include "service/regions.h"
 #include "service/service_internal.h"
 
@@ -410,72 +412,134 @@ static qn_code must_be_host(const qn_svc_ctx *ctx, qn_err *e)
     return QN_OK;
 }
 
-qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in, const char *idem_key,
-                                   const unsigned char body_digest[32], qn_notification_render render,
-                                   void *render_user, qn_notification_out *out, qn_idem_replay *replay,
-                                   qn_err *e)
+/* One submission handed to the committer (committer.h): what the request
+ * thread decided without the database, and where the answer goes. */
+typedef struct {
+    qn_svc_job base; /* first: the committer sees only this */
+    qn_svc_ctx *ctx;
+    const qn_notification_in *in;
+    const char *idem_key;
+    unsigned char digest[32];
+    qn_notification_render render;
+    void *render_user;
+    qn_notification_out *out;
+    qn_idem_replay *replay;
+    qn_code check_rc; /* the rules' verdict, given after the idempotency claim */
+    qn_err check_err;
+    qn_err err;
+} submit_job;
+
+/* The write of one submission, in its savepoint of the committer's group:
+ * the idempotency claim first (a replay or a key reused with another body
+ * is answered before the rules, as when each request had its own
+ * transaction), then the rules' verdict, then the records. */
+static qn_code submit_write(qn_svc_job *job, qn_store_conn *conn, qn_err *e)
 {
+    submit_job *j = (submit_job *)job;
+    qn_svc_ctx *ctx = j->ctx;
+    const qn_notification_in *in = j->in;
+    qn_notification_out *out = j->out;
+    qn_code rc = QN_OK;
+    if (j->idem_key) {
+        qn_store_idem idem = {0};
+        rc = qn_store_idem_claim(conn, ctx->who->account_id, j->idem_key, j->digest, &idem, e);
+        if (rc != QN_OK)
+            return rc;
+        if (idem.replay) {
+            j->replay->replay = true;
+            j->replay->status = idem.status;
+            j->replay->body = idem.body;
+            return QN_OK; /* the claim wrote nothing */
+        }
+        qn_store_idem_clear(&idem);
+    }
+    if (j->check_rc != QN_OK) {
+        *e = j->check_err;
+        return j->check_rc;
+    }
+    int64_t person_id = 0;
+    rc = resolve_address(conn, in, e);
+    if (rc == QN_OK)
+        rc = resolve_person(conn, in, &person_id, e);
+    if (rc != QN_OK)
+        return rc;
+    qn_store_notification n;
+    fill_store_row(in, out, owner_account(conn, ctx->who), person_id, &n);
+    n.created_at = ctx->now;
+    rc = qn_store_notification_create(conn, &n, e);
+    if (rc != QN_OK)
+        return rc;
+    out->id = n.id;
+    copy(out->number, sizeof out->number, n.number);
+    out->created_at = n.created_at;
+    rc = record_card(conn, in, &n, e);
+    if (rc == QN_OK)
+        rc = record_consequences(ctx, conn, &n, out, e);
+    if (rc == QN_OK && j->idem_key) {
+        char *body = j->render(out, j->render_user);
+        if (!body)
+            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+        else
+            rc = qn_store_idem_finish(conn, ctx->who->account_id, j->idem_key, 201, body, e);
+        free(body);
+    }
+    return rc;
+}
+
+/* Fills a job; returns QN_OK when it must go to the committer, else the
+ * answer (an invalid request without a key needs no database). */
+static qn_code submit_prepare(submit_job *j, qn_svc_ctx *ctx, const qn_notification_in *in,
+                              const char *idem_key, const unsigned char body_digest[32],
+                              qn_notification_render render, void *render_user, qn_notification_out *out,
+                              qn_idem_replay *replay, qn_err *e)
+{
+    memset(j, 0, offsetof(submit_job, check_err));
     if (replay)
         memset(replay, 0, sizeof *replay);
     qn_code rc = must_be_host(ctx, e);
     if (rc != QN_OK)
         return rc;
-    qn_svc_conn c = {0};
-    rc = qn_svc_acquire_writer(ctx, &c, e);
-    if (rc != QN_OK)
-        return rc;
-    rc = qn_store_begin(c.conn, e);
-    if (rc != QN_OK)
-        goto done;
-    if (idem_key) {
-        qn_store_idem idem = {0};
-        rc = qn_store_idem_claim(c.conn, ctx->who->account_id, idem_key, body_digest, &idem, e);
-        if (rc != QN_OK)
-            goto done;
-        if (idem.replay) {
-            replay->replay = true;
-            replay->status = idem.status;
-            replay->body = idem.body;
-            idem.body = NULL;
-            qn_store_idem_clear(&idem);
-            qn_store_rollback(c.conn);
-            goto done;
-        }
-        qn_store_idem_clear(&idem);
+    qn_err_clear(&j->check_err);
+    j->check_rc = qn_svc_notification_check(ctx, in, out, &j->check_err);
+    if (j->check_rc != QN_OK && !idem_key) {
+        if (e)
+            *e = j->check_err;
+        return j->check_rc;
     }
-    rc = qn_svc_notification_check(ctx, in, out, e);
-    if (rc != QN_OK)
-        goto done;
-    int64_t person_id = 0;
-    rc = resolve_address(c.conn, in, e);
-    if (rc == QN_OK)
-        rc = resolve_person(c.conn, in, &person_id, e);
-    if (rc != QN_OK)
-        goto done;
-    qn_store_notification n;
-    fill_store_row(in, out, owner_account(c.conn, ctx->who), person_id, &n);
-    n.created_at = ctx->now;
-    rc = qn_store_notification_create(c.conn, &n, e);
-    if (rc != QN_OK)
-        goto done;
-    out->id = n.id;
-    copy(out->number, sizeof out->number, n.number);
-    out->created_at = n.created_at;
-    rc = record_card(c.conn, in, &n, e);
-    if (rc == QN_OK)
-        rc = record_consequences(ctx, c.conn, &n, out, e);
-    if (rc == QN_OK && idem_key) {
-        char *body = render(out, render_user);
-        if (!body)
-            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
-        else
-            rc = qn_store_idem_finish(c.conn, ctx->who->account_id, idem_key, 201, body, e);
-        free(body);
+    j->ctx = ctx;
+    j->in = in;
+    j->idem_key = idem_key;
+    if (idem_key)
+        memcpy(j->digest, body_digest, sizeof j->digest);
+    j->render = render;
+    j->render_user = render_user;
+    j->out = out;
+    j->replay = replay;
+    j->base.write = submit_write;
+    j->base.err = &j->err;
+    j->base.actor_id = ctx->who->account_id;
+    snprintf(j->base.actor, sizeof j->base.actor, "%s",
+             ctx->who->username[0] ? ctx->who->username : "system");
+    qn_err_clear(&j->err);
+    return QN_OK;
+}
+
+qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in, const char *idem_key,
+                                   const unsigned char body_digest[32], qn_notification_render render,
+                                   void *render_user, qn_notification_out *out, qn_idem_replay *replay,
+                                   qn_err *e)
+{
+    submit_job *j = malloc(sizeof *j);
+    if (!j)
+        return qn_err_set(e, QN_E_NOMEM, "out of memory");
+    qn_code rc = submit_prepare(j, ctx, in, idem_key, body_digest, render, render_user, out, replay, e);
+    if (rc == QN_OK) {
+        rc = qn_svc_commit_wait(ctx->svc->committer, &j->base);
+        ctx->db_ns += j->base.wait_ns;
+        if (rc != QN_OK && e)
+            *e = j->err;
     }
-    if (rc == QN_OK)
-        rc = qn_store_commit(c.conn, e);
-done:
-    qn_svc_release(ctx, &c);
+    free(j);
     return rc;
 }
 

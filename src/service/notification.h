@@ -105,7 +105,11 @@ typedef struct {
 /* Submits one notification. idem_key may be NULL; with it, body_digest
  * (SHA-256 of the request body) and render must be given, and a replay
  * fills *replay instead of out. Errors: 403 (not a host), 422 with fields,
- * 409 (idempotency key reused with another body), 503. */
+ * 409 (idempotency key reused with another body), 503.
+ * The rules run on the calling thread; the write goes to the service's
+ * committer (committer.h), which commits it together with the writes of
+ * concurrent submissions, each in its own savepoint; this returns once the
+ * commit holding the record is durable. */
 qn_code qn_svc_notification_submit(qn_svc_ctx *ctx, const qn_notification_in *in, const char *idem_key,
                                    const unsigned char body_digest[32], qn_notification_render render,
                                    void *render_user, qn_notification_out *out, qn_idem_replay *replay,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/committer.h"
 #include "service/service_internal.h"
 #include "service/signing_internal.h"
 
@@ -144,6 +145,11 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
         qn_service_free(svc);
         return rc;
     }
+    svc->committer = qn_svc_committer_start(svc);
+    if (!svc->committer) {
+        qn_service_free(svc);
+        return qn_err_set(e, QN_E_NOMEM, "cannot start the committer thread");
+    }
     *out = svc;
     return QN_OK;
 }
@@ -152,6 +158,7 @@ void qn_service_free(qn_service *svc)
 {
     if (!svc)
         return;
+    qn_svc_committer_stop(svc->committer); /* completes what is queued first */
     qn_store_close(svc->store);
     pthread_mutex_destroy(&svc->write_lock);
     pthread_mutex_destroy(&svc->doc_lock);
@@ -161,6 +168,17 @@ void qn_service_free(qn_service *svc)
 }
 
 const char *qn_service_backend(const qn_service *svc) { return qn_store_backend(svc->store); }
+
+void qn_service_commit_stats(qn_service *svc, qn_service_commit_counters *out)
+{
+    qn_svc_commit_stats st;
+    qn_svc_committer_stats(svc->committer, &st);
+    out->groups = st.groups;
+    out->jobs = st.jobs;
+    out->largest = st.largest;
+    out->busy_ns = st.busy_ns;
+    out->commit_ns = st.commit_ns;
+}
 
 qn_code qn_svc_acquire(qn_svc_ctx *ctx, qn_svc_conn *c, qn_err *e)
 {

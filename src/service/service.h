@@ -105,6 +105,14 @@ const char *qn_service_backend(const qn_service *svc);
  * version. QN_E_UNAVAILABLE when it cannot. */
 qn_code qn_service_health(qn_svc_ctx *ctx, int *schema_version, qn_err *e);
 
+/* Group commit counters (committer.h): groups committed, single
+ * submissions written through them, the largest group, nanoseconds spent
+ * writing groups and the part of it in COMMIT. Thread-safe. */
+typedef struct {
+    uint64_t groups, jobs, largest, busy_ns, commit_ns;
+} qn_service_commit_counters;
+void qn_service_commit_stats(qn_service *svc, qn_service_commit_counters *out);
+
 /* A context for the service's own work (seeding, CLI): the system principal. */
 void qn_svc_ctx_system(qn_svc_ctx *ctx, qn_service *svc, const qn_principal *system);
 

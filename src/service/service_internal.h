@@ -10,7 +10,8 @@
 #include "service/service.h"
 #include "store/store.h"
 
-typedef struct qn_svc_signing qn_svc_signing; /* signing_internal.h (sigapi) */
+typedef struct qn_svc_signing qn_svc_signing;     /* signing_internal.h (sigapi) */
+typedef struct qn_svc_committer qn_svc_committer; /* committer.h (group commit) */
 
 struct qn_service {
     qn_store *store;
@@ -26,6 +27,7 @@ struct qn_service {
     char public_url[201];
     unsigned char doc_key[32];
     bool has_doc_key;
+    qn_svc_committer *committer; /* group commit of single notifications (committer.h) */
 };
 
 /* A store connection held by a service call, with the time it was taken. */

@@ -113,6 +113,7 @@ void qn_store_close(qn_store *s)
                 qn_store_rollback(&s->conns[i]);
             s->drv->disconnect(&s->conns[i]);
         }
+        qs_audit_pending_free(&s->conns[i]);
     }
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
@@ -132,6 +133,8 @@ qn_code qs_ready(qn_store_conn *c, qn_err *err)
     }
     c->broken = false;
     c->in_tx = c->tx_failed = false;
+    c->audit_bulk = false;
+    c->npend = 0;
     qn_code rc = c->drv->connect(c, err);
     if (rc != QN_OK) {
         c->db = NULL;
@@ -259,6 +262,13 @@ qn_code qn_store_commit(qn_store_conn *c, qn_err *err)
         return qn_err_set(err, QN_E_INTERNAL,
                           "transaction already failed; it was rolled back, nothing was written");
     }
+    if (c->audit_bulk) { /* the audit head kept in memory (audit.c) goes back first */
+        qn_code hrc = qs_audit_bulk_end(c, err);
+        if (hrc != QN_OK) {
+            qn_store_rollback(c);
+            return hrc;
+        }
+    }
     qn_code rc = qs_script(c, "COMMIT", err);
     c->in_tx = false;
     c->tx_failed = false;
@@ -277,6 +287,8 @@ qn_code qn_store_commit(qn_store_conn *c, qn_err *err)
 
 void qn_store_rollback(qn_store_conn *c)
 {
+    c->audit_bulk = false;
+    c->npend = 0;
     if (!c->in_tx)
         return;
     qn_err local;

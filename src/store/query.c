@@ -14,9 +14,17 @@
 
 void qs_init(qs_q *q, qn_store_conn *c, const char *sql)
 {
-    memset(q, 0, sizeof *q);
+    /* Every field but the parameters, which are set as they are bound (and
+     * only the first nparams are read): clearing all of them cost more than
+     * some queries. */
     q->c = c;
     q->sql = sql;
+    q->nparams = 0;
+    q->st = NULL;
+    q->row = q->nrows = 0;
+    q->started = false;
+    q->failed = false;
+    q->changes = 0;
 }
 
 static qs_param *param(qs_q *q, int idx)
@@ -25,8 +33,11 @@ static qs_param *param(qs_q *q, int idx)
         q->failed = true;
         return NULL;
     }
-    if (idx > q->nparams)
+    if (idx > q->nparams) {
+        /* Parameters skipped over are NULL (as when the whole array was cleared). */
+        memset(&q->p[q->nparams], 0, sizeof q->p[0] * (size_t)(idx - q->nparams));
         q->nparams = idx;
+    }
     return &q->p[idx - 1];
 }
 

@@ -88,7 +88,8 @@ static qn_code sl_connect(qn_store_conn *c, qn_err *err)
     char *msg = NULL;
     rc = set_wal(db, c->store->opt.busy_timeout_ms, &msg);
     if (rc == SQLITE_OK) {
-        static const char *const pragmas = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+        static const char *const pragmas = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA "
+                                           "temp_store=MEMORY; PRAGMA wal_autocheckpoint=20000; "
                                            "PRAGMA trusted_schema=OFF;";
         rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
     }

@@ -193,6 +193,40 @@ void qn_store_rollback(qn_store_conn *conn);
 /* True while a transaction is open on conn. */
 bool qn_store_in_tx(const qn_store_conn *conn);
 
+/* ------------------------------------------------------- group commit
+ * (group.c) One transaction that carries the writes of several requests,
+ * each in its own savepoint, committed (and flushed) once. The audit head
+ * is read and locked at qn_store_group_begin, events chain in memory and
+ * the head is written back at qn_store_group_commit, so the chain holds the
+ * events of the kept requests in order and none of a rolled-back one.
+ * Between begin and commit/abort the ordinary operations work as inside
+ * qn_store_begin. One savepoint at a time. */
+
+/* qn_store_acquire that takes `prefer` (a connection of this store, or
+ * NULL) when it is free, so a long-lived writer keeps its page cache warm. */
+qn_code qn_store_acquire_prefer(qn_store *store, qn_store_conn *prefer, qn_store_conn **out, qn_err *err);
+/* SQLite: copies committed WAL frames into the database without waiting
+ * for anyone (a PASSIVE checkpoint), so commits seldom reach the automatic
+ * checkpoint themselves. PostgreSQL: nothing to do (QN_OK). */
+qn_code qn_store_checkpoint(qn_store_conn *conn, qn_err *err);
+
+/* Opens the group transaction (QN_E_CONFLICT if one is open). */
+qn_code qn_store_group_begin(qn_store_conn *conn, qn_err *err);
+/* Writes the audit head back and commits; QN_E_UNAVAILABLE (nothing
+ * written) when the commit fails. A group whose savepoint machinery failed
+ * refuses (QN_E_INTERNAL) and rolls back. */
+qn_code qn_store_group_commit(qn_store_conn *conn, qn_err *err);
+/* Rolls the whole group back. */
+void qn_store_group_abort(qn_store_conn *conn);
+/* Opens the savepoint of one request inside the group. */
+qn_code qn_store_savepoint(qn_store_conn *conn, qn_err *err);
+/* Keeps what the request wrote. */
+qn_code qn_store_savepoint_release(qn_store_conn *conn, qn_err *err);
+/* Undoes what the request wrote (its audit events too) and clears the
+ * failed mark its error left on the transaction. An error here means the
+ * transaction itself is gone: abort the group. */
+qn_code qn_store_savepoint_rollback(qn_store_conn *conn, qn_err *err);
+
 /* ------------------------------------------------------------ migrations */
 
 /* Applies pending migrations to the database at url; *from and *to (either

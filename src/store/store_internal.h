@@ -20,7 +20,7 @@
 
 #include "store/store.h"
 
-#define QS_MAX_PARAMS 24
+#define QS_MAX_PARAMS 160 /* the audit's multi-row INSERT: 16 rows of 10 */
 #define QS_SAVEPOINTS_MAX 8
 
 typedef enum { QS_NULL, QS_INT, QS_TEXT, QS_BLOB } qs_ptype;
@@ -114,6 +114,14 @@ struct qn_store_conn {
     bool audit_bulk;
     int64_t audit_seq;
     unsigned char audit_prev[QN_STORE_DIGEST_LEN];
+    /* Bulk mode: events chained but not yet inserted (audit.c); written in
+     * multi-row INSERTs when 256 wait and before the head is written back. */
+    struct qs_audit_pending *pend;
+    size_t npend, cap_pend;
+    /* Group commit (group.c): the open savepoint and the audit head at it. */
+    bool in_group, in_savepoint;
+    int64_t sp_audit_seq;
+    unsigned char sp_audit_prev[QN_STORE_DIGEST_LEN];
 };
 
 struct qn_store {
@@ -210,10 +218,14 @@ qn_code qs_audit_row(qn_store_conn *c, const char *action, const char *entity,
                      const unsigned char *before, qn_err *err);
 /* Bulk mode: reads (and locks) the audit head once; events then chain in
  * memory (the caller saves and restores c->audit_seq/audit_prev around a row
- * it rolls back); _end writes the head back, _abort forgets it. */
+ * it rolls back); _end writes the head back, _abort forgets it. Every
+ * transaction enters it at its first event (qs_audit) and
+ * qn_store_commit writes the head back; _begin inside it does nothing. */
 qn_code qs_audit_bulk_begin(qn_store_conn *c, qn_err *err);
 qn_code qs_audit_bulk_end(qn_store_conn *c, qn_err *err);
 void qs_audit_bulk_abort(qn_store_conn *c);
+/* Frees the pending events of a connection (disconnect). */
+void qs_audit_pending_free(qn_store_conn *c);
 void qs_sha256(const void *data, size_t len, unsigned char out[QN_STORE_DIGEST_LEN]);
 void qs_hex(const unsigned char *bin, size_t len, char *out);
 

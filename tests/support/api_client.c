@@ -49,6 +49,14 @@ bool qn_api_start_with(qn_api_server *s, const char *db, bool demo, const char *
     return qn_api_start_opts(s, db, demo, public_url != NULL ? extra : NULL);
 }
 
+bool qn_api_start_threads(qn_api_server *s, const char *db, bool demo, int threads)
+{
+    char n[16];
+    snprintf(n, sizeof n, "%d", threads);
+    const char *extra[] = {"--threads", n, NULL}; /* after the default 4: the later one counts */
+    return qn_api_start_opts(s, db, demo, extra);
+}
+
 bool qn_api_start_opts(qn_api_server *s, const char *db, bool demo, const char *const *extra)
 {
     memset(s, 0, sizeof *s);

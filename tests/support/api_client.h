@@ -30,6 +30,8 @@ bool qn_api_start_opts(qn_api_server *s, const char *db, bool demo, const char *
 /* The same with `--public-url public_url` when not NULL (the origin of the
  * verification links in printed documents). */
 bool qn_api_start_with(qn_api_server *s, const char *db, bool demo, const char *public_url);
+/* The same with `--threads threads` (request threads; qn_api_start uses 4). */
+bool qn_api_start_threads(qn_api_server *s, const char *db, bool demo, int threads);
 
 /* Sends SIGTERM and waits; returns the exit status (or -1 when killed by a
  * signal or not exited in 20 s, after which it is SIGKILLed). */
