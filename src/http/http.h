@@ -55,7 +55,6 @@ typedef struct qn_http_req {
     size_t n_headers;
     char *header_names[QN_HTTP_MAX_RESP_HEADERS];
     char *header_values[QN_HTTP_MAX_RESP_HEADERS];
-    char log_code[64]; /* machine code of an error answer, for the log */
     bool behind_tls;   /* the server's behind_tls: cookies get the Secure attribute */
     char log_code[64];    /* machine code of an error answer, for the log */
     char log_detail[256]; /* the real sentence of a 5xx answer (the client gets a generic one) */

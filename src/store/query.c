@@ -25,6 +25,7 @@ void qs_init(qs_q *q, qn_store_conn *c, const char *sql)
     q->started = false;
     q->failed = false;
     q->changes = 0;
+    q->mode = QS_PLAIN;
 }
 
 static qs_param *param(qs_q *q, int idx)

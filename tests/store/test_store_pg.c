@@ -15,6 +15,7 @@
 #include "conformance_notif.h"
 #include "conformance_app_queue.h"
 #include "conformance_web.h"
+#include "conformance_group.h"
 
 static Suite *store_pg_suite(void)
 {
@@ -58,6 +59,8 @@ static Suite *store_pg_suite(void)
     CONF_NOTIF_TESTS(tc);
     conformance_apps_add(tc);
     tcase_add_test(tc, web_verify_failures_counted_and_pruned);
+    tcase_add_test(tc, group_commit_savepoints);
+    tcase_add_test(tc, group_preferred_connection_and_checkpoint);
     tcase_add_test(tc, pg_lost_connection);
     tcase_add_test(tc, pg_server_crash);
     suite_add_tcase(s, tc);

@@ -1,43 +1,17 @@
-/* test_store_group.c — the group commit API of the store (group.c) on
- * SQLite and PostgreSQL: savepoints inside one transaction, what a
- * rolled-back request leaves (nothing, not even audit events), the audit
- * chain across kept and undone requests, a failing statement isolated to
- * its request (PostgreSQL aborts the transaction without the savepoint),
- * and a group rolled back whole.
+/* conformance_group.h — the store conformance suite, the group commit API
+ * (src/store/group.c) on both backends: savepoints inside one transaction,
+ * what a rolled-back request leaves (nothing, not even audit events), the
+ * audit chain across kept and undone requests, a failing statement isolated
+ * to its request (PostgreSQL aborts the transaction without the savepoint),
+ * a group rolled back whole, misuse refused; the committer's connection
+ * preference and the SQLite checkpoint. Included after conformance.h.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#ifndef QN_TEST_STORE_CONFORMANCE_GROUP_H
+#define QN_TEST_STORE_CONFORMANCE_GROUP_H
 
-#include "store/store.h"
-#include "support/qn_test.h"
+#include "conformance.h"
 
-typedef struct {
-    char url[1024];
-    qn_store *s;
-    qn_store_conn *c;
-    qn_err err;
-} fx;
-
-static void open_fx(fx *f, int pg)
-{
-    memset(f, 0, sizeof *f);
-    qn_err_clear(&f->err);
-    const char *base = pg ? qn_test_env("QONAQ_TEST_PG", 1) : "sqlite:";
-    ck_assert_msg(qn_store_fresh_url(base, pg ? NULL : qn_test_tmpdir(), f->url, sizeof f->url, &f->err) ==
-                      QN_OK,
-                  "%s", f->err.message);
-    ck_assert_msg(qn_store_open(f->url, NULL, &f->s, &f->err) == QN_OK, "%s", f->err.message);
-    ck_assert_msg(qn_store_acquire(f->s, &f->c, &f->err) == QN_OK, "%s", f->err.message);
-}
-
-static void close_fx(fx *f)
-{
-    qn_store_release(f->c);
-    qn_store_close(f->s);
-}
-
-static qn_code person(fx *f, const char *surname, int64_t *id)
+static qn_code grp_person(conf_t *f, const char *surname, int64_t *id)
 {
     qn_store_person p;
     memset(&p, 0, sizeof p);
@@ -52,7 +26,7 @@ static qn_code person(fx *f, const char *surname, int64_t *id)
     return rc;
 }
 
-static qn_code document(fx *f, int64_t person_id, const char *number)
+static qn_code grp_document(conf_t *f, int64_t person_id, const char *number)
 {
     qn_store_document d;
     memset(&d, 0, sizeof d);
@@ -65,7 +39,7 @@ static qn_code document(fx *f, int64_t person_id, const char *number)
     return qn_store_document_create(f->c, &d, &f->err);
 }
 
-static void assert_chain(fx *f, int64_t events)
+static void grp_assert_chain(conf_t *f, int64_t events)
 {
     qn_store_audit_report r;
     ck_assert_int_eq(qn_store_audit_verify(f->c, &r, &f->err), QN_OK);
@@ -73,40 +47,40 @@ static void assert_chain(fx *f, int64_t events)
     ck_assert_int_eq(r.events, events);
 }
 
-static int64_t events_now(fx *f)
+static int64_t grp_events_now(conf_t *f)
 {
     qn_store_audit_report r;
     ck_assert_int_eq(qn_store_audit_verify(f->c, &r, &f->err), QN_OK);
     return r.events;
 }
 
-static void check_group(int pg)
+START_TEST(group_commit_savepoints)
 {
-    fx f;
-    open_fx(&f, pg);
-    int64_t base = events_now(&f);
+    conf_t f;
+    conf_open(&f);
+    int64_t base = grp_events_now(&f);
     ck_assert_int_eq(qn_store_group_begin(f.c, &f.err), QN_OK);
 
     /* request 1: kept (person + document: two events) */
     int64_t p1 = 0;
     ck_assert_int_eq(qn_store_savepoint(f.c, &f.err), QN_OK);
-    ck_assert_int_eq(person(&f, "KEPT", &p1), QN_OK);
-    ck_assert_int_eq(document(&f, p1, "G0000001"), QN_OK);
+    ck_assert_int_eq(grp_person(&f, "KEPT", &p1), QN_OK);
+    ck_assert_int_eq(grp_document(&f, p1, "G0000001"), QN_OK);
     ck_assert_int_eq(qn_store_savepoint_release(f.c, &f.err), QN_OK);
 
     /* request 2: wrote an audited person, then failed on a duplicate
      * document: undone whole, its event included */
     int64_t p2 = 0;
     ck_assert_int_eq(qn_store_savepoint(f.c, &f.err), QN_OK);
-    ck_assert_int_eq(person(&f, "UNDONE", &p2), QN_OK);
-    ck_assert_int_eq(document(&f, p2, "G0000001"), QN_E_CONFLICT);
+    ck_assert_int_eq(grp_person(&f, "UNDONE", &p2), QN_OK);
+    ck_assert_int_eq(grp_document(&f, p2, "G0000001"), QN_E_CONFLICT);
     ck_assert_int_eq(qn_store_savepoint_rollback(f.c, &f.err), QN_OK);
 
     /* request 3: kept, after the failure (PostgreSQL would refuse every
      * statement here had the failure not been rolled back to its savepoint) */
     int64_t p3 = 0;
     ck_assert_int_eq(qn_store_savepoint(f.c, &f.err), QN_OK);
-    ck_assert_int_eq(person(&f, "ALSO KEPT", &p3), QN_OK);
+    ck_assert_int_eq(grp_person(&f, "ALSO KEPT", &p3), QN_OK);
     ck_assert_int_eq(qn_store_savepoint_release(f.c, &f.err), QN_OK);
     ck_assert_int_eq(qn_store_group_commit(f.c, &f.err), QN_OK);
 
@@ -119,19 +93,19 @@ static void check_group(int pg)
     qn_err_clear(&miss);
     if (p2 != p3)
         ck_assert_int_eq(qn_store_person_get(f.c, p2, &got, &miss), QN_E_NOT_FOUND);
-    assert_chain(&f, base + 3); /* person, document, person: no event of request 2 */
+    grp_assert_chain(&f, base + 3); /* person, document, person: no event of request 2 */
 
     /* A group aborted whole leaves nothing, and the chain goes on. */
     ck_assert_int_eq(qn_store_group_begin(f.c, &f.err), QN_OK);
     ck_assert_int_eq(qn_store_savepoint(f.c, &f.err), QN_OK);
     int64_t p4 = 0;
-    ck_assert_int_eq(person(&f, "ABORTED", &p4), QN_OK);
+    ck_assert_int_eq(grp_person(&f, "ABORTED", &p4), QN_OK);
     ck_assert_int_eq(qn_store_savepoint_release(f.c, &f.err), QN_OK);
     qn_store_group_abort(f.c);
     ck_assert_int_eq(qn_store_person_get(f.c, p4, &got, &miss), QN_E_NOT_FOUND);
-    assert_chain(&f, base + 3);
-    ck_assert_int_eq(person(&f, "AFTER", NULL), QN_OK);
-    assert_chain(&f, base + 4);
+    grp_assert_chain(&f, base + 3);
+    ck_assert_int_eq(grp_person(&f, "AFTER", NULL), QN_OK);
+    grp_assert_chain(&f, base + 4);
 
     /* Misuse is refused, not half-done. */
     ck_assert_int_eq(qn_store_savepoint(f.c, &miss), QN_E_INTERNAL); /* no group */
@@ -140,24 +114,37 @@ static void check_group(int pg)
     ck_assert_int_eq(qn_store_savepoint(f.c, &miss), QN_E_INTERNAL);    /* nested */
     ck_assert_int_eq(qn_store_group_commit(f.c, &miss), QN_E_INTERNAL); /* savepoint open */
     ck_assert(!qn_store_in_tx(f.c));
-    close_fx(&f);
+    conf_close(&f);
 }
-
-START_TEST(group_sqlite) { check_group(0); }
 END_TEST
 
-START_TEST(group_postgresql) { check_group(1); }
-END_TEST
 
-static Suite *group_suite(void)
+START_TEST(group_preferred_connection_and_checkpoint)
 {
-    Suite *s = suite_create("store_group");
-    TCase *tc = tcase_create("group");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, group_sqlite);
-    tcase_add_test(tc, group_postgresql);
-    suite_add_tcase(s, tc);
-    return s;
+    /* The committer keeps one connection warm: acquire_prefer hands it back
+     * when it is free, another one when it is taken. */
+    conf_t t;
+    conf_open(&t);
+    qn_store_conn *first = t.c;
+    qn_store_release(first);
+    qn_store_conn *again = NULL;
+    OK(&t, qn_store_acquire_prefer(t.s, first, &again, &t.err));
+    ck_assert_ptr_eq(again, first);
+    qn_store_conn *other = NULL;
+    OK(&t, qn_store_acquire_prefer(t.s, first, &other, &t.err)); /* first is in use */
+    ck_assert_ptr_nonnull(other);
+    ck_assert_ptr_ne(other, first);
+    /* A checkpoint (a no-op on PostgreSQL) leaves the data readable. */
+    OK(&t, qn_store_checkpoint(other, &t.err));
+    t.c = other;
+    int64_t id = mk_person(&t, "CHECKPOINTED");
+    OK(&t, qn_store_checkpoint(other, &t.err));
+    qn_store_person got;
+    OK(&t, qn_store_person_get(other, id, &got, &t.err));
+    ck_assert_str_eq(got.surname, "CHECKPOINTED");
+    qn_store_release(again);
+    conf_close(&t);
 }
+END_TEST
 
-QN_TEST_MAIN(group_suite)
+#endif
