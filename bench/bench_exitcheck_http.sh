@@ -3,8 +3,10 @@
 # registry, beside /api/v1/ping of the same server in the same run.
 #
 # Fills a fresh SQLite database with build/bench/bench_exitcheck
-# (QONAQ_BENCH_FILL_URL: N people, 3N crossings, N notifications and the
-# border account bench-border), starts `qonaq serve` on it, logs in as
+# (QONAQ_BENCH_FILL_URL: N people, 3N crossings, N notifications, permits,
+# visas and open cases for a share, and the border account bench-border; the
+# citizenship of person n is qn_store_ctl_synth_citizenship, mirrored in the
+# Lua table below), starts `qonaq serve` on it, logs in as
 # bench-border and drives GET /api/v1/border/exit-check with wrk (a Lua
 # script picks a random person's document for every request), then GET
 # /api/v1/ping. Prints requests/s, p50/p99 latency, non-2xx answers and the
@@ -33,7 +35,7 @@ QONAQ_BENCH_PERSONS=$persons QONAQ_BENCH_FILL_URL="sqlite:$tmp/bench.db" "$fille
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 base=http://127.0.0.1:$port
 "$bin" serve --listen 127.0.0.1:$port --db "sqlite:$tmp/bench.db" --quiet --threads "${BENCH_SERVER_THREADS:-4}" \
-  >"$tmp/server.out" 2>"$tmp/server.err" &
+  --no-detect >"$tmp/server.out" 2>"$tmp/server.err" &
 pid=$!
 for _ in $(seq 1 200); do
   curl -fsS "$base/healthz" >/dev/null 2>&1 && break
@@ -44,14 +46,14 @@ token=$(curl -fsS -H 'Content-Type: application/json' -d '{"username":"bench-bor
   "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 cat >"$tmp/exit.lua" <<LUA
-local cit = {[0] = "DEU", [1] = "USA", [2] = "GBR", [3] = "FRA"}
+local cit = {[0] = "DEU", [1] = "USA", [2] = "GBR", [3] = "FRA", [4] = "UZB", [5] = "RUS", [6] = "KGZ", [7] = "ARM", [8] = "TJK", [9] = "BLR"}
 wrk.headers["Authorization"] = "Bearer $token"
 function init(args)
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 end
 function request()
   local id = math.random(1, $persons)
-  return wrk.format("GET", "/api/v1/border/exit-check?citizenship=" .. cit[id % 4] .. "&document_number=SY" .. id)
+  return wrk.format("GET", "/api/v1/border/exit-check?citizenship=" .. cit[id % 10] .. "&document_number=SY" .. id)
 end
 LUA
 

@@ -2,12 +2,15 @@
  *
  *   qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N]
  *               [--per-ip-connections N] [--quiet] [--behind-tls] [--batch-max-rows N]
+ *               [--detect-at HH:MM | --no-detect] [--detect-on-start]
  *
  * --behind-tls: a TLS proxy terminates HTTPS in front of qonaq; the session
  * cookies get the Secure attribute. --batch-max-rows: the rows a batch may
  * hold (default 10,000, the API's documented limit; at most 100,000, one
  * store transaction); the batch body limit grows with it (2 KiB a row, at
- * least 20 MiB).
+ * least 20 MiB). The daily detection of stay-control violations runs in the
+ * server at HH:MM Kazakhstan time (default 00:30; service/detect_daily.h),
+ * off with --no-detect; --detect-on-start also runs it once at start-up.
  *
  * Defaults: 127.0.0.1:8080 and $QONAQ_DB or sqlite:var/qonaq.db. --public-url
  * is the origin printed in the QR codes of documents (the public
@@ -33,8 +36,9 @@
 #include "cli/commands.h"
 #include "http/server.h"
 #include "service/demo.h"
-#include "service/notification.h"
+#include "service/detect_daily.h"
 #include "service/documents.h"
+#include "service/notification.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -49,6 +53,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N]\n"
             "                   [--per-ip-connections N] [--quiet] [--behind-tls] [--batch-max-rows N]\n"
+            "                   [--detect-at HH:MM | --no-detect] [--detect-on-start]\n"
             "  --listen   address and port (default 127.0.0.1:8080)\n"
             "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
             "  --public-url  origin printed in documents' QR codes, e.g. https://qonaq.example.kz\n"
@@ -61,6 +66,9 @@ static void usage(FILE *out)
             "  --quiet    no per-request log lines\n"
             "  --behind-tls      HTTPS is terminated by a proxy: session cookies get Secure\n"
             "  --batch-max-rows  rows per notification batch (default 10000, at most 100000)\n"
+            "  --detect-at HH:MM  daily violation detection at this Kazakhstan time (default 00:30)\n"
+            "  --no-detect        no daily detection (run `qonaq violations detect` from a timer)\n"
+            "  --detect-on-start  also run the detection once at start-up\n"
             "environment: QONAQ_IDEM_RETENTION_DAYS  days idempotency keys are kept (default 7)\n");
 }
 
@@ -97,6 +105,8 @@ int qn_cmd_serve(int argc, char **argv)
     bool demo = false;
     size_t batch_rows = 0;
     const char *public_url = NULL;
+    bool detect = true, detect_now = false;
+    int detect_hh = 0, detect_mm = 30;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -121,6 +131,17 @@ int qn_cmd_serve(int argc, char **argv)
         } else if (strcmp(a, "--listen") == 0 && i + 1 < argc) {
             if (parse_listen(argv[++i], &cfg) != 0) {
                 fprintf(stderr, "qonaq serve: --listen: expected ADDR:PORT, got '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--no-detect") == 0) {
+            detect = false;
+        } else if (strcmp(a, "--detect-on-start") == 0) {
+            detect_now = true;
+        } else if (strcmp(a, "--detect-at") == 0 && i + 1 < argc) {
+            const char *t = argv[++i];
+            if (strlen(t) != 5 || t[2] != ':' || sscanf(t, "%2d:%2d", &detect_hh, &detect_mm) != 2 ||
+                detect_hh < 0 || detect_hh > 23 || detect_mm < 0 || detect_mm > 59) {
+                fprintf(stderr, "qonaq serve: --detect-at: expected HH:MM (00:00 to 23:59), got '%s'\n", t);
                 return 2;
             }
         } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
@@ -224,6 +245,13 @@ int qn_cmd_serve(int argc, char **argv)
     char shown[QN_SVC_PUBLIC_URL_MAX + 1];
     qn_service_public_url(svc, shown);
     printf("qonaq: documents' QR codes point at %s/verify/...\n", shown);
+    qn_detect_daily *daily = NULL;
+    if (detect && qn_detect_daily_start(svc, detect_hh, detect_mm, detect_now, &daily, &e) != QN_OK) {
+        fprintf(stderr, "qonaq serve: %s\n", e.message);
+        qn_server_stop(server);
+        qn_service_free(svc);
+        return 1;
+    }
     printf("qonaq: serving the API at http://%s:%u/api/v1/ (portal: http://%s:%u/), database %s (%s)\n",
            cfg.host, (unsigned)qn_server_port(server), cfg.host, (unsigned)qn_server_port(server), db,
            qn_service_backend(svc));
@@ -240,6 +268,7 @@ int qn_cmd_serve(int argc, char **argv)
         nanosleep(&ts, NULL);
     }
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping: draining requests in flight\"}\n");
+    qn_detect_daily_stop(daily);
     qn_server_stop(server);
     qn_service_free(svc);
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");

@@ -35,6 +35,108 @@ const char *qn_exit_reason_name(qn_exit_reason reason)
 #define BIT(r) (1u << (unsigned)(r))
 #define STOP_REASONS (BIT(QN_EXR_OVERSTAY) | BIT(QN_EXR_OPEN_OVERSTAY_CASE))
 
+/* The stay on `on` with the documents of in, computed in four stages
+ * (regime and ordinary visa; + TRPs; + extension visas; + the exit visa);
+ * *basis is the first stage without overstay (see exitcheck.h). ct is the
+ * current (latest) trip. */
+static qn_code staged_stay(const qn_exit_input *in, const qn_trip *ct, qn_date_t on, qn_stay_result *out,
+                           qn_lawful_basis *basis_out, qn_err *err)
+{
+    qn_code rc;
+    /* The regime of the current entry decides how an ordinary visa counts:
+     * for a visa regime its end bounds the stay (stay.h visa_until); for a
+     * visa-free national holding a visa, the visa covers days beyond the
+     * visa-free limits (the 90/180 rule does not apply to visa holders,
+     * kz_rules.md §1.1), so it is passed as a covered period. */
+    qn_regime regime;
+    if ((rc = qn_regime_lookup(in->citizenship, ct->entry, &regime, err)) != QN_OK)
+        return rc;
+    qn_stay_period periods[QN_STAY_MAX_PERMITS];
+    size_t np = 0;
+    qn_date_t visa_until = QN_DATE_NONE;
+    for (size_t i = 0; i < in->n_visas; i++) {
+        const qn_ctl_visa *v = &in->visas[i];
+        if (v->kind != QN_VISA_ORDINARY)
+            continue;
+        if (regime.needs_visa) {
+            if (v->from <= ct->entry && ct->entry <= v->to &&
+                (visa_until == QN_DATE_NONE || v->to > visa_until))
+                visa_until = v->to;
+        } else {
+            periods[np++] = (qn_stay_period){v->from, v->to};
+        }
+    }
+
+    qn_stay_input sin;
+    qn_stay_input_init(&sin);
+    sin.citizenship = in->citizenship;
+    sin.on = on;
+    sin.trips = in->trips;
+    sin.n_trips = in->n_trips;
+    sin.visa_until = visa_until;
+    sin.permits = periods;
+
+    /* Stage 0: regime and ordinary visa; 1: + TRPs; 2: + extensions; 3: + exit visa. */
+    qn_stay_result r;
+    qn_lawful_basis basis = QN_LAWFUL_NOT;
+    for (int stage = 0; stage < 4; stage++) {
+        if (stage == 1)
+            for (size_t i = 0; i < in->n_permits; i++)
+                periods[np++] = in->permits[i];
+        if (stage == 2)
+            for (size_t i = 0; i < in->n_visas; i++)
+                if (in->visas[i].kind == QN_VISA_EXTENSION)
+                    periods[np++] = (qn_stay_period){in->visas[i].from, in->visas[i].to};
+        if (stage == 3 && in->exit_visa)
+            periods[np++] = *in->exit_visa;
+        sin.n_permits = np;
+        if ((rc = qn_stay_compute(&sin, &r, err)) != QN_OK)
+            return rc;
+        /* A stage whose limit is unknown (visa regime, no visa covering the
+         * entry) proves nothing: a later document may make the limit known
+         * and show an overstay (found by tests/fuzz/fuzz_exitcheck.c). */
+        if (basis == QN_LAWFUL_NOT && r.overstay_days == 0 && strcmp(r.limited_by, "unknown") != 0)
+            basis = (qn_lawful_basis)stage;
+    }
+    if (r.overstay_days > 0)
+        basis = QN_LAWFUL_NOT;
+    else if (basis == QN_LAWFUL_NOT)
+        basis = QN_LAWFUL_REGIME; /* unknown with every document: stay_limit_unknown warns */
+    *out = r;
+    *basis_out = basis;
+    return QN_OK;
+}
+
+qn_code qn_exit_stay(const qn_exit_input *in, qn_date_t on, qn_stay_result *out, qn_lawful_basis *basis,
+                     qn_err *err)
+{
+    qn_err_clear(err);
+    memset(out, 0, sizeof *out);
+    *basis = QN_LAWFUL_NOT;
+    if (!in->citizenship || !qn_regime_code_is_valid(in->citizenship))
+        return qn_err_field(err, "citizenship", "must be three capital letters (ISO 3166-1 alpha-3)");
+    if (on == QN_DATE_NONE)
+        return qn_err_field(err, "on", "is required");
+    if ((in->n_permits && !in->permits) || (in->n_visas && !in->visas) || (!in->trips && in->n_trips))
+        return qn_err_set(err, QN_E_INTERNAL, "NULL array with a non-zero count");
+    if (in->n_permits + in->n_visas + 1 > QN_STAY_MAX_PERMITS)
+        return qn_err_set(err, QN_E_TOO_LARGE, "at most %d permits, visas and exit visa in all",
+                          QN_STAY_MAX_PERMITS);
+    if (in->n_trips == 0) { /* nothing on record: the stay computation says so */
+        qn_stay_input sin;
+        qn_stay_input_init(&sin);
+        sin.citizenship = in->citizenship;
+        sin.on = on;
+        *basis = QN_LAWFUL_REGIME;
+        return qn_stay_compute(&sin, out, err);
+    }
+    size_t cur = 0;
+    for (size_t i = 1; i < in->n_trips; i++)
+        if (in->trips[i].entry > in->trips[cur].entry)
+            cur = i;
+    return staged_stay(in, &in->trips[cur], on, out, basis, err);
+}
+
 qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_out, qn_exit_result *out,
                       qn_err *err)
 {
@@ -125,65 +227,10 @@ qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_ou
     if (rc != QN_OK)
         return rc;
 
-    /* The regime of the current entry decides how an ordinary visa counts:
-     * for a visa regime its end bounds the stay (stay.h visa_until); for a
-     * visa-free national holding a visa, the visa covers days beyond the
-     * visa-free limits (the 90/180 rule does not apply to visa holders,
-     * kz_rules.md §1.1), so it is passed as a covered period. */
-    qn_regime regime;
-    if ((rc = qn_regime_lookup(in->citizenship, ct->entry, &regime, err)) != QN_OK)
-        return rc;
-    qn_stay_period periods[QN_STAY_MAX_PERMITS];
-    size_t np = 0;
-    qn_date_t visa_until = QN_DATE_NONE;
-    for (size_t i = 0; i < in->n_visas; i++) {
-        const qn_ctl_visa *v = &in->visas[i];
-        if (v->kind != QN_VISA_ORDINARY)
-            continue;
-        if (regime.needs_visa) {
-            if (v->from <= ct->entry && ct->entry <= v->to &&
-                (visa_until == QN_DATE_NONE || v->to > visa_until))
-                visa_until = v->to;
-        } else {
-            periods[np++] = (qn_stay_period){v->from, v->to};
-        }
-    }
-
-    qn_stay_input sin;
-    qn_stay_input_init(&sin);
-    sin.citizenship = in->citizenship;
-    sin.on = in->exit_date;
-    sin.trips = in->trips;
-    sin.n_trips = in->n_trips;
-    sin.visa_until = visa_until;
-    sin.permits = periods;
-
-    /* Stage 0: regime and ordinary visa; 1: + TRPs; 2: + extensions; 3: + exit visa. */
     qn_stay_result r;
-    qn_lawful_basis basis = QN_LAWFUL_NOT;
-    for (int stage = 0; stage < 4; stage++) {
-        if (stage == 1)
-            for (size_t i = 0; i < in->n_permits; i++)
-                periods[np++] = in->permits[i];
-        if (stage == 2)
-            for (size_t i = 0; i < in->n_visas; i++)
-                if (in->visas[i].kind == QN_VISA_EXTENSION)
-                    periods[np++] = (qn_stay_period){in->visas[i].from, in->visas[i].to};
-        if (stage == 3 && in->exit_visa)
-            periods[np++] = *in->exit_visa;
-        sin.n_permits = np;
-        if ((rc = qn_stay_compute(&sin, &r, err)) != QN_OK)
-            return rc;
-        /* A stage whose limit is unknown (visa regime, no visa covering the
-         * entry) proves nothing: a later document may make the limit known
-         * and show an overstay (found by tests/fuzz/fuzz_exitcheck.c). */
-        if (basis == QN_LAWFUL_NOT && r.overstay_days == 0 && strcmp(r.limited_by, "unknown") != 0)
-            basis = (qn_lawful_basis)stage;
-    }
-    if (r.overstay_days > 0)
-        basis = QN_LAWFUL_NOT;
-    else if (basis == QN_LAWFUL_NOT)
-        basis = QN_LAWFUL_REGIME; /* unknown with every document: stay_limit_unknown warns */
+    qn_lawful_basis basis;
+    if ((rc = staged_stay(in, ct, in->exit_date, &r, &basis, err)) != QN_OK)
+        return rc;
     out->stay = r;
     out->lawful_because = basis;
     out->overstay_days = r.overstay_days;

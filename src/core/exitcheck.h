@@ -125,4 +125,14 @@ const char *qn_exit_reason_name(qn_exit_reason reason);    /* see the enum; "?" 
 qn_code qn_exit_check(const qn_exit_input *in, qn_entry_notification *entries_out, qn_exit_result *out,
                       qn_err *err);
 
+/* The stay on `on` (stay.h's result) with every document of in, as
+ * qn_exit_check computes it, without the notification checks: for a
+ * person's stay on any day (GET /api/v1/stay), so that it agrees with the
+ * exit check. in->exit_date, notifications and cases are ignored; the trips
+ * may all have ended before `on`. *basis: what made the stay lawful (as in
+ * qn_exit_result). Errors: QN_E_INVALID ("citizenship", "on", and those of
+ * stay.h); QN_E_TOO_LARGE over QN_STAY_MAX_PERMITS documents. */
+qn_code qn_exit_stay(const qn_exit_input *in, qn_date_t on, qn_stay_result *out, qn_lawful_basis *basis,
+                     qn_err *err);
+
 #endif

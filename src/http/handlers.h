@@ -72,6 +72,13 @@ void qn_h_my_registration(qn_http_req *req);
 void qn_h_property_import(qn_http_req *req);
 void qn_h_officer_senior(qn_http_req *req);
 void qn_h_app_notice_pdf(qn_http_req *req);
+/* stay-control kinds (branch control): the officer's grant (http_applications.c),
+ * documents and the host's answer to a self-registration (http_stay_docs.c) */
+void qn_h_app_grant(qn_http_req *req);
+void qn_h_app_document_pdf(qn_http_req *req);
+void qn_h_selfreg_pending(qn_http_req *req);
+void qn_h_selfreg_confirm(qn_http_req *req);
+void qn_h_selfreg_refuse(qn_http_req *req);
 /* http_signatures.c (sigapi) */
 void qn_h_auth_challenge(qn_http_req *req);
 void qn_h_login_signature(qn_http_req *req);

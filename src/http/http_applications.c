@@ -250,7 +250,9 @@ void qn_h_app_checklist(qn_http_req *req)
 void qn_h_decode_app_action(qn_jin *d, const json_t *body, qn_app_event ev, qn_app_action *a,
                             const char *inv[QN_APP_MAX_MISSING])
 {
-    static const char *const keys[] = {"reason", "text", "grounds", "invalid", "version", NULL};
+    static const char *const keys[] = {"reason",  "text",       "grounds",     "invalid",
+                                       "version", "valid_from", "valid_until", "identity_established",
+                                       NULL};
     qn_jin_object(d, body, "", keys);
     memset(a, 0, sizeof *a);
     a->event = ev;
@@ -278,6 +280,16 @@ void qn_h_decode_app_action(qn_jin *d, const json_t *body, qn_app_event ev, qn_a
         }
     }
     a->invalid = inv;
+    /* grant (stay control): the period granted, the identity established */
+    qn_date_t vf = QN_DATE_NONE, vu = QN_DATE_NONE;
+    qn_jin_date(d, body, "", "valid_from", false, &vf);
+    qn_jin_date(d, body, "", "valid_until", false, &vu);
+    if ((vf == QN_DATE_NONE) != (vu == QN_DATE_NONE))
+        qn_jin_bad(d, "", vf == QN_DATE_NONE ? "valid_from" : "valid_until", "give both or neither");
+    a->has_period = vf != QN_DATE_NONE && vu != QN_DATE_NONE;
+    a->valid_from = vf;
+    a->valid_until = vu;
+    qn_jin_bool(d, body, "", "identity_established", &a->identity_established);
 }
 
 /* Decodes the optional body of an action and applies it. */
@@ -323,6 +335,7 @@ static void act(qn_http_req *req, qn_app_event ev)
 
 void qn_h_app_take(qn_http_req *req) { act(req, QN_APP_EV_TAKE); }
 void qn_h_app_register(qn_http_req *req) { act(req, QN_APP_EV_REGISTER); }
+void qn_h_app_grant(qn_http_req *req) { act(req, QN_APP_EV_GRANT); }
 void qn_h_app_refuse(qn_http_req *req) { act(req, QN_APP_EV_REFUSE); }
 void qn_h_app_uphold(qn_http_req *req) { act(req, QN_APP_EV_UPHOLD); }
 void qn_h_app_overturn(qn_http_req *req) { act(req, QN_APP_EV_OVERTURN); }

@@ -14,7 +14,9 @@
  * errors}]}. Idempotency-Key replays the first answer (both forms).
  *
  * GET /api/v1/border/exit-check?citizenship=&document_number=[&exit_date=]
- * — the exit check (service/exit_check.h says what is shown).
+ * — the exit check (service/exit_check.h says what is shown: only the
+ * documents valid on the exit date and the open cases; each check is
+ * audited).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -208,10 +210,10 @@ static json_t *exit_json(const qn_exit_answer *a)
         json_t *places = json_array();
         for (size_t k = 0; k < x->n_places; k++) {
             const qn_exit_place *p = &a->places[x->first_place + k];
-            json_array_append_new(places, json_pack("{s:o, s:o, s:s, s:b}", "arrival_date",
-                                                    qn_h_date_json(p->arrival), "received_on",
-                                                    qn_h_date_json(p->received), "region", p->region,
-                                                    "on_time", p->on_time));
+            json_array_append_new(
+                places, json_pack("{s:o, s:o, s:s, s:b, s:s}", "arrival_date", qn_h_date_json(p->arrival),
+                                  "received_on", qn_h_date_json(p->received), "region", p->region, "on_time",
+                                  p->on_time, "source", p->source ? p->source : "notification"));
         }
         json_array_append_new(
             entries,

@@ -3,8 +3,9 @@
  *   ?citizenship=DEU&trips=2026-01-05..2026-01-20,2026-03-01..&on=2026-03-15[&visa_until=]
  *       computes from the given trips (entry..exit; an empty exit is open);
  *   ?document_country=DEU&document_number=C01X00T47[&on=]
- *       the person on record with that document (border crossings and
- *       notifications of arrival).
+ *       the person on record with that document (border crossings,
+ *       notifications of arrival, visas, permits, extension and exit visas:
+ *       the exit check's sources), with lawful_because and the documents.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +36,16 @@ static json_t *answer_json(const qn_stay_answer *a)
                   qn_h_date_json(r->first_breach), "permit_required", r->permit_required,
                   "permit_needed_from", qn_h_date_json(r->permit_needed_from), "notification_deadline",
                   qn_h_date_json(r->notification_deadline), "trips", trips, "source", a->source);
-    if (b && a->person_id)
+    if (b && a->person_id) {
         json_object_set_new(b, "person_id", json_integer((json_int_t)a->person_id));
+        json_object_set_new(b, "lawful_because", json_string(a->lawful_because ? a->lawful_because : ""));
+        json_t *docs = json_array();
+        for (size_t i = 0; i < a->n_docs; i++)
+            json_array_append_new(docs, json_pack("{s:s, s:o, s:o}", "kind", a->docs[i].kind, "valid_from",
+                                                  qn_h_date_json(a->docs[i].from), "valid_to",
+                                                  qn_h_date_json(a->docs[i].to)));
+        json_object_set_new(b, "documents", docs);
+    }
     return b;
 }
 

@@ -1,15 +1,16 @@
 /* http_violations.c — stay-control violations over HTTP.
  *
  *   GET  /api/v1/violations?state=&article=&page=&per_page=   officer: own region
- *   POST /api/v1/violations/{id}/fine    {"host_kind"?}        officer: open -> fined
- *   POST /api/v1/violations/{id}/close   {"reason", "host_kind"?}
+ *   POST /api/v1/violations/{id}/fine    {"host_kind"?, "is_repeat"?}  officer: open -> fined
+ *   POST /api/v1/violations/{id}/close   {"reason", "host_kind"?, "is_repeat"?}
  *   POST /api/v1/violations/detect       {"on"?}               admin: detection run
  *   GET  /api/v1/stats/violations                              analyst: counts only
  *
- * A violation's view: id, kind, article, state, region, fine (MCI and
- * tenge), facts (JSON as recorded), the subject (person id, host account id
- * and IIN/BIN when known — the officer decides the case against them),
- * notification id, times.
+ * A violation's view: id, kind, article, state, region, fine (MCI, tenge,
+ * whether the MCI of the offence date is known and its value, whether the
+ * amount is confirmed in our sources, the offence date), facts (JSON as recorded), the subject (person id,
+ * host account id and IIN/BIN when known — the officer decides the case against them), notification id,
+ * times.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +22,19 @@
 static json_t *violation_json(const qn_store_violation *v)
 {
     json_t *facts = json_loads(v->facts ? v->facts : "{}", 0, NULL);
-    json_t *b =
-        json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:i, s:I}, s:o, s:{s:I, s:I, s:s}, s:I, s:o, s:o}", "id",
-                  (json_int_t)v->id, "kind", v->kind, "article", v->article, "state", v->state, "region",
-                  v->region, "fine", "mci", (int)v->fine_mci, "amount_kzt", (json_int_t)v->fine_amount,
-                  "facts", facts ? facts : json_object(), "subject", "person_id",
-                  (json_int_t)v->subject_person_id, "host_account_id", (json_int_t)v->subject_account_id,
-                  "iin_bin", v->subject_iin_bin, "notification_id", (json_int_t)v->notification_id,
-                  "created_at", qn_h_time_json(v->created_at), "updated_at", qn_h_time_json(v->updated_at));
+    qn_violation_info info;
+    qn_svc_violation_info(v, &info);
+    json_t *b = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:{s:i, s:I, s:b, s:o, s:b, s:o}, s:o, s:{s:I, s:I, s:s}, s:I, "
+        "s:o, s:o}",
+        "id", (json_int_t)v->id, "kind", v->kind, "article", v->article, "state", v->state, "region",
+        v->region, "fine", "mci", (int)v->fine_mci, "amount_kzt", (json_int_t)v->fine_amount, "mci_known",
+        info.mci_known, "mci_kzt", info.mci_known ? json_integer((json_int_t)info.mci_kzt) : json_null(),
+        "confirmed", info.confirmed, "offence_date", qn_h_date_json(info.offence_date), "facts",
+        facts ? facts : json_object(), "subject", "person_id", (json_int_t)v->subject_person_id,
+        "host_account_id", (json_int_t)v->subject_account_id, "iin_bin", v->subject_iin_bin,
+        "notification_id", (json_int_t)v->notification_id, "created_at", qn_h_time_json(v->created_at),
+        "updated_at", qn_h_time_json(v->updated_at));
     return b;
 }
 
@@ -60,19 +66,21 @@ static void decide(qn_http_req *req, bool fine)
     int64_t id;
     if (!qn_h_path_id(req, "id", &id))
         return;
-    static const char *const keys_fine[] = {"host_kind", NULL};
-    static const char *const keys_close[] = {"reason", "host_kind", NULL};
+    static const char *const keys_fine[] = {"host_kind", "is_repeat", NULL};
+    static const char *const keys_close[] = {"reason", "host_kind", "is_repeat", NULL};
     qn_err e;
     qn_jin d;
     qn_jin_init(&d, &e);
     json_t *body = NULL;
     const char *host_kind = NULL, *reason = NULL;
+    bool is_repeat = false;
     if (req->body_len > 0) {
         body = qn_http_body_json(req);
         if (!body)
             return;
         if (qn_jin_object(&d, body, "", fine ? keys_fine : keys_close)) {
             host_kind = qn_jin_str(&d, body, "", "host_kind", 32, false);
+            qn_jin_bool(&d, body, "", "is_repeat", &is_repeat);
             if (!fine)
                 reason = qn_jin_str(&d, body, "", "reason", 32, true);
         }
@@ -85,8 +93,8 @@ static void decide(qn_http_req *req, bool fine)
         return;
     }
     qn_violation_decision out;
-    qn_code rc = fine ? qn_svc_violation_fine(&req->ctx, id, host_kind, &out, &e)
-                      : qn_svc_violation_close(&req->ctx, id, reason, host_kind, &out, &e);
+    qn_code rc = fine ? qn_svc_violation_fine(&req->ctx, id, host_kind, is_repeat, &out, &e)
+                      : qn_svc_violation_close(&req->ctx, id, reason, host_kind, is_repeat, &out, &e);
     json_decref(body);
     if (rc != QN_OK) {
         qn_http_reply_problem(req, &e);
@@ -98,9 +106,11 @@ static void decide(qn_http_req *req, bool fine)
     if (out.has_sanction)
         json_object_set_new(
             b, "sanction",
-            json_pack("{s:s, s:i, s:I, s:b, s:s}", "sanction", qn_sanction_kind_name(out.sanction.sanction),
-                      "fine_mci", out.sanction.fine_mci, "amount_kzt", (json_int_t)out.sanction.amount_kzt,
-                      "confirmed", out.sanction.confirmed, "tier",
+            json_pack("{s:s, s:i, s:i, s:i, s:I, s:b, s:I, s:b, s:s}", "sanction",
+                      qn_sanction_kind_name(out.sanction.sanction), "article", out.sanction.article, "part",
+                      out.sanction.part, "fine_mci", out.sanction.fine_mci, "amount_kzt",
+                      (json_int_t)out.sanction.amount_kzt, "mci_known", out.sanction.mci_known, "mci_kzt",
+                      (json_int_t)out.sanction.mci_kzt, "confirmed", out.sanction.confirmed, "tier",
                       out.sanction.code ? out.sanction.code : ""));
     qn_store_violation_clear(&out.v);
     qn_http_reply_json(req, 200, b);
@@ -135,15 +145,16 @@ void qn_h_violation_detect(qn_http_req *req)
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_json(
-        req, 200,
-        json_pack("{s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}}", "on", qn_h_date_json(r.on),
-                  "from", qn_h_date_json(r.from), "missing_notification", "entries_unnotified",
-                  (json_int_t)r.entries_unnotified, "created", (json_int_t)r.missing_created,
-                  "already_recorded", (json_int_t)r.missing_known, "not_due", (json_int_t)r.pending,
-                  "superseded_by_late", (json_int_t)r.superseded, "overstay", "entries_checked",
-                  (json_int_t)r.entries_checked, "created", (json_int_t)r.overstay_created,
-                  "already_recorded", (json_int_t)r.overstay_known));
+    qn_http_reply_json(req, 200,
+                       json_pack("{s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}}", "on",
+                                 qn_h_date_json(r.on), "from", qn_h_date_json(r.from), "missing_notification",
+                                 "entries_unnotified", (json_int_t)r.entries_unnotified, "created",
+                                 (json_int_t)r.missing_created, "already_recorded",
+                                 (json_int_t)r.missing_known, "not_due", (json_int_t)r.pending,
+                                 "superseded_by_late", (json_int_t)r.superseded, "overstay",
+                                 "entries_checked", (json_int_t)r.entries_checked, "created",
+                                 (json_int_t)r.overstay_created, "already_recorded",
+                                 (json_int_t)r.overstay_known, "reassessed", (json_int_t)r.overstay_updated));
 }
 
 static void add_count(json_t *obj, const char *key, int64_t n)

@@ -41,6 +41,18 @@ const qn_app_kind_ops *qn_app_ops_of(qn_app_kind kind)
         return &qn_reg_citizen_ops;
     case QN_APP_PERMANENT_RESIDENT:
         return &qn_reg_resident_ops;
+    /* stay control (branch control): reg_trp.c, reg_visa_ext.c, reg_loss.c,
+     * reg_exit_visa.c, reg_selfreg.c */
+    case QN_APP_TRP:
+        return &qn_reg_trp_ops;
+    case QN_APP_VISA_EXTENSION:
+        return &qn_reg_visa_ext_ops;
+    case QN_APP_LOST_PASSPORT:
+        return &qn_reg_loss_ops;
+    case QN_APP_EXIT_VISA:
+        return &qn_reg_exit_visa_ops;
+    case QN_APP_SELF_REGISTRATION:
+        return &qn_reg_selfreg_ops;
     default:
         return NULL;
     }
@@ -356,3 +368,4 @@ qn_code qn_app_case_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_appl
     qn_store_signature_list_free(&sigs);
     return rc;
 }
+

@@ -128,6 +128,11 @@ typedef struct {
     const char *const *invalid; /* document names found invalid (refuse) */
     size_t n_invalid;
     int64_t version;
+    /* grant (trp, visa_extension, lost_passport, exit_visa; branch control) */
+    bool has_period;      /* valid_from and valid_until were given */
+    qn_date_t valid_from; /* the period the officer grants (within the rules' bounds) */
+    qn_date_t valid_until;
+    bool identity_established; /* lost_passport: the officer established the identity (seed 001) */
 } qn_app_action;
 
 /* Applies an action for the caller (applicant, officer, senior officer).

@@ -98,11 +98,34 @@ typedef struct {
      * claims against the property table. Field errors go to e (reported at
      * submission only). */
     void (*signed_by)(qn_svc_ctx *ctx, qn_app_case *c, qn_err *e);
+    /* Optional hooks of the stay-control kinds (branch control; NULL for the
+     * others). after_submit: runs instead of the automatic check once the
+     * submit step is made (the signer's IIN is in c->applicant_iin); its
+     * errors refuse the submission. grant: an officer's grant, before the
+     * step: checks the transition and the decision (act), fills dec and
+     * *reasons (malloc'd JSON text, freed by the caller) and records what is
+     * issued, all in the caller's transaction. */
+    qn_code (*after_submit)(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *a,
+                            const qn_app_case *c, qn_err *e);
+    qn_code (*grant)(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *a, const qn_app_case *c,
+                     const qn_app_action *act, qn_actor_role role, qn_app_decision *dec, char **reasons,
+                     qn_err *e);
 } qn_app_kind_ops;
 
 extern const qn_app_kind_ops qn_reg_foreigner_ops;
 extern const qn_app_kind_ops qn_reg_citizen_ops;
 extern const qn_app_kind_ops qn_reg_resident_ops;
+extern const qn_app_kind_ops qn_reg_trp_ops;       /* reg_trp.c */
+extern const qn_app_kind_ops qn_reg_visa_ext_ops;  /* reg_visa_ext.c */
+extern const qn_app_kind_ops qn_reg_loss_ops;      /* reg_loss.c */
+extern const qn_app_kind_ops qn_reg_exit_visa_ops; /* reg_exit_visa.c */
+extern const qn_app_kind_ops qn_reg_selfreg_ops;   /* reg_selfreg.c */
+
+/* One step of the workflow (application.c's step(): transition, version,
+ * history, notice, audit) for the per-kind services. */
+qn_code qn_app_step(qn_svc_ctx *ctx, qn_store_conn *conn, qn_store_application *a, qn_app_event ev,
+                    qn_actor_role role, const qn_app_decision *dec, const char *reasons, int64_t notify_also,
+                    qn_err *e);
 
 /* ------------------------------------------------ application.c: decoding */
 

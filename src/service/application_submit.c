@@ -270,6 +270,8 @@ qn_code qn_svc_app_submit(qn_svc_ctx *ctx, const qn_app_submit_in *in, int64_t *
         rc = request_consents(c.conn, &a, &cs, &n, e);
         if (rc == QN_OK && n == 0)
             rc = qn_app_after_consents(ctx, c.conn, &a, e);
+    } else if (rc == QN_OK && qn_app_ops_of(cs.kind) && qn_app_ops_of(cs.kind)->after_submit) {
+        rc = qn_app_ops_of(cs.kind)->after_submit(ctx, c.conn, &a, &cs, e); /* the kind's own checks */
     } else if (rc == QN_OK) {
         rc = qn_app_run_automatic(ctx, c.conn, &a, &cs, e);
     }

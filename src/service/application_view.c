@@ -281,6 +281,12 @@ qn_code qn_svc_app_act(qn_svc_ctx *ctx, int64_t id, const qn_app_action *act, qn
                               cs.to != QN_DATE_NONE ? qn_date_format(cs.to, t) : "");
         reasons = json_dumps(r, JSON_COMPACT);
         json_decref(r);
+    } else if (rc == QN_OK && act->event == QN_APP_EV_GRANT) {
+        /* The kind decides what a grant issues and records it (a stay
+         * document) in this transaction; without a hook the step refuses. */
+        const qn_app_kind_ops *kops = qn_app_ops_of(cs.kind);
+        if (kops && kops->grant)
+            rc = kops->grant(ctx, c.conn, &a, &cs, act, role, &dec, &reasons, e);
     }
     if (rc == QN_OK)
         rc = qn_app_step(ctx, c.conn, &a, act->event, role, &dec, reasons, 0, e);

@@ -1,17 +1,27 @@
 /* exit_check.h — the border officer's exit check over the records: one call
- * that reads a foreigner's crossings, notifications of arrival, visas,
- * permits, extension and exit visas and violation cases, and runs the pure
- * exit check (core/exitcheck.h) on them.
+ * that reads a foreigner's crossings, notifications of arrival, confirmed
+ * self-registrations, visas, permits, extension and exit visas and open
+ * violation cases (one store statement), and runs the pure exit check
+ * (core/exitcheck.h) on them.
  *
  * Who: border officers only (QN_ROLE_BORDER); every other role gets 403.
- * What the answer holds (and nothing more, docs/control_api.md): the
- * person's name, citizenship and birth date (to match the passport in hand);
- * per entry, the entry and exit dates, the checkpoint and the notification
- * status with, per place of stay, only the arrival date, the region code,
- * the day received and whether it was on time — no host name, IIN/BIN,
- * address text or payload; the documents that extend the stay (kind,
- * number, validity); the violation cases (id, article, kind, state — not
- * their facts); the overstay, the lawful basis, the verdict and reasons.
+ * What the answer holds (and nothing more, docs/control_api.md §Minimal
+ * disclosure): the person's name, citizenship and birth date (to match the
+ * passport in hand); per entry, the entry and exit dates, the checkpoint and
+ * the notification status with, per place of stay, only the arrival date,
+ * the region code, the day received, whether it was on time and where it
+ * was learnt from — no host name, IIN/BIN, address text or payload; the
+ * documents that extend the stay AND are valid on the exit date (kind,
+ * number to match the document in hand, validity) — expired or future
+ * ones are not shown; the OPEN violation cases (id, article, kind, state —
+ * not their facts); the overstay, the lawful basis, the verdict and
+ * reasons.
+ *
+ * Every check is recorded in the audit trail (action "exit_check", entity
+ * "person", the person's id; the actor is the border account; the digest
+ * of the verdict, exit date and person as "after"), in its own
+ * transaction before the answer is returned: a check that cannot be
+ * recorded is not answered (503).
  */
 #ifndef QN_SERVICE_EXIT_CHECK_H
 #define QN_SERVICE_EXIT_CHECK_H
@@ -25,6 +35,7 @@ typedef struct {
     qn_date_t received;
     char region[QN_STORE_REGION_MAX + 1];
     bool on_time;
+    const char *source; /* "notification", "self_registration", "permit" (static) */
 } qn_exit_place;
 
 typedef struct {

@@ -1,9 +1,13 @@
 /* stay_service.c — stay computations for the API (see stay_service.h).
  *
- * A person's trips come from border crossings (entry/exit pairs in date
- * order). Entries known only from notifications of arrival (no crossing on
- * record) are added as trips too: they end at the next known entry's eve or
- * stay open when latest — a notification proves presence, not departure.
+ * A person's stay is computed from the same sources, with the same code,
+ * as the border's exit check (control_internal.h, core/exitcheck.h
+ * qn_exit_stay): trips from border crossings (entry/exit pairs in date
+ * order), ordinary visas, temporary residence permits, extension visas and
+ * exit visas. Entries known only from notifications of arrival (no crossing
+ * on record) are added as trips too: they end at the next known entry's eve
+ * or stay open when latest — a notification proves presence, not
+ * departure.
  */
 #include "service/stay_service.h"
 
@@ -12,6 +16,7 @@
 #include <string.h>
 
 #include "core/country.h"
+#include "service/control_internal.h"
 #include "service/service_internal.h"
 
 qn_code qn_svc_stay_calc(qn_svc_ctx *ctx, const char *citizenship, const qn_trip *trips, size_t n,
@@ -62,39 +67,36 @@ qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char 
     qn_code rc = qn_svc_acquire(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
-    qn_store_document doc;
-    qn_store_person person;
-    memset(&doc, 0, sizeof doc);
-    memset(&person, 0, sizeof person);
-    qn_store_crossing_list xs = {0};
+    /* The same sources as the exit check (control_internal.h): crossings,
+     * visas, permits, extension and exit visas, in one read. */
+    qn_ctl_history h;
     qn_store_notification_list ns = {0};
     qn_err miss;
     qn_err_clear(&miss);
-    rc = qn_store_document_find(c.conn, doc_country, doc_number, &doc, &miss);
+    rc = qn_ctl_history_load_doc(c.conn, doc_country, doc_number, false, &h, &miss);
     if (rc == QN_E_NOT_FOUND) {
         qn_svc_release(ctx, &c);
+        qn_ctl_history_free(&h);
         return qn_err_set(e, QN_E_NOT_FOUND, "no person on record with document %s %s", doc_country,
                           doc_number);
     }
     if (rc != QN_OK && e)
         *e = miss;
-    if (rc == QN_OK)
-        rc = qn_store_person_get(c.conn, doc.person_id, &person, e);
+    const qn_store_person *person = &h.rec.person;
     /* A foreigner reads only their own stay: the account is bound to the
      * person by IIN (foreigners receive one with their first registration,
      * kz_rules.md §4.4). Someone else's document answers exactly as an
      * unknown one, so the route does not reveal who is on record. */
     if (rc == QN_OK && r == QN_ROLE_FOREIGNER &&
-        (ctx->who->party_id[0] == '\0' || strcmp(ctx->who->party_id, person.iin) != 0)) {
+        (ctx->who->party_id[0] == '\0' || strcmp(ctx->who->party_id, person->iin) != 0)) {
         qn_svc_release(ctx, &c);
+        qn_ctl_history_free(&h);
         return qn_err_set(e, QN_E_NOT_FOUND, "no person on record with document %s %s", doc_country,
                           doc_number);
     }
-    if (rc == QN_OK)
-        rc = qn_store_crossing_list_person(c.conn, doc.person_id, &xs, e);
     qn_store_notification_filter f;
     memset(&f, 0, sizeof f);
-    f.person_id = doc.person_id;
+    f.person_id = person->id;
     f.limit = QN_STAY_QUERY_MAX_TRIPS;
     if (rc == QN_OK)
         rc = qn_store_notification_search(c.conn, &f, &ns, e);
@@ -103,17 +105,12 @@ qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char 
         goto done;
 
     size_t n = 0;
-    bool from_crossings = false, from_notifications = false;
-    for (size_t i = 0; i < xs.count && n < QN_STAY_QUERY_MAX_TRIPS; i++) {
-        if (strcmp(xs.items[i].kind, "entry") == 0) {
-            out->trips[n].entry = xs.items[i].date;
-            out->trips[n].exit = QN_DATE_NONE;
-            n++;
-            from_crossings = true;
-        } else if (n > 0 && out->trips[n - 1].exit == QN_DATE_NONE) {
-            out->trips[n - 1].exit = xs.items[i].date;
-        }
-    }
+    bool from_crossings = h.n_trips > 0, from_notifications = false;
+    size_t skip = h.n_trips > QN_STAY_QUERY_MAX_TRIPS ? h.n_trips - QN_STAY_QUERY_MAX_TRIPS : 0;
+    for (size_t i = skip; i < h.n_trips; i++)
+        out->trips[n++] = h.trips[i];
+    /* Entries known only from notifications of arrival (no crossing on
+     * record): a notification proves presence, not departure. */
     for (size_t i = 0; i < ns.count && n < QN_STAY_QUERY_MAX_TRIPS; i++) {
         qn_date_t entry = ns.items[i].entry_date;
         bool covered = false;
@@ -133,21 +130,29 @@ qn_code qn_svc_stay_person(qn_svc_ctx *ctx, const char *doc_country, const char 
         if (out->trips[k].exit == QN_DATE_NONE || out->trips[k].exit >= out->trips[k + 1].entry)
             out->trips[k].exit = out->trips[k + 1].entry - 1;
     out->n_trips = n;
-    out->person_id = doc.person_id;
+    out->person_id = person->id;
     snprintf(out->source, sizeof out->source, "%s",
              from_crossings && from_notifications ? "crossings+notifications"
              : from_crossings                     ? "crossings"
              : from_notifications                 ? "notifications"
                                                   : "none");
-    qn_stay_input in;
-    qn_stay_input_init(&in);
-    in.citizenship = person.citizenship;
-    in.on = on != QN_DATE_NONE ? on : qn_svc_today(ctx);
-    in.trips = out->trips;
-    in.n_trips = n;
-    rc = qn_stay_compute(&in, &out->result, e);
+    qn_date_t day = on != QN_DATE_NONE ? on : qn_svc_today(ctx);
+    qn_lawful_basis basis = QN_LAWFUL_REGIME;
+    rc = qn_ctl_history_stay(&h, day, out->trips, n, &out->result, &basis, e);
+    out->lawful_because = qn_lawful_basis_name(basis);
+    /* The documents the computation used: visas and stay documents. */
+    for (size_t i = 0; i < h.rec.visas.count && out->n_docs < QN_STAY_QUERY_MAX_DOCS; i++) {
+        snprintf(out->docs[out->n_docs].kind, sizeof out->docs[0].kind, "visa");
+        out->docs[out->n_docs].from = h.rec.visas.items[i].valid_from;
+        out->docs[out->n_docs++].to = h.rec.visas.items[i].valid_to;
+    }
+    for (size_t i = 0; i < h.rec.docs.count && out->n_docs < QN_STAY_QUERY_MAX_DOCS; i++) {
+        snprintf(out->docs[out->n_docs].kind, sizeof out->docs[0].kind, "%s", h.rec.docs.items[i].kind);
+        out->docs[out->n_docs].from = h.rec.docs.items[i].valid_from;
+        out->docs[out->n_docs++].to = h.rec.docs.items[i].valid_to;
+    }
 done:
-    qn_store_crossing_list_free(&xs);
+    qn_ctl_history_free(&h);
     qn_store_notification_list_free(&ns);
     return rc;
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "core/deadline.h"
+#include "core/regime.h"
 #include "service/control_internal.h"
 #include "service/service_internal.h"
 
@@ -42,7 +43,8 @@ static qn_code detect_missing(qn_svc_ctx *ctx, qn_store_conn *conn, qn_detect_re
     char d1[QN_DATE_STRLEN], d2[QN_DATE_STRLEN], d3[QN_DATE_STRLEN];
     for (;;) {
         qn_store_ctl_entry_list l = {0};
-        qn_code rc = qn_store_ctl_unnotified_entries(conn, r->from, r->on - 1, after, DETECT_PAGE, &l, e);
+        qn_code rc = qn_store_ctl_unnotified_entries(conn, r->from, r->on - 1, after, DETECT_PAGE,
+                                                     qn_regime_self_registration_start(), &l, e);
         if (rc != QN_OK)
             return rc;
         for (size_t i = 0; rc == QN_OK && i < l.count; i++) {
@@ -93,7 +95,8 @@ static qn_code supersede_missing(qn_store_conn *conn, qn_detect_report *r, qn_er
     int64_t ids[DETECT_PAGE];
     for (;;) {
         size_t n = 0;
-        qn_code rc = qn_store_ctl_superseded_missing(conn, ids, DETECT_PAGE, &n, e);
+        qn_code rc = qn_store_ctl_superseded_missing(conn, qn_regime_self_registration_start(), ids,
+                                                     DETECT_PAGE, &n, e);
         for (size_t i = 0; rc == QN_OK && i < n; i++) {
             qn_store_violation v;
             rc = qn_store_begin(conn, e);
@@ -157,16 +160,17 @@ static qn_code overstay_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_
         qn_ctl_history_free(&h);
         return QN_OK;
     }
-    char d1[QN_DATE_STRLEN], d2[QN_DATE_STRLEN], d3[QN_DATE_STRLEN], d4[QN_DATE_STRLEN];
+    char d1[QN_DATE_STRLEN], d2[QN_DATE_STRLEN], d3[QN_DATE_STRLEN], d4[QN_DATE_STRLEN], d5[QN_DATE_STRLEN];
     json_t *facts = json_pack(
-        "{s:s, s:I, s:s, s:o, s:b, s:s, s:s, s:i, s:s, s:s, s:i, s:I, s:b, s:s, s:s}", "reason", "overstay",
-        "entry_crossing", (json_int_t)x->crossing_id, "entry_date", qn_date_format(x->day, d1), "exit_date",
-        present ? json_null() : json_string(qn_date_format(exit_day, d2)), "still_present", present,
-        "last_lawful_day", qn_date_format(res.last_lawful_day, d3), "offence_date",
+        "{s:s, s:I, s:s, s:o, s:b, s:s, s:s, s:i, s:s, s:s, s:i, s:I, s:b, s:b, s:s, s:s, s:s}", "reason",
+        "overstay", "entry_crossing", (json_int_t)x->crossing_id, "entry_date", qn_date_format(x->day, d1),
+        "exit_date", present ? json_null() : json_string(qn_date_format(exit_day, d2)), "still_present",
+        present, "last_lawful_day", qn_date_format(res.last_lawful_day, d3), "offence_date",
         qn_date_format(res.last_lawful_day + 1, d4), "overstay_days", res.overstay_days, "lawful_because",
         qn_lawful_basis_name(res.lawful_because), "tier", s.code ? s.code : "", "fine_mci", s.fine_mci,
-        "mci_kzt", (json_int_t)s.mci_kzt, "confirmed", s.confirmed, "sanction",
-        qn_sanction_kind_name(s.sanction), "citizenship", h.person.citizenship);
+        "mci_kzt", (json_int_t)s.mci_kzt, "mci_known", s.mci_known, "confirmed", s.confirmed, "sanction",
+        qn_sanction_kind_name(s.sanction), "citizenship", h.rec.person.citizenship, "assessed_on",
+        qn_date_format(as_of, d5));
     qn_ctl_history_free(&h);
     char *text = facts ? json_dumps(facts, JSON_COMPACT) : NULL;
     json_decref(facts);
@@ -187,9 +191,17 @@ static qn_code overstay_of(qn_svc_ctx *ctx, qn_store_conn *conn, const qn_store_
     snprintf(key, sizeof key, "art517:%" PRId64, x->crossing_id);
     bool created = false;
     rc = qn_store_violation_create_once(conn, &v, key, &created, e);
+    /* A case on record is re-assessed while it is open: the days of a
+     * traveller still present grow, and with them the tier and the fine. */
+    bool updated = false;
+    if (rc == QN_OK && !created)
+        rc = qn_store_violation_refresh(conn, key, v.article, text, v.fine_mci, v.fine_amount, ctx->now,
+                                        &updated, e);
     free(text);
     if (rc == QN_OK)
         (*(created ? &r->overstay_created : &r->overstay_known))++;
+    if (rc == QN_OK && updated)
+        r->overstay_updated++;
     return rc;
 }
 
@@ -294,42 +306,47 @@ static qn_date_t fact_date(const json_t *facts, const char *key)
     return d;
 }
 
-/* Assesses the sanction from the violation's facts. *assessable false when
- * the host's kind is needed and unknown (nothing else is set). */
-static qn_code assess(qn_store_conn *conn, const qn_store_violation *v, const char *host_kind,
-                      bool *assessable, qn_sanction *s, qn_err *e)
+/* Assesses the sanction from the violation's facts (is_repeat: the officer
+ * found the same offence within a year after a sanction, CAO art. 518 part
+ * 3). *assessable false when the host's kind is needed and unknown
+ * (nothing else is set). */
+static qn_code assess(qn_store_conn *conn, const qn_store_violation *v, const char *host_kind, bool is_repeat,
+                      bool *assessable, qn_violation_facts *f, qn_sanction *s, qn_err *e)
 {
     *assessable = false;
     json_t *facts = json_loads(v->facts ? v->facts : "{}", 0, NULL);
-    qn_violation_facts f;
-    memset(&f, 0, sizeof f);
+    memset(f, 0, sizeof *f);
+    f->is_repeat = is_repeat;
     qn_code rc = QN_OK;
     if (strcmp(v->kind, "art517") == 0) {
-        f.kind = QN_VIOL_OVERSTAY;
-        f.overstay_days = (int)json_integer_value(json_object_get(facts, "overstay_days"));
-        f.offence_date = fact_date(facts, "offence_date");
+        f->kind = QN_VIOL_OVERSTAY;
+        f->overstay_days = (int)json_integer_value(json_object_get(facts, "overstay_days"));
+        f->offence_date = fact_date(facts, "offence_date");
     } else {
-        f.kind = QN_VIOL_HOST_NOTIFICATION;
-        f.offence_date = fact_date(facts, "offence_date");
+        f->kind = QN_VIOL_HOST_NOTIFICATION;
+        f->offence_date = fact_date(facts, "offence_date");
         qn_date_t deadline = fact_date(facts, "deadline");
-        if (f.offence_date == QN_DATE_NONE && deadline != QN_DATE_NONE)
-            f.offence_date = deadline + 1;
-        f.days_late = (int)json_integer_value(json_object_get(facts, "days_late"));
+        if (f->offence_date == QN_DATE_NONE && deadline != QN_DATE_NONE)
+            f->offence_date = deadline + 1;
+        f->days_late = (int)json_integer_value(json_object_get(facts, "days_late"));
         qn_date_t notified = fact_date(facts, "notified_on");
-        if (f.days_late <= 0 && notified != QN_DATE_NONE && deadline != QN_DATE_NONE)
-            f.days_late = (int)(notified - deadline);
-        if (f.days_late <= 0)
-            f.days_late = 1;
+        if (f->days_late <= 0 && notified != QN_DATE_NONE && deadline != QN_DATE_NONE)
+            f->days_late = (int)(notified - deadline);
+        if (f->days_late <= 0)
+            f->days_late = 1;
+        const char *recorded = json_string_value(json_object_get(facts, "host_kind"));
         if (host_kind) {
-            if (!qn_host_kind_parse(host_kind, strlen(host_kind), &f.host_kind))
+            if (!qn_host_kind_parse(host_kind, strlen(host_kind), &f->host_kind))
                 rc = qn_err_field(
                     e, "host_kind",
                     "must be individual, official, small_business, npo, medium_business or large_business");
+        } else if (recorded && qn_host_kind_parse(recorded, strlen(recorded), &f->host_kind)) {
+            /* decided before (fined, then closed): the kind it was fined as */
         } else if (v->subject_account_id > 0) {
             qn_store_account a;
             rc = qn_store_account_get(conn, v->subject_account_id, &a, e);
             if (rc == QN_OK)
-                f.host_kind =
+                f->host_kind =
                     strcmp(a.host_kind, "individual") == 0 ? QN_HOST_INDIVIDUAL : QN_HOST_SMALL_BUSINESS;
         } else {
             json_decref(facts);
@@ -339,13 +356,39 @@ static qn_code assess(qn_store_conn *conn, const qn_store_violation *v, const ch
     json_decref(facts);
     if (rc != QN_OK)
         return rc;
-    rc = qn_violation_assess(&f, s, e);
+    rc = qn_violation_assess(f, s, e);
     if (rc == QN_OK)
         *assessable = true;
     return rc;
 }
 
-static qn_code decide(qn_svc_ctx *ctx, int64_t id, qn_vcase_event ev, const char *host_kind,
+/* The facts of v with what the decision assessed added under "decision". */
+static char *facts_with_decision(const qn_store_violation *v, const qn_violation_facts *f,
+                                 const qn_sanction *s, qn_vcase_event ev, qn_date_t today)
+{
+    json_t *facts = json_loads(v->facts ? v->facts : "{}", 0, NULL);
+    if (!json_is_object(facts)) {
+        json_decref(facts);
+        facts = json_object();
+    }
+    char d[QN_DATE_STRLEN];
+    json_t *dec = json_pack("{s:s, s:s, s:b, s:s, s:i, s:i, s:s, s:i, s:I, s:b, s:I, s:b}", "event",
+                            qn_vcase_event_name(ev), "on", qn_date_format(today, d), "is_repeat",
+                            f->is_repeat, "tier", s->code ? s->code : "", "article", s->article, "part",
+                            s->part, "sanction", qn_sanction_kind_name(s->sanction), "fine_mci", s->fine_mci,
+                            "mci_kzt", (json_int_t)s->mci_kzt, "mci_known", s->mci_known, "amount_kzt",
+                            (json_int_t)s->amount_kzt, "confirmed", s->confirmed);
+    if (f->kind == QN_VIOL_HOST_NOTIFICATION)
+        json_object_set_new(dec, "host_kind", json_string(qn_host_kind_name(f->host_kind)));
+    json_object_set_new(facts, "decision", dec);
+    if (f->kind == QN_VIOL_HOST_NOTIFICATION)
+        json_object_set_new(facts, "host_kind", json_string(qn_host_kind_name(f->host_kind)));
+    char *text = json_dumps(facts, JSON_COMPACT);
+    json_decref(facts);
+    return text;
+}
+
+static qn_code decide(qn_svc_ctx *ctx, int64_t id, qn_vcase_event ev, const char *host_kind, bool is_repeat,
                       qn_violation_decision *out, qn_err *e)
 {
     memset(out, 0, sizeof *out);
@@ -353,7 +396,7 @@ static qn_code decide(qn_svc_ctx *ctx, int64_t id, qn_vcase_event ev, const char
     if (rc != QN_OK)
         return rc;
     qn_svc_conn c = {0};
-    rc = qn_svc_acquire(ctx, &c, e);
+    rc = qn_svc_acquire_writer(ctx, &c, e);
     if (rc != QN_OK)
         return rc;
     rc = qn_store_begin(c.conn, e);
@@ -368,9 +411,16 @@ static qn_code decide(qn_svc_ctx *ctx, int64_t id, qn_vcase_event ev, const char
         else if (rc != QN_OK && e)
             *e = miss;
     }
-    bool assessable = false;
+    /* A senior officer (marked by the administrator) acts as one: the case
+     * machine lets only them annul (violation.h). */
+    bool senior = false;
     if (rc == QN_OK)
-        rc = assess(c.conn, &out->v, host_kind, &assessable, &out->sanction, e);
+        rc = qn_store_senior_get(c.conn, ctx->who->account_id, &senior, e);
+    qn_actor_role role = senior ? QN_ACTOR_SENIOR_OFFICER : QN_ACTOR_OFFICER;
+    bool assessable = false;
+    qn_violation_facts f;
+    if (rc == QN_OK)
+        rc = assess(c.conn, &out->v, host_kind, is_repeat, &assessable, &f, &out->sanction, e);
     if (rc == QN_OK && !assessable && ev == QN_VCASE_EV_FINE)
         rc = qn_err_field(e, "host_kind", "is required: the host of a missing notification is not on record");
     out->has_sanction = assessable;
@@ -380,16 +430,43 @@ static qn_code decide(qn_svc_ctx *ctx, int64_t id, qn_vcase_event ev, const char
         rc = qn_err_set(e, QN_E_INTERNAL, "violation %" PRId64 " has an unknown state", id);
     if (rc == QN_OK) {
         bool check = assessable && (ev == QN_VCASE_EV_FINE || ev == QN_VCASE_EV_WARN);
-        rc = qn_vcase_transition(from, ev, QN_ACTOR_OFFICER, check ? &out->sanction : NULL, &to, &why, e);
+        rc = qn_vcase_transition(from, ev, role, check ? &out->sanction : NULL, &to, &why, e);
+    }
+    /* A fine is an amount in tenge: without the MCI of the offence date it
+     * cannot be imposed (the table ends with the last budget law in our
+     * sources; kz_rules.md §2.5 gives none for 2027). Never 0 tenge. */
+    if (rc == QN_OK && ev == QN_VCASE_EV_FINE && out->sanction.sanction == QN_SANCTION_FINE &&
+        !out->sanction.mci_known) {
+        size_t n = 0;
+        const qn_mci_row *t = qn_mci_table(&n);
+        char d1[QN_DATE_STRLEN], d2[QN_DATE_STRLEN];
+        rc = qn_err_set(
+            e, QN_E_CONFLICT,
+            "the monthly calculation index (MCI) in force on %s is not known (the table covers up "
+            "to %s): the fine of %d MCI cannot be converted to tenge until the budget law's value "
+            "is added",
+            qn_date_format(f.offence_date, d1), qn_date_format(t[n - 1].to, d2), out->sanction.fine_mci);
+        qn_err_sub(e, "mci_unknown");
     }
     if (rc == QN_OK) {
         int32_t mci = out->v.fine_mci;
         int64_t amount = out->v.fine_amount;
-        if (ev == QN_VCASE_EV_FINE) {
-            mci = (int32_t)out->sanction.fine_mci;
-            amount = out->sanction.amount_kzt;
+        char article[QN_STORE_CODE_MAX + 1];
+        snprintf(article, sizeof article, "%s", out->v.article);
+        char *facts = NULL;
+        if (ev == QN_VCASE_EV_FINE || ev == QN_VCASE_EV_WARN) {
+            mci = ev == QN_VCASE_EV_FINE ? (int32_t)out->sanction.fine_mci : 0;
+            amount = ev == QN_VCASE_EV_FINE ? out->sanction.amount_kzt : 0;
+            if (assessable) {
+                snprintf(article, sizeof article, "%d.%d", out->sanction.article, out->sanction.part);
+                facts = facts_with_decision(&out->v, &f, &out->sanction, ev, qn_svc_today(ctx));
+                if (!facts)
+                    rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+            }
         }
-        rc = qn_store_violation_set_state(c.conn, id, qn_vcase_state_name(to), mci, amount, e);
+        if (rc == QN_OK)
+            rc = qn_store_violation_decide(c.conn, id, qn_vcase_state_name(to), article, mci, amount, facts,
+                                           ctx->now, e);
         if (rc == QN_OK) {
             char ref[QN_STORE_NUMBER_MAX + 1];
             snprintf(ref, sizeof ref, "%" PRId64, id);
@@ -399,11 +476,18 @@ static qn_code decide(qn_svc_ctx *ctx, int64_t id, qn_vcase_event ev, const char
             rc = qn_store_commit(c.conn, e);
         if (rc == QN_OK) {
             snprintf(out->v.state, sizeof out->v.state, "%s", qn_vcase_state_name(to));
+            snprintf(out->v.article, sizeof out->v.article, "%s", article);
             out->v.fine_mci = mci;
             out->v.fine_amount = amount;
+            if (facts) {
+                free(out->v.facts);
+                out->v.facts = facts;
+                facts = NULL;
+            }
             if (why != QN_VCLOSE_NONE)
                 snprintf(out->close_reason, sizeof out->close_reason, "%s", qn_vcase_close_reason_name(why));
         }
+        free(facts);
     }
     qn_svc_release(ctx, &c);
     if (rc != QN_OK)
@@ -411,14 +495,14 @@ static qn_code decide(qn_svc_ctx *ctx, int64_t id, qn_vcase_event ev, const char
     return rc;
 }
 
-qn_code qn_svc_violation_fine(qn_svc_ctx *ctx, int64_t id, const char *host_kind, qn_violation_decision *out,
-                              qn_err *e)
+qn_code qn_svc_violation_fine(qn_svc_ctx *ctx, int64_t id, const char *host_kind, bool is_repeat,
+                              qn_violation_decision *out, qn_err *e)
 {
-    return decide(ctx, id, QN_VCASE_EV_FINE, host_kind, out, e);
+    return decide(ctx, id, QN_VCASE_EV_FINE, host_kind, is_repeat, out, e);
 }
 
 qn_code qn_svc_violation_close(qn_svc_ctx *ctx, int64_t id, const char *reason, const char *host_kind,
-                               qn_violation_decision *out, qn_err *e)
+                               bool is_repeat, qn_violation_decision *out, qn_err *e)
 {
     memset(out, 0, sizeof *out);
     qn_vcase_event ev;
@@ -434,9 +518,38 @@ qn_code qn_svc_violation_close(qn_svc_ctx *ctx, int64_t id, const char *reason, 
         ev = QN_VCASE_EV_ANNUL;
     else
         return qn_err_field(e, "reason", "must be warning, dismissed, paid or annulled");
-    return decide(ctx, id, ev, host_kind, out, e);
+    return decide(ctx, id, ev, host_kind, is_repeat, out, e);
 }
 
+void qn_svc_violation_info(const qn_store_violation *v, qn_violation_info *out)
+{
+    memset(out, 0, sizeof *out);
+    json_t *facts = json_loads(v->facts ? v->facts : "{}", 0, NULL);
+    const json_t *dec = json_object_get(facts, "decision");
+    qn_date_t offence = fact_date(facts, "offence_date");
+    if (offence == QN_DATE_NONE && fact_date(facts, "deadline") != QN_DATE_NONE)
+        offence = fact_date(facts, "deadline") + 1;
+    out->offence_date = offence;
+    out->mci_known = offence != QN_DATE_NONE && qn_mci_on(offence, &out->mci_kzt);
+    /* confirmed: as decided, else as detected, else the model of the tier:
+     * art. 518 part 1 is confirmed for every kind of host (kz_rules.md §2.4);
+     * an overstay's tier by its days. */
+    const json_t *c =
+        json_is_object(dec) ? json_object_get(dec, "confirmed") : json_object_get(facts, "confirmed");
+    if (json_is_boolean(c)) {
+        out->confirmed = json_is_true(c);
+    } else if (strcmp(v->kind, "art517") == 0) {
+        qn_violation_facts f = {.kind = QN_VIOL_OVERSTAY,
+                                .offence_date = offence,
+                                .overstay_days =
+                                    (int)json_integer_value(json_object_get(facts, "overstay_days"))};
+        qn_sanction s;
+        out->confirmed = qn_violation_assess(&f, &s, NULL) == QN_OK && s.confirmed;
+    } else {
+        out->confirmed = true;
+    }
+    json_decref(facts);
+}
 qn_code qn_svc_violation_stats(qn_svc_ctx *ctx, qn_store_violation_count_list *out, qn_err *e)
 {
     memset(out, 0, sizeof *out);

@@ -21,8 +21,8 @@
  * Decisions (violation.h case machine): POST .../fine imposes the assessed
  * fine (open -> fined); POST .../close with a reason: "warning" (open ->
  * closed, warning issued), "dismissed" (open -> closed), "paid" (fined ->
- * closed), "annulled" (fined -> closed; a senior officer's act, which no
- * account role holds yet, so 403). Officers act on and list only their
+ * closed), "annulled" (fined -> closed; a senior officer's act: an officer
+ * the administrator marked senior). Officers act on and list only their
  * region's violations (others: 404). The fine is assessed from the facts
  * and converted with the MCI in force on the offence date (violation.h);
  * for art. 518 the host's kind decides the amount: given in the request,
@@ -47,7 +47,8 @@ typedef struct {
     size_t entries_checked;    /* entries examined for overstay */
     size_t overstay_created;   /* art. 517 recorded by this run */
     size_t overstay_known;
-    size_t superseded; /* missing cases closed: the notification came late */
+    size_t overstay_updated; /* of those, open cases re-assessed (days, tier, fine) */
+    size_t superseded;       /* missing cases closed: the notification came late */
 } qn_detect_report;
 
 /* Runs detection as of `on` (QN_DATE_NONE: today) over the entries of the
@@ -68,17 +69,37 @@ typedef struct {
     qn_sanction sanction; /* the assessed sanction */
 } qn_violation_decision;
 
-/* Imposes the fine (open -> fined). host_kind may be NULL (see above).
- * 403 (not an officer, wrong actor), 404 (absent or another region), 409
- * (illegal transition; sanction_mismatch when the sanction is a warning),
- * 422 (host_kind unknown or required). */
-qn_code qn_svc_violation_fine(qn_svc_ctx *ctx, int64_t id, const char *host_kind, qn_violation_decision *out,
-                              qn_err *e);
+/* Imposes the fine (open -> fined). host_kind may be NULL (see above);
+ * is_repeat: the officer found the offence repeated within a year after a
+ * sanction (CAO art. 518 part 3; for art. 517 the repeat tiers, all
+ * UNCONFIRMED). The article (e.g. "518.3"), the fine and what was assessed
+ * (facts.decision: tier, MCI, amount, confirmed, is_repeat, host_kind) are
+ * stored on the case. 403 (not an officer, wrong actor), 404 (absent or
+ * another region), 409 (illegal transition; sanction_mismatch when the
+ * sanction is a warning; mci_unknown when the MCI of the offence date is not
+ * in the table — a fine is never 0 tenge), 422 (host_kind unknown or
+ * required). */
+qn_code qn_svc_violation_fine(qn_svc_ctx *ctx, int64_t id, const char *host_kind, bool is_repeat,
+                              qn_violation_decision *out, qn_err *e);
 
-/* Closes with reason "warning", "dismissed", "paid" or "annulled". Errors
- * as for the fine; 422 for another reason. */
+/* Closes with reason "warning", "dismissed", "paid" or "annulled"
+ * ("annulled": fined -> closed, a senior officer's act — an officer marked
+ * senior by the administrator; others 403). Errors as for the fine; 422 for
+ * another reason. */
 qn_code qn_svc_violation_close(qn_svc_ctx *ctx, int64_t id, const char *reason, const char *host_kind,
-                               qn_violation_decision *out, qn_err *e);
+                               bool is_repeat, qn_violation_decision *out, qn_err *e);
+
+/* What a view of a violation adds to the record: the offence date, whether
+ * the MCI of that date is in the table (and its value), and whether the
+ * amount is confirmed in our sources (as decided, as detected, or the
+ * tier's model). */
+typedef struct {
+    qn_date_t offence_date;
+    bool mci_known;
+    int64_t mci_kzt;
+    bool confirmed;
+} qn_violation_info;
+void qn_svc_violation_info(const qn_store_violation *v, qn_violation_info *out);
 
 /* Counts by kind, region and state, for analysts (and administrators);
  * 403 for other roles. */

@@ -1,17 +1,18 @@
 /* control.c — store operations of stay control (issue 7): the border
  * crossing feed with natural de-duplication, documents that extend a stay
- * (permits, extension visas, exit visas), the compact reads of the exit
- * check, violations recorded once per natural key, violation lists and
- * counts, the detection candidates, and a synthetic filler for benchmarks.
+ * (permits, extension visas, exit visas), compact per-table reads of a
+ * person's history, violations recorded once per natural key and
+ * re-assessed while open, officers' decisions, violation lists and counts,
+ * the detection candidates, and a synthetic filler for benchmarks.
  *
- * Schema: migration 004_control.sql. The exit check's reads are all by
- * person id on indexed columns (crossings_person, notifications_person,
- * stay_documents_person, visas_person, violations_person,
- * violations_notification); qn_store_ctl_explain prints their plans.
+ * Schema: migrations 004_control.sql and 009_control.sql. The exit check
+ * reads a person's whole history in one statement (control_history.c, with
+ * qn_store_ctl_explain); self-registrations are in control_selfreg.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store_internal.h"
 
@@ -392,6 +393,89 @@ static void bind_find(qs_q *q, const qn_store_violation_filter *f, int64_t limit
     }
 }
 
+qn_code qn_store_violation_refresh(qn_store_conn *c, const char *dedup_key, const char *article,
+                                   const char *facts, int32_t fine_mci, int64_t fine_amount, int64_t now,
+                                   bool *updated, qn_err *err)
+{
+    static const char *const sql =
+        "UPDATE violations SET article = $2, facts = $3, fine_mci = $4, fine_amount = $5, updated_at = $6 "
+        "WHERE dedup_key = $1 AND state = 'open' AND (article <> $2 OR facts <> $3 OR fine_mci <> $4 "
+        "OR fine_amount <> $5) RETURNING id";
+    *updated = false;
+    qn_code rc = qs_check_str(err, "dedup_key", dedup_key, QN_STORE_KEY_MAX, true);
+    if (rc == QN_OK)
+        rc = qs_check_str(err, "article", article, QN_STORE_CODE_MAX, true);
+    if (rc != QN_OK)
+        return rc;
+    if (facts == NULL || strnlen(facts, QN_STORE_JSON_MAX + 1) > QN_STORE_JSON_MAX)
+        return qs_too_large(err, "facts", QN_STORE_JSON_MAX);
+    bool own;
+    rc = qs_wbegin(c, &own, err);
+    if (rc != QN_OK)
+        return rc;
+    qs_q q;
+    qs_init(&q, c, sql);
+    qs_text(&q, 1, dedup_key);
+    qs_text(&q, 2, article);
+    qs_text(&q, 3, facts);
+    qs_int(&q, 4, fine_mci);
+    qs_int(&q, 5, fine_amount);
+    qs_int(&q, 6, now ? now : qs_now());
+    int64_t id = 0;
+    int r = qs_step(&q, err);
+    if (r == 1)
+        id = qs_get_int(&q, 0);
+    else if (r < 0)
+        rc = err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
+    qs_done(&q);
+    if (rc == QN_OK && id > 0) {
+        *updated = true;
+        rc = qs_audit_row(c, "reassess", "violation", vio_digest, id, NULL, NULL, err);
+    }
+    return qs_wend(c, own, rc, err);
+}
+
+qn_code qn_store_violation_decide(qn_store_conn *c, int64_t id, const char *state, const char *article,
+                                  int32_t fine_mci, int64_t fine_amount, const char *facts, int64_t now,
+                                  qn_err *err)
+{
+    static const char *const sql =
+        "UPDATE violations SET state = $2, article = $3, fine_mci = $4, fine_amount = $5, "
+        "facts = COALESCE($6, facts), updated_at = $7 WHERE id = $1 RETURNING id";
+    qn_code rc = qs_check_str(err, "state", state, QN_STORE_CODE_MAX, true);
+    if (rc == QN_OK)
+        rc = qs_check_str(err, "article", article, QN_STORE_CODE_MAX, true);
+    if (rc != QN_OK)
+        return rc;
+    if (facts != NULL && strnlen(facts, QN_STORE_JSON_MAX + 1) > QN_STORE_JSON_MAX)
+        return qs_too_large(err, "facts", QN_STORE_JSON_MAX);
+    bool own;
+    rc = qs_wbegin(c, &own, err);
+    if (rc != QN_OK)
+        return rc;
+    unsigned char before[QN_STORE_DIGEST_LEN];
+    bool found = false;
+    rc = qs_row_digest(c, vio_digest, id, NULL, before, &found, err);
+    if (rc == QN_OK && !found)
+        rc = qn_err_set(err, QN_E_NOT_FOUND, "violation not found");
+    qs_q q;
+    if (rc == QN_OK) {
+        qs_init(&q, c, sql);
+        qs_int(&q, 1, id);
+        qs_text(&q, 2, state);
+        qs_text(&q, 3, article);
+        qs_int(&q, 4, fine_mci);
+        qs_int(&q, 5, fine_amount);
+        qs_text(&q, 6, facts);
+        qs_int(&q, 7, now ? now : qs_now());
+        rc = qs_one(&q, "violation", err);
+        qs_done(&q);
+    }
+    if (rc == QN_OK)
+        rc = qs_audit_row(c, "update", "violation", vio_digest, id, NULL, before, err);
+    return qs_wend(c, own, rc, err);
+}
+
 qn_code qn_store_violation_find(qn_store_conn *c, const qn_store_violation_filter *f,
                                 qn_store_violation_list *out, qn_err *err)
 {
@@ -472,8 +556,22 @@ static qn_code read_entry(qs_q *q, void *item)
     "(SELECT MIN(e.day) FROM crossings e WHERE e.person_id = x.person_id AND e.kind = 'exit' "               \
     "AND e.day >= x.day)"
 
+/* Besides a notification of arrival, the internal affairs bodies know of a
+ * stay through (docs/control_api.md §Detection): a temporary residence
+ * permit covering the trip (seed 004 lists the notification of arrival
+ * among its documents, checked before the grant), and, for entries from
+ * 2026-07-01 ($5), a self-registration the host confirmed (MVD Order 923:
+ * the host confirms in the migration police system). end: the trip's last
+ * day when no exit is on record. */
+#define NOT_OTHERWISE_INFORMED(end)                                                                          \
+    "AND NOT EXISTS (SELECT 1 FROM stay_documents d WHERE d.person_id = x.person_id "                        \
+    "AND d.kind = 'permit' AND d.valid_to >= x.day AND d.valid_from <= COALESCE(" NEXT_EXIT ", " end ")) "   \
+    "AND NOT (x.day >= $5 AND EXISTS (SELECT 1 FROM self_registrations s WHERE s.person_id = x.person_id "   \
+    "AND s.state = 'confirmed' AND s.arrival_date >= x.day "                                                 \
+    "AND s.arrival_date <= COALESCE(" NEXT_EXIT ", " end "))) "
+
 static qn_code entries(qn_store_conn *c, const char *sql, qn_date_t from, qn_date_t to, int64_t after_id,
-                       int64_t limit, qn_store_ctl_entry_list *out, qn_err *err)
+                       int64_t limit, qn_date_t selfreg_from, qn_store_ctl_entry_list *out, qn_err *err)
 {
     memset(out, 0, sizeof *out);
     if (limit <= 0 || limit > 10000)
@@ -484,6 +582,8 @@ static qn_code entries(qn_store_conn *c, const char *sql, qn_date_t from, qn_dat
     qs_date(&q, 2, to);
     qs_int(&q, 3, after_id);
     qs_int(&q, 4, limit);
+    if (selfreg_from != QN_DATE_NONE)
+        qs_date(&q, 5, selfreg_from);
     void *items;
     qn_code rc = qs_collect(&q, (size_t)limit, sizeof *out->items, read_entry, &items, &out->count, err);
     out->items = items;
@@ -494,16 +594,19 @@ static qn_code entries(qn_store_conn *c, const char *sql, qn_date_t from, qn_dat
 }
 
 qn_code qn_store_ctl_unnotified_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id,
-                                        int64_t limit, qn_store_ctl_entry_list *out, qn_err *err)
+                                        int64_t limit, qn_date_t selfreg_from, qn_store_ctl_entry_list *out,
+                                        qn_err *err)
 {
     static const char *const sql =
         "SELECT x.id, x.person_id, x.day, " NEXT_EXIT ", x.region FROM crossings x "
         "WHERE x.kind = 'entry' AND x.day >= $1 AND x.day <= $2 AND x.id > $3 "
         "AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = x.person_id "
         "AND n.status IN ('submitted', 'accepted') AND n.arrival_date >= x.day "
-        "AND n.arrival_date <= COALESCE(" NEXT_EXIT ", $2)) "
-        "ORDER BY x.id LIMIT $4";
-    return entries(c, sql, from, to, after_id, limit, out, err);
+        "AND n.arrival_date <= COALESCE(" NEXT_EXIT
+        ", $2)) " NOT_OTHERWISE_INFORMED("$2") "ORDER BY x.id LIMIT $4";
+    if (selfreg_from == QN_DATE_NONE)
+        return qn_err_field(err, "selfreg_from", "is required");
+    return entries(c, sql, from, to, after_id, limit, selfreg_from, out, err);
 }
 
 qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id, int64_t limit,
@@ -513,21 +616,26 @@ qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int
         "SELECT x.id, x.person_id, x.day, " NEXT_EXIT ", x.region FROM crossings x "
         "WHERE x.kind = 'entry' AND x.day >= $1 AND x.day <= $2 AND x.id > $3 "
         "ORDER BY x.id LIMIT $4";
-    return entries(c, sql, from, to, after_id, limit, out, err);
+    return entries(c, sql, from, to, after_id, limit, QN_DATE_NONE, out, err);
 }
 
-qn_code qn_store_ctl_superseded_missing(qn_store_conn *c, int64_t *ids, size_t cap, size_t *n, qn_err *err)
+qn_code qn_store_ctl_superseded_missing(qn_store_conn *c, qn_date_t selfreg_from, int64_t *ids, size_t cap,
+                                        size_t *n, qn_err *err)
 {
     static const char *const sql =
         "SELECT v.id FROM violations v JOIN crossings x ON v.dedup_key = 'art518m:' || x.id "
         "WHERE v.kind = 'art518' AND v.state = 'open' AND v.dedup_key LIKE 'art518m:%' "
-        "AND EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = x.person_id "
+        "AND (EXISTS (SELECT 1 FROM notifications n WHERE n.person_id = x.person_id "
         "AND n.status IN ('submitted', 'accepted') AND n.arrival_date >= x.day "
-        "AND n.arrival_date <= COALESCE(" NEXT_EXIT ", n.arrival_date)) ORDER BY v.id LIMIT $1";
+        "AND n.arrival_date <= COALESCE(" NEXT_EXIT ", n.arrival_date)) "
+        "OR (x.day >= $2 AND EXISTS (SELECT 1 FROM self_registrations s WHERE s.person_id = x.person_id "
+        "AND s.state = 'confirmed' AND s.arrival_date >= x.day "
+        "AND s.arrival_date <= COALESCE(" NEXT_EXIT ", s.arrival_date)))) ORDER BY v.id LIMIT $1";
     *n = 0;
     qs_q q;
     qs_init(&q, c, sql);
     qs_int(&q, 1, (int64_t)cap);
+    qs_date(&q, 2, selfreg_from);
     while (*n < cap && qs_step(&q, err) == 1)
         ids[(*n)++] = qs_get_int(&q, 0);
     qn_code rc = q.failed ? (err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL) : QN_OK;
@@ -546,16 +654,38 @@ void qn_store_ctl_entry_list_free(qn_store_ctl_entry_list *l)
 
 /* --------------------------------------------------------------- benchmark */
 
-static qn_code run1(qn_store_conn *c, const char *sql, int64_t a, int64_t b, int64_t d, int nparams,
-                    qn_err *err)
+const char *qn_store_ctl_synth_citizenship(int64_t i)
+{
+    static const char *const cit[10] = {"DEU", "USA", "GBR", "FRA", "UZB", "RUS", "KGZ", "ARM", "TJK", "BLR"};
+    return cit[((i % 10) + 10) % 10];
+}
+
+/* The mix of the synthetic registry (docs/control_api.md §Benchmark), as SQL
+ * over the person id: citizenship by id % 10 (four visa-free states of seed
+ * 001, then UZB, RUS, KGZ, ARM, TJK, BLR: CIS and EAEU); a first trip, half
+ * of them before 2020-01-11 (no notification was due then), half in the
+ * last year (not notified: a missing notification); a current trip entered
+ * 1..20 days ago, or 35..46 days ago for three groups: UZB holding a
+ * permit (lawful by the permit), USA holding a visa (lawful by the visa)
+ * and USA without one (overstayed); one notification of the current trip,
+ * one in ten received six days late. */
+#define SYNTH_CIT                                                                                            \
+    "CASE i % 10 WHEN 0 THEN 'DEU' WHEN 1 THEN 'USA' WHEN 2 THEN 'GBR' WHEN 3 THEN 'FRA' WHEN 4 THEN 'UZB' " \
+    "WHEN 5 THEN 'RUS' WHEN 6 THEN 'KGZ' WHEN 7 THEN 'ARM' WHEN 8 THEN 'TJK' ELSE 'BLR' END"
+#define SYNTH_ENTRY1 "CASE WHEN id % 2 = 0 THEN $1 - 200 - id % 50 ELSE $3 - id % 50 END"
+#define SYNTH_ENTRY2                                                                                         \
+    "CASE WHEN id % 10 = 4 AND id % 20 >= 10 THEN $1 - 40 - id % 7 "                                         \
+    "WHEN id % 10 = 1 AND id % 3 <> 2 THEN $1 - 35 - id % 12 ELSE $1 - 1 - id % 20 END"
+
+static qn_code synth_run(qn_store_conn *c, const char *sql, int64_t a, int64_t b, int64_t d, qn_err *err)
 {
     qs_q q;
     qs_init(&q, c, sql);
-    if (nparams >= 1)
+    if (strstr(sql, "$1") != NULL)
         qs_int(&q, 1, a);
-    if (nparams >= 2)
+    if (strstr(sql, "$2") != NULL)
         qs_int(&q, 2, b);
-    if (nparams >= 3)
+    if (strstr(sql, "$3") != NULL)
         qs_int(&q, 3, d);
     qn_code rc = qs_run(&q, err);
     qs_done(&q);
@@ -569,28 +699,44 @@ qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t t
     static const char *const persons =
         "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $1) "
         "INSERT INTO persons (kind, surname, given_names, citizenship, birth_date, sex, created_at) "
-        "SELECT 'foreigner', 'SYNTH', 'P' || i, CASE i % 4 WHEN 0 THEN 'DEU' WHEN 1 THEN 'USA' "
-        "WHEN 2 THEN 'GBR' ELSE 'FRA' END, 5000 + i % 10000, CASE i % 2 WHEN 0 THEN 'M' ELSE 'F' "
-        "END, $2 FROM s";
+        "SELECT 'foreigner', 'SYNTH', 'P' || i, " SYNTH_CIT ", 5000 + i % 10000, CASE i % 2 WHEN 0 THEN 'M' "
+        "ELSE 'F' END, $2 FROM s";
     static const char *const documents =
         "INSERT INTO documents (person_id, kind, number, country, expires, created_at) "
         "SELECT id, 'passport', 'SY' || id, citizenship, $1, $2 FROM persons";
     static const char *const entry1 =
         "INSERT INTO crossings (person_id, kind, day, checkpoint, created_at, region) "
-        "SELECT id, 'entry', $1 - 200 - id % 50, 'CP' || (id % 8), $2, '75' FROM persons";
+        "SELECT id, 'entry', " SYNTH_ENTRY1 ", 'CP' || (id % 8), $2, '75' FROM persons";
     static const char *const exit1 =
         "INSERT INTO crossings (person_id, kind, day, checkpoint, created_at, region) "
-        "SELECT id, 'exit', $1 - 190 - id % 50 + id % 10, 'CP' || (id % 8), $2, '75' FROM persons";
+        "SELECT id, 'exit', " SYNTH_ENTRY1 " + 10 + id % 10, 'CP' || (id % 8), $2, '75' FROM persons";
     static const char *const entry2 =
         "INSERT INTO crossings (person_id, kind, day, checkpoint, created_at, region) "
-        "SELECT id, 'entry', $1 - 1 - id % 20, 'CP' || (id % 8), $2, '75' FROM persons";
+        "SELECT id, 'entry', " SYNTH_ENTRY2 ", 'CP' || (id % 8), $2, '75' FROM persons";
     static const char *const notifications =
         "INSERT INTO notifications (number, host_account_id, person_id, entry_date, checkpoint, "
         "arrival_date, stay_from, stay_to, purpose, deadline, on_time, status, created_at, payload) "
-        "SELECT 'N-SY-' || id, $2, id, $1 - 1 - id % 20, 'CP' || (id % 8), $1 - 1 - id % 20, "
-        "$1 - 1 - id % 20, $1 + 9 - id % 20, 'tourism', $1 + 2 - id % 20, 1, 'submitted', "
-        "CAST($1 - 1 - id % 20 + CASE WHEN id % 10 = 0 THEN 6 ELSE 0 END AS BIGINT) * 86400 + 36000, '{}' "
+        "SELECT 'N-SY-' || id, $2, id, " SYNTH_ENTRY2 ", 'CP' || (id % 8), " SYNTH_ENTRY2 ", " SYNTH_ENTRY2
+        ", " SYNTH_ENTRY2 " + 10, 'tourism', " SYNTH_ENTRY2 " + 2, 1, 'submitted', "
+        "CAST(" SYNTH_ENTRY2 " + CASE WHEN id % 10 = 0 THEN 6 ELSE 0 END AS BIGINT) * 86400 + 36000, '{}' "
         "FROM persons";
+    /* UZB with a current trip of 35+ days hold a permit from the day of entry. */
+    static const char *const permits =
+        "INSERT INTO stay_documents (person_id, kind, number, valid_from, valid_to, created_at) "
+        "SELECT id, 'permit', 'SP' || id, " SYNTH_ENTRY2 ", $1 + 300, $2 FROM persons "
+        "WHERE id % 10 = 4 AND id % 20 >= 10";
+    /* Two thirds of those USA travellers hold a visa covering their stay. */
+    static const char *const visas =
+        "INSERT INTO visas (person_id, kind, number, valid_from, valid_to, entries, created_at) "
+        "SELECT id, 'business', 'SV' || id, $1 - 60, $1 + 60, 'multiple', $2 FROM persons "
+        "WHERE id % 10 = 1 AND id % 3 = 0";
+    /* Open cases: an overstay case for 1 in 40, a host's case for 1 in 40. */
+    static const char *const violations =
+        "INSERT INTO violations (kind, subject_person_id, facts, article, fine_mci, fine_amount, state, "
+        "region, "
+        "created_at, updated_at) SELECT CASE WHEN id % 40 = 0 THEN 'art517' ELSE 'art518' END, id, '{}', "
+        "CASE WHEN id % 40 = 0 THEN '517.3' ELSE '518.1' END, 10, 0, 'open', '75', $1, $1 FROM persons "
+        "WHERE id % 40 IN (0, 1)";
     if (n_persons < 1 || n_persons > 10000000)
         return qn_err_field(err, "n_persons", "must be 1..10000000");
     qn_code rc = qn_store_begin(c, err);
@@ -604,18 +750,25 @@ qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t t
     if (rc == QN_OK && have != 0)
         rc = qn_err_set(err, QN_E_CONFLICT, "synthetic fill needs an empty persons table");
     int64_t now = qs_now();
+    qn_date_t old = 18048; /* 2019-06-01: before the host notification at each entry (2020-01-11) */
     if (rc == QN_OK)
-        rc = run1(c, persons, n_persons, now, 0, 2, err);
+        rc = synth_run(c, persons, n_persons, now, 0, err);
     if (rc == QN_OK)
-        rc = run1(c, documents, today + 3650, now, 0, 2, err);
+        rc = synth_run(c, documents, today + 3650, now, 0, err);
     if (rc == QN_OK)
-        rc = run1(c, entry1, today, now, 0, 2, err);
+        rc = synth_run(c, entry1, today, now, old, err);
     if (rc == QN_OK)
-        rc = run1(c, exit1, today, now, 0, 2, err);
+        rc = synth_run(c, exit1, today, now, old, err);
     if (rc == QN_OK)
-        rc = run1(c, entry2, today, now, 0, 2, err);
+        rc = synth_run(c, entry2, today, now, 0, err);
     if (rc == QN_OK)
-        rc = run1(c, notifications, today, host_account_id, 0, 2, err);
+        rc = synth_run(c, notifications, today, host_account_id, 0, err);
+    if (rc == QN_OK)
+        rc = synth_run(c, permits, today, now, 0, err);
+    if (rc == QN_OK)
+        rc = synth_run(c, visas, today, now, 0, err);
+    if (rc == QN_OK)
+        rc = synth_run(c, violations, now, 0, 0, err);
     char n[32];
     snprintf(n, sizeof n, "%" PRId64, n_persons);
     if (rc == QN_OK)
@@ -627,71 +780,5 @@ qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t t
     rc = qn_store_commit(c, err);
     if (rc == QN_OK)
         rc = qs_script(c, "ANALYZE", err);
-    return rc;
-}
-
-static void append(char *out, size_t cap, size_t *len, const char *s)
-{
-    int k = snprintf(out + *len, cap - *len, "%s\n", s);
-    if (k > 0)
-        *len = *len + (size_t)k < cap ? *len + (size_t)k : cap - 1;
-}
-
-qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *err)
-{
-    /* The exit check's reads with constant arguments (no input reaches them). */
-    static const char *const lite[] = {
-        "EXPLAIN QUERY PLAN SELECT person_id FROM documents WHERE country = 'DEU' AND number = 'X1'",
-        "EXPLAIN QUERY PLAN SELECT id, person_id, kind, day FROM crossings WHERE person_id = 1 "
-        "ORDER BY day, id LIMIT 10000",
-        "EXPLAIN QUERY PLAN SELECT n.id FROM notifications n LEFT JOIN addresses a ON a.code = "
-        "n.address_code WHERE n.person_id = 1 AND n.status IN ('submitted', 'accepted') "
-        "ORDER BY n.arrival_date, n.id",
-        "EXPLAIN QUERY PLAN SELECT id FROM stay_documents WHERE person_id = 1 ORDER BY valid_from, id",
-        "EXPLAIN QUERY PLAN SELECT id FROM visas WHERE person_id = 1 ORDER BY valid_from, id",
-        "EXPLAIN QUERY PLAN SELECT v.id FROM violations v WHERE v.subject_person_id = 1 UNION "
-        "SELECT v.id FROM violations v JOIN notifications n ON n.id = v.notification_id WHERE "
-        "n.person_id = 1",
-    };
-    static const char *const pg[] = {
-        "EXPLAIN SELECT person_id FROM documents WHERE country = 'DEU' AND number = 'X1'",
-        "EXPLAIN SELECT id, person_id, kind, day FROM crossings WHERE person_id = 1 "
-        "ORDER BY day, id LIMIT 10000",
-        "EXPLAIN SELECT n.id FROM notifications n LEFT JOIN addresses a ON a.code = "
-        "n.address_code WHERE n.person_id = 1 AND n.status IN ('submitted', 'accepted') "
-        "ORDER BY n.arrival_date, n.id",
-        "EXPLAIN SELECT id FROM stay_documents WHERE person_id = 1 ORDER BY valid_from, id",
-        "EXPLAIN SELECT id FROM visas WHERE person_id = 1 ORDER BY valid_from, id",
-        "EXPLAIN SELECT v.id FROM violations v WHERE v.subject_person_id = 1 UNION "
-        "SELECT v.id FROM violations v JOIN notifications n ON n.id = v.notification_id WHERE "
-        "n.person_id = 1",
-    };
-    bool is_lite = c->drv == &qs_sqlite_driver;
-    const char *const *list = is_lite ? lite : pg;
-    size_t len = 0;
-    if (cap == 0)
-        return qn_err_set(err, QN_E_INVALID, "no room for the plan");
-    out[0] = '\0';
-    /* PostgreSQL scans small tables whatever the indexes; with sequential
-     * scans off the plan shows whether an index serves each lookup. */
-    qn_code rc = is_lite ? QN_OK : qs_script(c, "SET enable_seqscan = off", err);
-    for (size_t i = 0; rc == QN_OK && i < sizeof lite / sizeof lite[0]; i++) {
-        qs_q q;
-        qs_init(&q, c, list[i]);
-        append(out, cap, &len, list[i] + (is_lite ? 19 : 8));
-        int r;
-        while ((r = qs_step(&q, err)) == 1)
-            append(out, cap, &len, qs_get_text(&q, is_lite ? 3 : 0));
-        qs_done(&q);
-        if (r < 0)
-            rc = err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
-    }
-    if (!is_lite) {
-        qn_err ignore;
-        qn_err_clear(&ignore);
-        qn_code reset = qs_script(c, "RESET enable_seqscan", rc == QN_OK ? err : &ignore);
-        if (rc == QN_OK)
-            rc = reset;
-    }
     return rc;
 }

@@ -4,9 +4,11 @@
  * thanks to an exit visa after a lost passport) and who may run it,
  * violation detection (missing notification, overstay; a second run records
  * nothing twice), the officer's region scoping and decisions, and the
- * analyst's counts. Permits and exit visas are granted by the applications
- * service (another branch); here they are written through the store into
- * the server's database (stay_documents), as that service will.
+ * analyst's counts, the re-assessment of an open overstay, repeat offences
+ * and annulment by a senior officer, the MCI literal in the fine, minimal
+ * disclosure and the audit of each exit check. Permits and exit visas are
+ * granted through the API by an officer (the applications signed with the
+ * openssl command line tool and the demo PKI, control_helpers.h).
  *
  * Dates are relative to today in Kazakhstan so the test does not age.
  * Documents are unique per test so the tests are independent within the one
@@ -17,14 +19,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "control_helpers.h"
 #include "core/violation.h"
 #include "store/store.h"
 #include "support/api_client.h"
 #include "support/api_data.h"
 #include "support/qn_test.h"
 
-enum { BORDER, HOST, OFFICER, OFFICER71, ANALYST, ADMIN, N_USERS };
-static const char *const users[N_USERS] = {"border", "host", "officer", "officer71", "analyst", "admin"};
+enum { BORDER, HOST, OFFICER, OFFICER71, ANALYST, ADMIN, SENIOR71, TRPHOST, FOREIGNER1, N_USERS };
+static const char *const users[N_USERS] = {"border", "host",     "officer", "officer71", "analyst",
+                                           "admin",  "senior71", "ctlhost", "ctlfx1"};
 
 static qn_api_server server;
 static char tokens[N_USERS][65];
@@ -61,7 +65,7 @@ static void setup(void)
     if (!qn_api_start(&server, NULL, true))
         abort();
 #endif
-    for (int u = 0; u < N_USERS; u++)
+    for (int u = 0; u <= ADMIN; u++)
         if (u != OFFICER71 && !qn_api_login(&server, users[u], "demo", tokens[u]))
             abort();
     qn_api_resp r;
@@ -72,6 +76,10 @@ static void setup(void)
     qn_api_resp_free(&r);
     if (!qn_api_login(&server, "officer71", "long-enough-1", tokens[OFFICER71]))
         abort();
+    long long sid = ch_account(&server, tokens[ADMIN], "senior71", "officer", NULL, "71", tokens[SENIOR71]);
+    ch_senior(&server, tokens[ADMIN], sid);
+    ch_account(&server, tokens[ADMIN], "ctlhost", "host-individual", CH_HOST_IIN, NULL, tokens[TRPHOST]);
+    ch_account(&server, tokens[ADMIN], "ctlfx1", "foreigner", CH_F1_IIN, NULL, tokens[FOREIGNER1]);
 }
 
 static void teardown(void)
@@ -132,27 +140,6 @@ static bool has_reason(const json_t *j, const char *reason)
     json_array_foreach(json_object_get(j, "reasons"), i,
                        v) if (strcmp(json_string_value(v), reason) == 0) return true;
     return false;
-}
-
-/* Adds a stay document (permit, exit visa) to the server's database. */
-static void add_stay_document(long long person_id, const char *kind, const char *number, int from, int to)
-{
-    qn_store *st = NULL;
-    qn_store_conn *c = NULL;
-    qn_err e;
-    qn_err_clear(&e);
-    ck_assert_msg(qn_store_open(server.db, NULL, &st, &e) == QN_OK, "%s", e.message);
-    ck_assert(qn_store_acquire(st, &c, &e) == QN_OK);
-    qn_store_stay_document d;
-    memset(&d, 0, sizeof d);
-    d.person_id = person_id;
-    snprintf(d.kind, sizeof d.kind, "%s", kind);
-    snprintf(d.number, sizeof d.number, "%s", number);
-    d.valid_from = today() + from;
-    d.valid_to = today() + to;
-    ck_assert_msg(qn_store_stay_document_add(c, &d, &e) == QN_OK, "%s", e.message);
-    qn_store_release(c);
-    qn_store_close(st);
 }
 
 START_TEST(exit_notified_and_lawful)
@@ -225,34 +212,75 @@ END_TEST
 
 START_TEST(exit_lawful_by_permit)
 {
+    /* A CIS citizen (UZB: 30 days without a permit) entered 25 days ago; the
+     * receiving party applies for a permit, an officer grants it. An exit in
+     * 60 days is lawful only thanks to the permit. */
     long long pid = 0;
-    ck_assert_int_eq(post_crossing("EC-TRP-1", "entry", -40, "75", true, &pid, NULL), 201);
-    add_stay_document(pid, "permit", "TRP-EC-1", -20, 300);
+    ck_assert_int_eq(ch_crossing(&server, tokens[BORDER], "UZB", "EC-TRP-1", "entry", -25, "75", &pid, NULL),
+                     201);
     long st;
-    json_t *j = exit_check(BORDER, "EC-TRP-1", &st);
+    json_t *j = ch_exit_check(&server, tokens[BORDER], "UZB", "EC-TRP-1", 60, &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "lawful_because")), "not");
+    json_decref(j);
+    static const char *const docs[] = {"passport_copy",        "foreigner_iin",
+                                       "arrival_notification", "invitation_letter",
+                                       "fee_payment",          "fingerprint_registration",
+                                       "medical_insurance",    NULL};
+    json_t *d = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:o, s:s, s:b, s:o}", "kind", "trp", "address_code",
+                          CH_ADDR75, "period", "from", ch_day(0), "to", ch_day(300), "category", "family",
+                          "foreigner", ch_foreigner("UZB", "EC-TRP-1", 3000), "entry_date", ch_day(-25),
+                          "applicant_is_owner", true, "documents", ch_docs(docs));
+    json_t *v = ch_granted(&server, tokens[TRPHOST], CH_HOST_SLUG, d, tokens[OFFICER], NULL);
+    char number[40];
+    snprintf(number, sizeof number, "%s", json_string_value(json_object_get(v, "number")));
+    json_decref(v);
+    j = ch_exit_check(&server, tokens[BORDER], "UZB", "EC-TRP-1", 60, &st);
     ck_assert_int_eq(st, 200);
     ck_assert_str_eq(json_string_value(json_object_get(j, "lawful_because")), "permit");
     ck_assert_int_eq(json_integer_value(json_object_get(j, "overstay_days")), 0);
-    ck_assert(!has_reason(j, "overstay"));
+    ck_assert(!ch_has_reason(j, "overstay"));
     ck_assert_str_ne(json_string_value(json_object_get(j, "verdict")), "stop");
     json_t *doc = json_array_get(json_object_get(j, "documents"), 0);
     ck_assert_str_eq(json_string_value(json_object_get(doc, "kind")), "permit");
-    ck_assert_str_eq(json_string_value(json_object_get(doc, "number")), "TRP-EC-1");
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "number")), number);
     json_decref(j);
 }
 END_TEST
 
 START_TEST(exit_lawful_by_exit_visa)
 {
-    long long pid = 0;
-    ck_assert_int_eq(post_crossing("EC-LOST-1", "entry", -40, "75", true, &pid, NULL), 201);
-    add_stay_document(pid, "exit_visa", "EV-EC-1", -15, 15);
+    /* A visa-free visitor (USA, 30 days) entered 20 days ago and was
+     * notified; the passport is lost: statement, certificate of loss, new
+     * passport, exit visa. Leaving in 20 days on the new passport is lawful
+     * only thanks to the exit visa. */
+    ck_assert_int_eq(ch_crossing(&server, tokens[BORDER], "USA", "EC-LOST-1", "entry", -20, "75", NULL, NULL),
+                     201);
+    char *n = qn_api_notification_json("EC-LOST-1", "USA", 20, 20, 60, 3000);
+    qn_api_resp r = ch_call(&server, tokens[HOST], "POST", "/api/v1/notifications", n);
+    free(n);
+    ck_assert_int_eq(r.status, 201);
+    qn_api_resp_free(&r);
+    json_t *loss = json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:s, s:s, s:s}", "kind", "lost_passport",
+                             "address_code", CH_ADDR75, "period", "from", ch_day(-20), "to", ch_day(10),
+                             "foreigner", ch_foreigner("USA", "EC-LOST-1", 3000), "lost_on", ch_day(-1),
+                             "place", "Almaty", "circumstances", "Lost in a taxi.");
+    json_t *v = ch_granted(&server, tokens[FOREIGNER1], CH_F1_SLUG, loss, tokens[OFFICER],
+                           json_pack("{s:b}", "identity_established", 1));
+    char cert[40];
+    snprintf(cert, sizeof cert, "%s", json_string_value(json_object_get(v, "number")));
+    json_decref(v);
+    json_t *ev = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:{s:s, s:s, s:s, s:s}}", "kind", "exit_visa",
+                           "address_code", CH_ADDR75, "period", "from", ch_day(0), "to", ch_day(40),
+                           "certificate", cert, "new_passport", "number", "EC-LOST-1N", "country", "USA",
+                           "issued", ch_day(0), "expires", ch_day(3000));
+    json_decref(ch_granted(&server, tokens[FOREIGNER1], CH_F1_SLUG, ev, tokens[OFFICER], NULL));
     long st;
-    json_t *j = exit_check(BORDER, "EC-LOST-1", &st);
+    json_t *j = ch_exit_check(&server, tokens[BORDER], "USA", "EC-LOST-1N", 20, &st);
     ck_assert_int_eq(st, 200);
     ck_assert_str_eq(json_string_value(json_object_get(j, "lawful_because")), "exit_visa");
     ck_assert_int_eq(json_integer_value(json_object_get(j, "overstay_days")), 0);
-    ck_assert(!has_reason(j, "overstay"));
+    ck_assert(!ch_has_reason(j, "overstay"));
     json_decref(j);
 }
 END_TEST
@@ -459,6 +487,15 @@ START_TEST(detection_and_decisions)
     ck_assert_str_eq(json_string_value(json_object_get(v, "state")), "open");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "facts"), "reason")), "missing");
     long long vid = (long long)json_integer_value(json_object_get(v, "id"));
+    /* The MCI of the offence date (the day after the deadline), written out
+     * from kz_rules.md §2.5, not from the table under test; a year the
+     * sources do not give must be refused, never fined 0 tenge. */
+    int year = 0, month = 0, dd = 0;
+    ck_assert(sscanf(json_string_value(json_object_get(json_object_get(v, "facts"), "offence_date")),
+                     "%d-%d-%d", &year, &month, &dd) == 3);
+    int64_t want_mci = year == 2024 ? 3692 : year == 2025 ? 3932 : year == 2026 ? 4325 : 0;
+    ck_assert(json_is_boolean(json_object_get(json_object_get(v, "fine"), "mci_known")));
+    ck_assert(json_is_true(json_object_get(json_object_get(v, "fine"), "mci_known")) == (want_mci > 0));
     json_decref(v);
 
     /* A second run records nothing twice. */
@@ -492,18 +529,20 @@ START_TEST(detection_and_decisions)
     ck_assert(qn_api_has_field_error(r.json, "host_kind"));
     qn_api_resp_free(&r);
     ck_assert(call(OFFICER71, "POST", path, "{\"host_kind\":\"small_business\"}", NULL, &r));
+    if (want_mci == 0) { /* the MCI of that year is not in the sources */
+        ck_assert_int_eq(r.status, 409);
+        ck_assert_str_eq(json_string_value(json_object_get(r.json, "code")), "conflict.mci_unknown");
+        qn_api_resp_free(&r);
+        return;
+    }
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(json_string_value(json_object_get(r.json, "state")), "fined");
     json_t *fine = json_object_get(r.json, "fine");
     ck_assert_int_eq(json_integer_value(json_object_get(fine, "mci")), 10);
-    /* Converted with the MCI of the offence date (the day after the deadline). */
-    qn_date_t offence = QN_DATE_NONE;
-    ck_assert(qn_date_parse_cstr(
-        json_string_value(json_object_get(json_object_get(r.json, "facts"), "offence_date")), &offence,
-        NULL));
-    int64_t mci = 0;
-    int64_t want = qn_mci_on(offence, &mci) ? 10 * mci : 0;
-    ck_assert_int_eq(json_integer_value(json_object_get(fine, "amount_kzt")), want);
+    ck_assert_int_eq(json_integer_value(json_object_get(fine, "amount_kzt")), 10 * want_mci);
+    ck_assert(json_is_true(json_object_get(fine, "mci_known")));
+    ck_assert_int_eq(json_integer_value(json_object_get(fine, "mci_kzt")), want_mci);
+    ck_assert(json_is_true(json_object_get(fine, "confirmed")));
     qn_api_resp_free(&r);
     /* Fined -> closed when paid; then nothing more. */
     snprintf(path, sizeof path, "/api/v1/violations/%lld/close", vid);
@@ -637,6 +676,178 @@ START_TEST(border_api_key)
 }
 END_TEST
 
+/* The violation of the officer's list whose facts name the crossing. */
+static json_t *case_of_crossing(int who, long long xid, const char *article)
+{
+    int n = 0;
+    char q[64];
+    snprintf(q, sizeof q, "&article=%s", article);
+    json_t *v = find_violation(who, q, xid, 0, &n);
+    ck_assert_int_eq(n, 1);
+    return v;
+}
+
+static int64_t literal_mci(const char *date)
+{
+    int y = 0, m = 0, d = 0;
+    if (!date || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3)
+        return 0;
+    return y == 2024 ? 3692 : y == 2025 ? 3932 : y == 2026 ? 4325 : 0; /* kz_rules.md §2.5 */
+}
+
+START_TEST(overstay_reassessed_while_open)
+{
+    /* Entered 40 days ago (USA: 30 days): as of 10 days ago the overstay was
+     * 1 day (a warning); today it is 11 days (20 MCI). The open case shows
+     * today's days, tier and fine — not those of the first detection. */
+    long long xid = 0;
+    ck_assert_int_eq(post_crossing("RA-OVER-1", "entry", -40, "75", true, NULL, &xid), 201);
+    qn_api_resp r;
+    char body[64];
+    snprintf(body, sizeof body, "{\"on\":\"%s\"}", ch_day(-10));
+    ck_assert(call(ADMIN, "POST", "/api/v1/violations/detect", body, NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    qn_api_resp_free(&r);
+    json_t *v = case_of_crossing(OFFICER, xid, "517");
+    long long id = (long long)json_integer_value(json_object_get(v, "id"));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(v, "facts"), "overstay_days")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "facts"), "tier")),
+                     "art517_p3_upto3");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(v, "fine"), "mci")), 0);
+    json_decref(v);
+    json_t *run = detect();
+    ck_assert_int_ge(json_integer_value(json_object_get(json_object_get(run, "overstay"), "reassessed")), 1);
+    json_decref(run);
+    v = case_of_crossing(OFFICER, xid, "517");
+    ck_assert_int_eq(json_integer_value(json_object_get(v, "id")), id); /* the same case */
+    json_t *facts = json_object_get(v, "facts");
+    ck_assert_int_eq(json_integer_value(json_object_get(facts, "overstay_days")), 11);
+    ck_assert_str_eq(json_string_value(json_object_get(facts, "tier")), "art517_p3_over10");
+    json_t *fine = json_object_get(v, "fine");
+    ck_assert_int_eq(json_integer_value(json_object_get(fine, "mci")), 20);
+    int64_t mci = literal_mci(json_string_value(json_object_get(facts, "offence_date")));
+    ck_assert_int_eq(json_integer_value(json_object_get(fine, "amount_kzt")), 20 * mci);
+    ck_assert(json_is_true(json_object_get(fine, "mci_known")) == (mci > 0));
+    ck_assert(json_is_false(json_object_get(fine, "confirmed"))); /* over 10 days: UNCONFIRMED tier */
+    json_decref(v);
+}
+END_TEST
+
+START_TEST(repeat_offence_and_annulment)
+{
+    /* A missing notification in region 71; the officer finds it repeated
+     * within a year (art. 518 part 3): 30 MCI for an individual, the amount
+     * UNCONFIRMED. Only a senior officer annuls. */
+    long long xid = 0;
+    ck_assert_int_eq(post_crossing("RP-MISS-1", "entry", -12, "71", true, NULL, &xid), 201);
+    json_decref(detect());
+    json_t *v = case_of_crossing(OFFICER71, xid, "518");
+    long long id = (long long)json_integer_value(json_object_get(v, "id"));
+    int64_t mci =
+        literal_mci(json_string_value(json_object_get(json_object_get(v, "facts"), "offence_date")));
+    json_decref(v);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/violations/%lld/fine", id);
+    qn_api_resp r;
+    ck_assert(call(OFFICER71, "POST", path, "{\"host_kind\":\"individual\",\"is_repeat\":true}", NULL, &r));
+    if (mci == 0) {
+        ck_assert_int_eq(r.status, 409); /* no MCI for that year in the sources */
+        qn_api_resp_free(&r);
+        return;
+    }
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "article")), "518.3");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r.json, "fine"), "mci")), 30);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r.json, "fine"), "amount_kzt")),
+                     30 * mci);
+    json_t *s = json_object_get(r.json, "sanction");
+    ck_assert_str_eq(json_string_value(json_object_get(s, "tier")), "art518_p3_individual");
+    ck_assert(json_is_false(json_object_get(s, "confirmed")));
+    json_t *dec = json_object_get(json_object_get(r.json, "facts"), "decision");
+    ck_assert(json_is_true(json_object_get(dec, "is_repeat")));
+    qn_api_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/violations/%lld/close", id);
+    ck_assert(call(OFFICER71, "POST", path, "{\"reason\":\"annulled\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 403);
+    qn_api_resp_free(&r);
+    ck_assert(call(SENIOR71, "POST", path, "{\"reason\":\"annulled\"}", NULL, &r));
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "state")), "closed");
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "close_reason")), "annulled");
+    qn_api_resp_free(&r);
+}
+END_TEST
+
+/* The audit events of entity/id in the server's database. */
+static size_t audit_count(const char *entity, long long id, const char *action, const char *actor)
+{
+    qn_store *st = NULL;
+    qn_store_conn *c = NULL;
+    qn_err e;
+    qn_err_clear(&e);
+    ck_assert_msg(qn_store_open(server.db, NULL, &st, &e) == QN_OK, "%s", e.message);
+    ck_assert(qn_store_acquire(st, &c, &e) == QN_OK);
+    char ref[32];
+    snprintf(ref, sizeof ref, "%lld", id);
+    qn_store_audit_list l = {0};
+    ck_assert_msg(qn_store_audit_list_entity(c, entity, ref, 0, 1000, &l, &e) == QN_OK, "%s", e.message);
+    size_t n = 0;
+    for (size_t i = 0; i < l.count; i++)
+        if (strcmp(l.items[i].action, action) == 0 && strcmp(l.items[i].actor, actor) == 0 &&
+            l.items[i].after_hex[0])
+            n++;
+    qn_store_audit_list_free(&l);
+    qn_store_release(c);
+    qn_store_close(st);
+    return n;
+}
+
+START_TEST(exit_check_discloses_little_and_is_audited)
+{
+    /* A closed case and a permit not yet valid are not shown; a check is an
+     * audit event (who: the border account; whom: the person). */
+    long long pid = 0, xid = 0;
+    ck_assert_int_eq(ch_crossing(&server, tokens[BORDER], "UZB", "DS-UZ-1", "entry", -12, "75", &pid, &xid),
+                     201);
+    json_decref(detect());
+    json_t *v = case_of_crossing(OFFICER, xid, "518");
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/violations/%lld/close",
+             (long long)json_integer_value(json_object_get(v, "id")));
+    json_decref(v);
+    qn_api_resp r;
+    ck_assert(call(OFFICER, "POST", path, "{\"reason\":\"dismissed\"}", NULL, &r));
+    ck_assert_int_eq(r.status, 200);
+    qn_api_resp_free(&r);
+    static const char *const docs[] = {"passport_copy",        "foreigner_iin",
+                                       "arrival_notification", "invitation_letter",
+                                       "fee_payment",          "fingerprint_registration",
+                                       "medical_insurance",    NULL};
+    json_t *d = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:o, s:s, s:b, s:o}", "kind", "trp", "address_code",
+                          CH_ADDR75, "period", "from", ch_day(10), "to", ch_day(200), "category", "family",
+                          "foreigner", ch_foreigner("UZB", "DS-UZ-1", 3000), "entry_date", ch_day(-12),
+                          "applicant_is_owner", true, "documents", ch_docs(docs));
+    json_decref(ch_granted(&server, tokens[TRPHOST], CH_HOST_SLUG, d, tokens[OFFICER], NULL));
+    size_t before = audit_count("person", pid, "exit_check", "border");
+    long st;
+    json_t *j = ch_exit_check(&server, tokens[BORDER], "UZB", "DS-UZ-1", 0, &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(j, "documents")), 0);  /* the permit starts in 10 days */
+    ck_assert_int_eq(json_array_size(json_object_get(j, "violations")), 0); /* the case is closed */
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "open_cases")), 0);
+    json_decref(j);
+    j = ch_exit_check(&server, tokens[BORDER], "UZB", "DS-UZ-1", 20, &st);
+    ck_assert_int_eq(st, 200);
+    ck_assert_int_eq(json_array_size(json_object_get(j, "documents")), 1);
+    json_decref(j);
+    ck_assert_int_eq(audit_count("person", pid, "exit_check", "border"), before + 2);
+    /* A refused caller is not a check. */
+    json_decref(ch_exit_check(&server, tokens[HOST], "UZB", "DS-UZ-1", 0, &st));
+    ck_assert_int_eq(st, 403);
+    ck_assert_int_eq(audit_count("person", pid, "exit_check", "border"), before + 2);
+}
+END_TEST
+
 /* The exit check's lookups use indexes (no full scan of a large table). */
 START_TEST(exit_check_plans)
 {
@@ -667,7 +878,7 @@ static Suite *control_suite(void)
     Suite *s = suite_create("control");
 #endif
     TCase *tc = tcase_create("control");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 240);
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, exit_notified_and_lawful);
     tcase_add_test(tc, exit_not_notified);
@@ -684,6 +895,9 @@ static Suite *control_suite(void)
     tcase_add_test(tc, analyst_counts_only);
     tcase_add_test(tc, border_api_key);
     tcase_add_test(tc, exit_check_plans);
+    tcase_add_test(tc, overstay_reassessed_while_open);
+    tcase_add_test(tc, repeat_offence_and_annulment);
+    tcase_add_test(tc, exit_check_discloses_little_and_is_audited);
     suite_add_tcase(s, tc);
     return s;
 }

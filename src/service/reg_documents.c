@@ -1,0 +1,140 @@
+/* reg_documents.c — the certificate of loss and the exit visa as PDFs (see
+ * reg_documents.h).
+ *
+ * What is printed comes from the records, not from what the applicant
+ * typed: the person as on record (surname, given names, citizenship, birth
+ * date), the document concerned (the lost passport; the new passport for
+ * the exit visa), the validity the officer granted (the decision's
+ * reasons), the address of stay, the issuing office (the Migration Service
+ * of the address's region), the number and the verification code with its
+ * URL in a QR code.
+ */
+#include "service/reg_documents.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc/pdf.h"
+#include "doc/verify.h"
+#include "service/application.h"
+#include "service/reg_stay.h"
+
+/* The public origin of the verification page (as the registration notice,
+ * app_notice.c). */
+#define QN_DOC_VERIFY_BASE "https://qonaq.kz"
+
+/* The server's document verification secret, created on first use; the
+ * same name as the registration notice's, so one page verifies all. */
+static qn_code verify_key(qn_store_conn *conn, unsigned char key[32], qn_err *e)
+{
+    unsigned char candidate[32];
+    randombytes_buf(candidate, sizeof candidate);
+    size_t len = 0;
+    qn_code rc =
+        qn_store_secret_get_or_put(conn, "doc_verify_key", candidate, sizeof candidate, key, 32, &len, e);
+    if (rc == QN_OK && len != 32)
+        rc = qn_err_set(e, QN_E_INTERNAL, "the document verification key has %zu bytes, not 32", len);
+    return rc;
+}
+
+static qn_date_t reason_date(const json_t *r, const char *key)
+{
+    qn_date_t d = QN_DATE_NONE;
+    const char *s = json_string_value(json_object_get(r, key));
+    if (s)
+        qn_date_parse_cstr(s, &d, NULL);
+    return d;
+}
+
+qn_code qn_svc_app_document_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, unsigned char **pdf,
+                                size_t *pdf_len, qn_err *e)
+{
+    *pdf = NULL;
+    *pdf_len = 0;
+    qn_doc_lang lg = QN_DOC_LANG_EN;
+    if (lang && !qn_doc_lang_parse(lang, &lg))
+        return qn_err_field(e, "lang", "must be kk, ru or en");
+    qn_app_view v;
+    qn_code rc = qn_svc_app_get(ctx, id, &v, e);
+    if (rc != QN_OK)
+        return rc;
+    bool loss = strcmp(v.app.kind, "lost_passport") == 0, exit_visa = strcmp(v.app.kind, "exit_visa") == 0;
+    if ((!loss && !exit_visa) || strcmp(v.app.state, "granted") != 0) {
+        qn_app_view_free(&v);
+        qn_err_set(e, QN_E_CONFLICT,
+                   "only a granted certificate of loss or exit visa has a document to print here (a "
+                   "registration notice is at notice.pdf)");
+        qn_err_sub(e, "no_document");
+        return QN_E_CONFLICT;
+    }
+    json_t *r = v.app.reasons ? json_loads(v.app.reasons, 0, NULL) : NULL;
+    json_t *d = qn_rs_payload(&v.app);
+    int64_t person_id = (int64_t)json_integer_value(json_object_get(r, "person_id"));
+    char document[QN_DOC_ID_DOCUMENT_MAX], office[QN_DOC_OFFICE_MAX];
+    if (loss) {
+        json_t *fd = json_object_get(json_object_get(d, "foreigner"), "document");
+        snprintf(document, sizeof document, "%s %s", json_string_value(json_object_get(fd, "country")),
+                 json_string_value(json_object_get(fd, "number")));
+    } else {
+        snprintf(document, sizeof document, "%s",
+                 json_string_value(json_object_get(r, "new_passport"))
+                     ? json_string_value(json_object_get(r, "new_passport"))
+                     : "");
+    }
+    snprintf(office, sizeof office, "Migration Service, region %s", v.app.region);
+    qn_date_t from = reason_date(r, loss ? "valid_from" : "from"),
+              to = reason_date(r, loss ? "valid_until" : "to");
+    qn_date_t issued = loss ? reason_date(r, "issued") : from;
+    qn_store_person p;
+    memset(&p, 0, sizeof p);
+    qn_store_address addr;
+    memset(&addr, 0, sizeof addr);
+    unsigned char key[32];
+    qn_svc_conn c = {0};
+    rc = qn_svc_acquire(ctx, &c, e);
+    if (rc == QN_OK)
+        rc = qn_store_person_get(c.conn, person_id, &p, e);
+    if (rc == QN_OK)
+        rc = qn_store_address_get(c.conn, json_string_value(json_object_get(d, "address_code")), &addr, e);
+    if (rc == QN_OK)
+        rc = verify_key(c.conn, key, e);
+    qn_svc_release(ctx, &c);
+    char code[QN_DOC_CODE_LEN + 1], url[QN_DOC_URL_MAX + 1], name[QN_DOC_NAME_MAX];
+    snprintf(name, sizeof name, "%.99s %.99s", p.surname, p.given_names);
+    if (rc == QN_OK)
+        rc = qn_doc_verify_code(key, sizeof key, v.app.number, code, e);
+    if (rc == QN_OK)
+        rc = qn_doc_verify_url(QN_DOC_VERIFY_BASE, v.app.number, code, url, sizeof url, e);
+    sodium_memzero(key, sizeof key);
+    if (rc == QN_OK) {
+        qn_doc doc = {.kind = loss ? QN_DOC_LOST_PASSPORT : QN_DOC_EXIT_VISA,
+                      .lang = lg,
+                      .number = v.app.number,
+                      .issued = issued,
+                      .valid_from = from,
+                      .valid_until = to,
+                      .person = {name, p.citizenship, document, p.birth_date},
+                      .address = addr.text,
+                      .host = NULL,
+                      .office = office,
+                      .verify_url = url,
+                      .verify_code = code};
+        unsigned char *out = NULL;
+        rc = qn_doc_pdf_render(&doc, NULL, &out, pdf_len, e);
+        if (rc == QN_OK) {
+            *pdf = malloc(*pdf_len);
+            if (*pdf)
+                memcpy(*pdf, out, *pdf_len);
+            else
+                rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+        }
+        qn_doc_pdf_free(out);
+    }
+    json_decref(r);
+    json_decref(d);
+    qn_app_view_free(&v);
+    return rc;
+}
