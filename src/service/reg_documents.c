@@ -12,7 +12,6 @@
 #include "service/reg_documents.h"
 
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,25 +19,8 @@
 #include "doc/pdf.h"
 #include "doc/verify.h"
 #include "service/application.h"
+#include "service/documents.h"
 #include "service/reg_stay.h"
-
-/* The public origin of the verification page (as the registration notice,
- * app_notice.c). */
-#define QN_DOC_VERIFY_BASE "https://qonaq.kz"
-
-/* The server's document verification secret, created on first use; the
- * same name as the registration notice's, so one page verifies all. */
-static qn_code verify_key(qn_store_conn *conn, unsigned char key[32], qn_err *e)
-{
-    unsigned char candidate[32];
-    randombytes_buf(candidate, sizeof candidate);
-    size_t len = 0;
-    qn_code rc =
-        qn_store_secret_get_or_put(conn, "doc_verify_key", candidate, sizeof candidate, key, 32, &len, e);
-    if (rc == QN_OK && len != 32)
-        rc = qn_err_set(e, QN_E_INTERNAL, "the document verification key has %zu bytes, not 32", len);
-    return rc;
-}
 
 static qn_date_t reason_date(const json_t *r, const char *key)
 {
@@ -92,23 +74,19 @@ qn_code qn_svc_app_document_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, u
     memset(&p, 0, sizeof p);
     qn_store_address addr;
     memset(&addr, 0, sizeof addr);
-    unsigned char key[32];
     qn_svc_conn c = {0};
     rc = qn_svc_acquire(ctx, &c, e);
     if (rc == QN_OK)
         rc = qn_store_person_get(c.conn, person_id, &p, e);
     if (rc == QN_OK)
         rc = qn_store_address_get(c.conn, json_string_value(json_object_get(d, "address_code")), &addr, e);
-    if (rc == QN_OK)
-        rc = verify_key(c.conn, key, e);
     qn_svc_release(ctx, &c);
     char code[QN_DOC_CODE_LEN + 1], url[QN_DOC_URL_MAX + 1], name[QN_DOC_NAME_MAX];
     snprintf(name, sizeof name, "%.99s %.99s", p.surname, p.given_names);
+    /* The code and the QR's URL under the configured public origin (the
+     * verification page of documents.h checks these papers too). */
     if (rc == QN_OK)
-        rc = qn_doc_verify_code(key, sizeof key, v.app.number, code, e);
-    if (rc == QN_OK)
-        rc = qn_doc_verify_url(QN_DOC_VERIFY_BASE, v.app.number, code, url, sizeof url, e);
-    sodium_memzero(key, sizeof key);
+        rc = qn_svc_doc_link(ctx, v.app.number, code, url, e);
     if (rc == QN_OK) {
         qn_doc doc = {.kind = loss ? QN_DOC_LOST_PASSPORT : QN_DOC_EXIT_VISA,
                       .lang = lg,
