@@ -10,6 +10,7 @@
 #include "doc/names.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,33 @@ static bool mo_lookup(const unsigned char *mo, size_t len, const char *msgid, ch
     return false;
 }
 
+/* The system's iso-codes files (the default paths) are read once per
+ * process and kept: a document names up to three countries and a batch of
+ * documents many more, and parsing the 1 MB JSON list and the catalogues
+ * for each name cost ~2 ms apiece (doc/test_names timed out under ASan on a
+ * loaded machine). Files at other paths (tests) are read on each call. */
+static struct {
+    json_t *root;
+    unsigned char *mo[QN_DOC_LANG_COUNT];
+    size_t mo_len[QN_DOC_LANG_COUNT];
+} sys_files;
+static pthread_once_t sys_files_once = PTHREAD_ONCE_INIT;
+
+static void mo_path_of(const char *dir, qn_doc_lang lang, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%s/LC_MESSAGES/iso_3166-1.mo", dir, qn_doc_lang_code(lang));
+}
+
+static void load_sys_files(void)
+{
+    sys_files.root = json_load_file(QN_DOC_ISO_JSON_DEFAULT, 0, NULL);
+    for (int l = 0; l < QN_DOC_LANG_COUNT; l++) {
+        char path[512];
+        mo_path_of(QN_DOC_LOCALE_DIR_DEFAULT, (qn_doc_lang)l, path, sizeof path);
+        sys_files.mo[l] = (unsigned char *)read_file(path, MO_MAX_SIZE, &sys_files.mo_len[l]);
+    }
+}
+
 /* ICAO Doc 9303 codes that ISO 3166-1 does not list, and the gaps of the
  * Russian catalogue of iso-codes 4.15. */
 static const struct {
@@ -125,8 +153,10 @@ bool qn_doc_country_name(const char *alpha3, qn_doc_lang lang, const qn_doc_name
             snprintf(out, cap, "%s", extra_names[i].name[lang]);
             return true;
         }
-    const char *json_path = paths && paths->iso_json ? paths->iso_json : QN_DOC_ISO_JSON_DEFAULT;
-    json_t *root = json_load_file(json_path, 0, NULL);
+    bool sys_json = !paths || !paths->iso_json, sys_mo = !paths || !paths->locale_dir;
+    if (sys_json || sys_mo)
+        pthread_once(&sys_files_once, load_sys_files);
+    json_t *root = sys_json ? sys_files.root : json_load_file(paths->iso_json, 0, NULL);
     const json_t *list = json_object_get(root, "3166-1");
     const char *name = NULL, *common = NULL;
     for (size_t i = 0; i < json_array_size(list); i++) {
@@ -143,20 +173,27 @@ bool qn_doc_country_name(const char *alpha3, qn_doc_lang lang, const qn_doc_name
         snprintf(out, cap, "%s", common ? common : name);
         found = true;
     } else if (name) {
-        char mo_path[512];
-        const char *dir = paths && paths->locale_dir ? paths->locale_dir : QN_DOC_LOCALE_DIR_DEFAULT;
-        snprintf(mo_path, sizeof mo_path, "%s/%s/LC_MESSAGES/iso_3166-1.mo", dir, qn_doc_lang_code(lang));
         size_t len = 0;
-        unsigned char *mo = (unsigned char *)read_file(mo_path, MO_MAX_SIZE, &len);
+        unsigned char *mo = NULL;
+        if (sys_mo) {
+            mo = sys_files.mo[lang];
+            len = sys_files.mo_len[lang];
+        } else {
+            char mo_path[512];
+            mo_path_of(paths->locale_dir, lang, mo_path, sizeof mo_path);
+            mo = (unsigned char *)read_file(mo_path, MO_MAX_SIZE, &len);
+        }
         char tr[256];
         if (mo && ((common && mo_lookup(mo, len, common, tr, sizeof tr)) ||
                    mo_lookup(mo, len, name, tr, sizeof tr))) {
             snprintf(out, cap, "%s", tr);
             found = true;
         }
-        free(mo);
+        if (!sys_mo)
+            free(mo);
     }
-    json_decref(root);
+    if (!sys_json)
+        json_decref(root);
     return found;
 }
 

@@ -543,10 +543,14 @@ START_TEST(control_synth_fill_and_plans)
     ck_assert_uint_eq(al.count, 1);
     ck_assert_str_eq(al.items[0].action, "synth_fill");
     qn_store_audit_list_free(&al);
-    /* The last entry of each synthetic person lies within 20 days before today. */
+    /* The last entry of each synthetic person lies 1..46 days before today
+     * (store_control.h), and none in the last day. */
     qn_store_ctl_entry_list el;
-    OK(&t, qn_store_ctl_entries(t.c, today - 20, today, 0, 0, &el, &t.err));
+    OK(&t, qn_store_ctl_entries(t.c, today - 46, today, 0, 0, &el, &t.err));
     ck_assert_uint_eq(el.count, 40);
+    qn_store_ctl_entry_list_free(&el);
+    OK(&t, qn_store_ctl_entries(t.c, today, today, 0, 0, &el, &t.err));
+    ck_assert_uint_eq(el.count, 0);
     qn_store_ctl_entry_list_free(&el);
     char plan[8192];
     OK(&t, qn_store_ctl_explain(t.c, plan, sizeof plan, &t.err));
