@@ -3,7 +3,8 @@
  *
  *   GET  /api/v1/applications/{id}/document.pdf?lang=kk|ru|en
  *        the certificate of loss (lost_passport) or the exit visa
- *        (exit_visa) of a granted application, as a PDF;
+ *        (exit_visa) of a granted application, as a PDF (the language
+ *        and the file name as for the other documents, http_documents.c);
  *   GET  /api/v1/me/self-registrations
  *        the self-registrations awaiting the caller's answer as host:
  *        {items: [{application_id, number, kind, address_code, region,
@@ -35,11 +36,17 @@ void qn_h_app_document_pdf(qn_http_req *req)
     qn_err_clear(&e);
     unsigned char *pdf = NULL;
     size_t len = 0;
-    if (qn_svc_app_document_pdf(&req->ctx, id, qn_http_query(req, "lang"), &pdf, &len, &e) != QN_OK) {
+    /* The language as for every printed document (?lang=, the portal's
+     * cookie, Accept-Language, else Kazakh: qn_h_doc_lang), and the reply
+     * with its Content-Disposition (qn_h_pdf_reply) — the query alone, with
+     * English by default and no file name, was used here before. */
+    if (qn_svc_app_document_pdf(&req->ctx, id, qn_h_doc_lang(req), &pdf, &len, &e) != QN_OK) {
         qn_http_reply_problem(req, &e);
         return;
     }
-    qn_http_reply_owned(req, 200, "application/pdf", (char *)pdf, len);
+    char name[32];
+    snprintf(name, sizeof name, "document-%lld", (long long)id);
+    qn_h_pdf_reply(req, name, pdf, len);
 }
 
 void qn_h_selfreg_pending(qn_http_req *req)

@@ -13,7 +13,10 @@
  * Validity: a notification is valid until the last day of the stay it
  * announces and revoked once rejected or cancelled; a registration notice
  * until the last day of the registration period; a certificate or an exit
- * visa until the "valid_until" its decision records (none recorded: valid).
+ * visa until the end of the period its decision records ("valid_until" of
+ * a certificate, "to" of an exit visa; none recorded: valid). The holder of
+ * a certificate or an exit visa is the person on record the decision names
+ * (as printed), that of the other documents the signed document's foreigner.
  */
 #include "service/documents.h"
 
@@ -155,7 +158,8 @@ static bool from_notification(const qn_store_notification *n, qn_date_t today, q
     return true;
 }
 
-static bool from_application(const qn_store_application *a, qn_date_t today, qn_doc_check *out)
+static bool from_application(qn_store_conn *conn, const qn_store_application *a, qn_date_t today,
+                             qn_doc_check *out)
 {
     qn_doc_kind kind;
     if (strcmp(a->kind, "foreigner_temporary") == 0 && strcmp(a->state, "registered") == 0)
@@ -171,17 +175,31 @@ static bool from_application(const qn_store_application *a, qn_date_t today, qn_
     snprintf(out->kind, sizeof out->kind, "%s", qn_doc_kind_name(kind));
     out->issued = qn_date_from_epoch_kz(a->updated_at);
     snprintf(out->region, sizeof out->region, "%s", a->region);
-    const json_t *person = json_object_get(p, kind == QN_DOC_REGISTRATION_NOTICE ? "foreigner" : "person");
-    if (!person)
-        person = json_object_get(p, "foreigner");
+    const json_t *person = json_object_get(p, "foreigner");
     holder_of(out->holder, sizeof out->holder, person);
     if (kind == QN_DOC_REGISTRATION_NOTICE) {
         const json_t *period = json_object_get(p, "period");
         out->valid_from = date_of(period, "from");
         out->valid_until = date_of(period, "to");
     } else {
-        out->valid_from = date_of(r, "valid_from");
-        out->valid_until = date_of(r, "valid_until");
+        /* The certificate and the exit visa print the person as on record
+         * (reg_documents.c), the decision's person_id: so does the check.
+         * The exit visa's document has no foreigner at all (its holder was
+         * empty here) and the statement of loss may leave the names out. */
+        qn_store_person per;
+        qn_err miss;
+        qn_err_clear(&miss);
+        int64_t person_id = (int64_t)json_integer_value(json_object_get(r, "person_id"));
+        if (person_id > 0 && qn_store_person_get(conn, person_id, &per, &miss) == QN_OK)
+            snprintf(out->holder, sizeof out->holder, "%.99s%s%.99s", per.surname, /* as printed */
+                     per.surname[0] && per.given_names[0] ? " " : "", per.given_names);
+        /* The exit visa's decision records its period as "from"/"to"
+         * (reg_exit_visa.c), the certificate's as "valid_from"/"valid_until"
+         * (reg_loss.c); only the latter was read, so a visa showed no
+         * period and never expired. */
+        bool visa = kind == QN_DOC_EXIT_VISA;
+        out->valid_from = date_of(r, visa ? "from" : "valid_from");
+        out->valid_until = date_of(r, visa ? "to" : "valid_until");
     }
     json_decref(p);
     json_decref(r);
@@ -254,7 +272,7 @@ qn_code qn_svc_doc_verify(qn_svc_ctx *ctx, const char *number, const char *code,
     } else {
         qn_err_clear(&miss);
         if (qn_store_application_by_number(c.conn, number, &a, &miss) == QN_OK)
-            found = from_application(&a, today, out);
+            found = from_application(c.conn, &a, today, out);
         else if (miss.code != QN_E_NOT_FOUND) {
             rc = miss.code;
             if (e)

@@ -7,7 +7,8 @@
  * the exit visa), the validity the officer granted (the decision's
  * reasons), the address of stay, the issuing office (the Migration Service
  * of the address's region), the number and the verification code with its
- * URL in a QR code.
+ * URL in a QR code. Citizenship and office are in the document's language
+ * (doc/names.h), which is Kazakh unless asked otherwise.
  */
 #include "service/reg_documents.h"
 
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc/names.h"
 #include "doc/pdf.h"
 #include "doc/verify.h"
 #include "service/application.h"
@@ -36,11 +38,13 @@ qn_code qn_svc_app_document_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, u
 {
     *pdf = NULL;
     *pdf_len = 0;
-    qn_doc_lang lg = QN_DOC_LANG_EN;
-    if (lang && !qn_doc_lang_parse(lang, &lg))
-        return qn_err_field(e, "lang", "must be kk, ru or en");
+    /* No language: Kazakh, as for the other documents (it was English). */
+    qn_doc_lang lg;
+    qn_code rc = qn_svc_doc_lang(lang, &lg, e);
+    if (rc != QN_OK)
+        return rc;
     qn_app_view v;
-    qn_code rc = qn_svc_app_get(ctx, id, &v, e);
+    rc = qn_svc_app_get(ctx, id, &v, e);
     if (rc != QN_OK)
         return rc;
     bool loss = strcmp(v.app.kind, "lost_passport") == 0, exit_visa = strcmp(v.app.kind, "exit_visa") == 0;
@@ -66,7 +70,9 @@ qn_code qn_svc_app_document_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, u
                      ? json_string_value(json_object_get(r, "new_passport"))
                      : "");
     }
-    snprintf(office, sizeof office, "Migration Service, region %s", v.app.region);
+    /* The office in the document's language (doc/names.h): a fixed English
+     * "Migration Service, region 75" was printed on kk and ru papers. */
+    qn_doc_office_name(v.app.region, lg, office, sizeof office);
     qn_date_t from = reason_date(r, loss ? "valid_from" : "from"),
               to = reason_date(r, loss ? "valid_until" : "to");
     qn_date_t issued = loss ? reason_date(r, "issued") : from;
@@ -82,7 +88,11 @@ qn_code qn_svc_app_document_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, u
         rc = qn_store_address_get(c.conn, json_string_value(json_object_get(d, "address_code")), &addr, e);
     qn_svc_release(ctx, &c);
     char code[QN_DOC_CODE_LEN + 1], url[QN_DOC_URL_MAX + 1], name[QN_DOC_NAME_MAX];
+    char citizenship[QN_DOC_CITIZENSHIP_MAX];
     snprintf(name, sizeof name, "%.99s %.99s", p.surname, p.given_names);
+    /* The country's name in the document's language, not the code on record
+     * ("FRA"), as on the notice and the confirmation. */
+    qn_doc_country_name(p.citizenship, lg, NULL, citizenship, sizeof citizenship);
     /* The code and the QR's URL under the configured public origin (the
      * verification page of documents.h checks these papers too). */
     if (rc == QN_OK)
@@ -94,7 +104,7 @@ qn_code qn_svc_app_document_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, u
                       .issued = issued,
                       .valid_from = from,
                       .valid_until = to,
-                      .person = {name, p.citizenship, document, p.birth_date},
+                      .person = {name, citizenship, document, p.birth_date},
                       .address = addr.text,
                       .host = NULL,
                       .office = office,

@@ -19,7 +19,7 @@
 
 /* The document of a granted lost_passport or exit_visa application, for
  * whoever may see the application (its applicant, an officer of its
- * region). lang "kk", "ru" or "en" (NULL: en). *pdf is malloc'd (free it).
+ * region). lang "kk", "ru" or "en" (NULL: kk). *pdf is malloc'd (free it).
  * Errors: 404 (not visible), 409 (sub "no_document": another kind, or not
  * granted), 422 (lang). */
 qn_code qn_svc_app_document_pdf(qn_svc_ctx *ctx, int64_t id, const char *lang, unsigned char **pdf,
