@@ -130,8 +130,9 @@ static const char *ca_date(int64_t at, char out[16])
     struct tm tm;
     gmtime_r(&t, &tm);
     /* openssl ca wants UTCTime: two-digit years (2000-2049 here). */
-    snprintf(out, 16, "%02d%02d%02d%02d%02d%02dZ", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec);
+    char full[32];
+    strftime(full, sizeof full, "%Y%m%d%H%M%SZ", &tm);
+    snprintf(out, 16, "%.13s", full + 2); /* YYMMDDHHMMSSZ */
     return out;
 }
 
@@ -191,7 +192,7 @@ static void get_state(qn_svc_ctx *ctx, int64_t id, char *state, size_t cap, int6
     qn_app_view v;
     qn_err e;
     ck_assert_int_eq(qn_svc_app_get(ctx, id, &v, &e), QN_OK);
-    snprintf(state, cap, "%s", v.app.state);
+    snprintf(state, cap, "%.*s", (int)(cap - 1), v.app.state);
     if (deadline)
         *deadline = v.app.deadline_at;
     qn_app_view_free(&v);
