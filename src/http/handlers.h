@@ -72,7 +72,7 @@ void qn_h_my_registration(qn_http_req *req);
 void qn_h_property_import(qn_http_req *req);
 void qn_h_officer_senior(qn_http_req *req);
 void qn_h_app_notice_pdf(qn_http_req *req);
-/* stay-control kinds (branch control): the officer's grant (http_applications.c),
+/* stay-control kinds: the officer's grant (http_applications.c),
  * documents and the host's answer to a self-registration (http_stay_docs.c) */
 void qn_h_app_grant(qn_http_req *req);
 void qn_h_app_document_pdf(qn_http_req *req);

@@ -76,7 +76,7 @@ const qn_http_route qn_http_routes[] = {
     {"GET", "/api/v1/notifications/{id}/confirmation.pdf", qn_h_notification_confirmation_pdf, 0},
     {"GET", "/api/v1/officer/applications/{id}/signatures", qn_h_app_signatures, 0},
     {"GET", "/api/v1/stats/notifications/daily", qn_h_stats_daily, 0},
-    /* stay-control kinds of application (branch control) */
+    /* stay-control kinds of application */
     {"POST", "/api/v1/officer/applications/{id}/grant", qn_h_app_grant, 0},
     {"GET", "/api/v1/applications/{id}/document.pdf", qn_h_app_document_pdf, 0},
     {"GET", "/api/v1/me/self-registrations", qn_h_selfreg_pending, 0},

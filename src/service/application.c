@@ -41,7 +41,7 @@ const qn_app_kind_ops *qn_app_ops_of(qn_app_kind kind)
         return &qn_reg_citizen_ops;
     case QN_APP_PERMANENT_RESIDENT:
         return &qn_reg_resident_ops;
-    /* stay control (branch control): reg_trp.c, reg_visa_ext.c, reg_loss.c,
+    /* stay control: reg_trp.c, reg_visa_ext.c, reg_loss.c,
      * reg_exit_visa.c, reg_selfreg.c */
     case QN_APP_TRP:
         return &qn_reg_trp_ops;

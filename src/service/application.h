@@ -128,7 +128,7 @@ typedef struct {
     const char *const *invalid; /* document names found invalid (refuse) */
     size_t n_invalid;
     int64_t version;
-    /* grant (trp, visa_extension, lost_passport, exit_visa; branch control) */
+    /* grant (trp, visa_extension, lost_passport, exit_visa) */
     bool has_period;      /* valid_from and valid_until were given */
     qn_date_t valid_from; /* the period the officer grants (within the rules' bounds) */
     qn_date_t valid_until;

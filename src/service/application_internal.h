@@ -98,7 +98,7 @@ typedef struct {
      * claims against the property table. Field errors go to e (reported at
      * submission only). */
     void (*signed_by)(qn_svc_ctx *ctx, qn_app_case *c, qn_err *e);
-    /* Optional hooks of the stay-control kinds (branch control; NULL for the
+    /* Optional hooks of the stay-control kinds (NULL for the
      * others). after_submit: runs instead of the automatic check once the
      * submit step is made (the signer's IIN is in c->applicant_iin); its
      * errors refuse the submission. grant: an officer's grant, before the
