@@ -159,9 +159,12 @@ qn_code qn_store_selfreg_decide(qn_store_conn *c, int64_t id, const char *state,
 qn_code qn_store_selfreg_end_before(qn_store_conn *c, int64_t person_id, int64_t except_id,
                                     qn_date_t last_day, qn_err *err)
 {
+    /* Only rows the update changes: one that arrived after last_day already
+     * ends on its arrival day after the first call, and was found, rewritten
+     * unchanged and audited ("deregister") again on every later call. */
     static const char *const find =
         "SELECT id FROM self_registrations WHERE person_id = $1 AND id <> $2 AND state = 'confirmed' "
-        "AND stay_to > $3 ORDER BY id LIMIT 100";
+        "AND stay_to > CASE WHEN arrival_date > $3 THEN arrival_date ELSE $3 END ORDER BY id LIMIT 100";
     static const char *const upd =
         "UPDATE self_registrations SET stay_to = CASE WHEN arrival_date > $2 THEN arrival_date ELSE $2 END "
         "WHERE id = $1";

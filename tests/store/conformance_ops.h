@@ -259,6 +259,9 @@ START_TEST(control_documents_crossings_reads)
     conf_open(&t);
     int64_t host = mk_account(&t, "hotel", "host");
     int64_t pid = mk_person(&t, "Schmidt");
+    /* Self-registration (Order 923) is in force from 2026-07-01, after every
+     * entry here: only notifications and permits inform of these stays. */
+    const qn_date_t selfreg_from = qn_test_date("2026-07-01");
     qn_store_stay_document sd;
     memset(&sd, 0, sizeof sd);
     sd.person_id = pid;
@@ -364,9 +367,8 @@ START_TEST(control_documents_crossings_reads)
     ck_assert_uint_eq(el.count, 1);
     ck_assert_int_eq(el.items[0].crossing_id, x3.id);
     qn_store_ctl_entry_list_free(&el);
-    OK(&t, qn_store_ctl_unnotified_entries(t.c, qn_test_date("2026-03-01"),
-                                           qn_test_date("2026-04-30"), 0, 100,
-                                           qn_test_date("2026-07-01"), &el, &t.err));
+    OK(&t, qn_store_ctl_unnotified_entries(t.c, qn_test_date("2026-03-01"), qn_test_date("2026-04-30"), 0,
+                                           100, selfreg_from, &el, &t.err));
     ck_assert_uint_eq(el.count, 1);
     ck_assert_int_eq(el.items[0].crossing_id, y1.id);
     ck_assert_int_eq(el.items[0].person_id, other);
@@ -394,16 +396,16 @@ START_TEST(control_documents_crossings_reads)
     FAILS(&t, QN_E_INVALID, qn_store_violation_create_once(t.c, &v2, "", &created, &t.err));
     int64_t ids[4];
     size_t nids = 9;
-    OK(&t, qn_store_ctl_superseded_missing(t.c, qn_test_date("2026-07-01"), ids, 4, &nids, &t.err));
+    OK(&t, qn_store_ctl_superseded_missing(t.c, selfreg_from, ids, 4, &nids, &t.err));
     ck_assert_uint_eq(nids, 0);
     qn_store_notification late;
     fill_notification(&late, host, other, "2026-03-06");
     OK(&t, qn_store_notification_create(t.c, &late, &t.err));
-    OK(&t, qn_store_ctl_superseded_missing(t.c, qn_test_date("2026-07-01"), ids, 4, &nids, &t.err));
+    OK(&t, qn_store_ctl_superseded_missing(t.c, selfreg_from, ids, 4, &nids, &t.err));
     ck_assert_uint_eq(nids, 1);
     ck_assert_int_eq(ids[0], first_id);
     OK(&t, qn_store_violation_set_state(t.c, first_id, "closed", 0, 0, &t.err));
-    OK(&t, qn_store_ctl_superseded_missing(t.c, qn_test_date("2026-07-01"), ids, 4, &nids, &t.err));
+    OK(&t, qn_store_ctl_superseded_missing(t.c, selfreg_from, ids, 4, &nids, &t.err));
     ck_assert_uint_eq(nids, 0);
     conf_close(&t);
 }

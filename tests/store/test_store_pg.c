@@ -12,6 +12,7 @@
 #include "conformance_store.h"
 #include "conformance_apps.h"
 #include "conformance_ops.h"
+#include "conformance_control.h"
 #include "conformance_notif.h"
 #include "conformance_app_queue.h"
 #include "conformance_web.h"
@@ -56,6 +57,13 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, control_documents_crossings_reads);
     tcase_add_test(tc, control_violations_find_count_person);
     tcase_add_test(tc, control_synth_fill_and_plans);
+    tcase_add_test(tc, control_violation_refresh_and_decide);
+    tcase_add_test(tc, control_selfreg_create_list_decide);
+    tcase_add_test(tc, control_selfreg_end_before);
+    tcase_add_test(tc, control_history_lean_and_full);
+    tcase_add_test(tc, control_history_caps);
+    tcase_add_test(tc, control_audit_check_event);
+    tcase_add_test(tc, control_synth_citizenship_matches_fill);
     CONF_NOTIF_TESTS(tc);
     conformance_apps_add(tc);
     tcase_add_test(tc, web_verify_failures_counted_and_pruned);
