@@ -3,6 +3,7 @@
  * application, the host's answer, and the automatic deregistration from
  * the old address after a change of address. Every write is audited.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,12 +132,23 @@ qn_code qn_store_selfreg_decide(qn_store_conn *c, int64_t id, const char *state,
         "UPDATE self_registrations SET state = $2, signature_id = $3, decided_at = $4 "
         "WHERE id = $1 AND state = 'awaiting_host' RETURNING id";
     qn_code rc = qs_check_str(err, "state", state, QN_STORE_CODE_MAX, true);
+    if (rc == QN_OK && strcmp(state, "confirmed") != 0 && strcmp(state, "refused") != 0)
+        rc = qn_err_field(err, "state", "must be confirmed or refused");
     if (rc != QN_OK)
         return rc;
     bool own;
     rc = qs_wbegin(c, &own, err);
     if (rc != QN_OK)
         return rc;
+    /* The row before (locked on PostgreSQL): absent is 404, not "already
+     * answered". */
+    unsigned char before[QN_STORE_DIGEST_LEN];
+    bool found = false;
+    rc = qs_row_digest(c, selfreg_digest, id, NULL, before, &found, err);
+    if (rc == QN_OK && !found)
+        rc = qn_err_set(err, QN_E_NOT_FOUND, "self-registration %" PRId64 " not found", id);
+    if (rc != QN_OK)
+        return qs_wend(c, own, rc, err);
     qs_q q;
     qs_init(&q, c, sql);
     qs_int(&q, 1, id);
@@ -152,7 +164,7 @@ qn_code qn_store_selfreg_decide(qn_store_conn *c, int64_t id, const char *state,
         rc = err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
     }
     if (rc == QN_OK)
-        rc = qs_audit_row(c, "decide", "self_registration", selfreg_digest, id, NULL, NULL, err);
+        rc = qs_audit_row(c, "decide", "self_registration", selfreg_digest, id, NULL, before, err);
     return qs_wend(c, own, rc, err);
 }
 

@@ -227,8 +227,9 @@ qn_code qn_store_selfreg_by_application(qn_store_conn *c, int64_t application_id
 qn_code qn_store_selfreg_pending_host(qn_store_conn *c, const char *host_iin_bin, qn_store_selfreg_list *out,
                                       qn_err *err);
 /* Sets state ("confirmed" or "refused"), signature_id (0: none) and
- * decided_at of one awaiting the host (audited); decided already:
- * QN_E_CONFLICT (sub "already_decided"). */
+ * decided_at of one awaiting the host (audited with the row before and
+ * after); decided already: QN_E_CONFLICT (sub "already_decided"); no such
+ * id: QN_E_NOT_FOUND; another state: QN_E_INVALID (field "state"). */
 qn_code qn_store_selfreg_decide(qn_store_conn *c, int64_t id, const char *state, int64_t signature_id,
                                 int64_t at, qn_err *err);
 /* Ends the person's other confirmed self-registrations that run past

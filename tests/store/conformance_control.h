@@ -375,6 +375,11 @@ START_TEST(control_selfreg_create_list_decide)
     FAILS(&t, QN_E_INVALID, qn_store_selfreg_decide(t.c, r3.id, "", 0, 0, &t.err));
     ck_assert_str_eq(t.err.fields[0].field, "state");
     FAILS(&t, QN_E_INVALID, qn_store_selfreg_decide(t.c, r3.id, "confirmed", 4242, 0, &t.err));
+    /* "awaiting_host" is in the CHECK but is not an answer. */
+    FAILS(&t, QN_E_INVALID, qn_store_selfreg_decide(t.c, r3.id, "awaiting_host", 0, 0, &t.err));
+    ck_assert_str_eq(t.err.fields[0].field, "state");
+    /* No such self-registration: not found, not "already answered". */
+    FAILS(&t, QN_E_NOT_FOUND, qn_store_selfreg_decide(t.c, r3.id + 100000, "confirmed", 0, 0, &t.err));
     OK(&t, qn_store_selfreg_by_application(t.c, r3.application_id, &g, &t.err));
     ck_assert_str_eq(g.state, "awaiting_host");
     ck_assert_int_eq(g.decided_at, 0);
