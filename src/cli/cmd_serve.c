@@ -187,9 +187,10 @@ int qn_cmd_serve(int argc, char **argv)
     }
 
     const char *pw = getenv("QONAQ_PWHASH");
-    qn_service_config scfg = {
-        .db_url = db, .pool_size = (int)cfg.threads + 2, .cheap_pwhash = pw && strcmp(pw, "min") == 0,
-        .batch_max_rows = batch_rows};
+    qn_service_config scfg = {.db_url = db,
+                              .pool_size = (int)cfg.threads + 2,
+                              .cheap_pwhash = pw && strcmp(pw, "min") == 0,
+                              .batch_max_rows = batch_rows};
     const char *keep = getenv("QONAQ_IDEM_RETENTION_DAYS");
     if (keep && keep[0]) {
         char *end = NULL;

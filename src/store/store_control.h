@@ -46,8 +46,8 @@ void qn_store_stay_document_list_free(qn_store_stay_document_list *l);
  * crossing (person, date, kind, checkpoint) is on record: then x->id and
  * x->created_at are the recorded ones and *created is false. Audited on
  * create. */
-qn_code qn_store_crossing_record(qn_store_conn *c, qn_store_crossing *x, const char *region,
-                                 bool *created, qn_err *err);
+qn_code qn_store_crossing_record(qn_store_conn *c, qn_store_crossing *x, const char *region, bool *created,
+                                 qn_err *err);
 
 /* A notification of arrival as stay control reads it (one compact row). */
 typedef struct {
@@ -55,7 +55,7 @@ typedef struct {
     int64_t host_account_id;
     qn_date_t arrival_date;
     qn_date_t deadline;
-    int64_t created_at;                 /* when it was received */
+    int64_t created_at;                   /* when it was received */
     char region[QN_STORE_REGION_MAX + 1]; /* region of the registered address, "" if unknown */
     char status[QN_STORE_CODE_MAX + 1];
 } qn_store_ctl_notification;
@@ -74,13 +74,13 @@ void qn_store_ctl_notification_list_free(qn_store_ctl_notification_list *l);
 /* The violations that concern a person: those with the person as subject
  * and those attached to the person's notifications; ordered by id, at most
  * 1000. */
-qn_code qn_store_violation_list_person(qn_store_conn *c, int64_t person_id,
-                                       qn_store_violation_list *out, qn_err *err);
+qn_code qn_store_violation_list_person(qn_store_conn *c, int64_t person_id, qn_store_violation_list *out,
+                                       qn_err *err);
 
 /* Creates v unless a violation with the same dedup_key (1..128 bytes) exists:
  * then *created is false and v->id is the existing one. Audited on create. */
-qn_code qn_store_violation_create_once(qn_store_conn *c, qn_store_violation *v,
-                                       const char *dedup_key, bool *created, qn_err *err);
+qn_code qn_store_violation_create_once(qn_store_conn *c, qn_store_violation *v, const char *dedup_key,
+                                       bool *created, qn_err *err);
 
 /* Filter of qn_store_violation_find: "" fields do not filter. Newest first. */
 typedef struct {
@@ -107,8 +107,7 @@ typedef struct {
     size_t count;
 } qn_store_violation_count_list;
 
-qn_code qn_store_violation_counts(qn_store_conn *c, qn_store_violation_count_list *out,
-                                  qn_err *err);
+qn_code qn_store_violation_counts(qn_store_conn *c, qn_store_violation_count_list *out, qn_err *err);
 void qn_store_violation_count_list_free(qn_store_violation_count_list *l);
 
 /* An entry crossing with no notification of arrival whose arrival falls
@@ -132,13 +131,13 @@ typedef struct {
  * trip and, for entries from selfreg_from (the day self-registration came
  * into force), no confirmed self-registration with arrival in the trip; by
  * crossing id, at most limit (1..10000). */
-qn_code qn_store_ctl_unnotified_entries(qn_store_conn *c, qn_date_t from, qn_date_t to,
-                                        int64_t after_id, int64_t limit, qn_date_t selfreg_from,
-                                        qn_store_ctl_entry_list *out, qn_err *err);
+qn_code qn_store_ctl_unnotified_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id,
+                                        int64_t limit, qn_date_t selfreg_from, qn_store_ctl_entry_list *out,
+                                        qn_err *err);
 /* Entry crossings with from <= day <= to and id > after_id, by id, at most
  * limit (1..10000); next_exit is the first exit on or after the entry. */
-qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id,
-                             int64_t limit, qn_store_ctl_entry_list *out, qn_err *err);
+qn_code qn_store_ctl_entries(qn_store_conn *c, qn_date_t from, qn_date_t to, int64_t after_id, int64_t limit,
+                             qn_store_ctl_entry_list *out, qn_err *err);
 void qn_store_ctl_entry_list_free(qn_store_ctl_entry_list *l);
 
 /* Open art. 518 cases recorded by detection as missing ("art518m:<crossing
@@ -147,8 +146,8 @@ void qn_store_ctl_entry_list_free(qn_store_ctl_entry_list *l);
  * selfreg_from) a confirmed self-registration: their ids into ids (at most
  * cap, by id); *n receives the count. A permit granted later does not close
  * a case already open: the officer decides it. */
-qn_code qn_store_ctl_superseded_missing(qn_store_conn *c, qn_date_t selfreg_from, int64_t *ids,
-                                        size_t cap, size_t *n, qn_err *err);
+qn_code qn_store_ctl_superseded_missing(qn_store_conn *c, qn_date_t selfreg_from, int64_t *ids, size_t cap,
+                                        size_t *n, qn_err *err);
 
 /* For benchmarks: adds n_persons synthetic foreigners (surname "SYNTH",
  * documents "SY<n>" of their citizenship, qn_store_ctl_synth_citizenship),
@@ -160,8 +159,8 @@ qn_code qn_store_ctl_superseded_missing(qn_store_conn *c, qn_date_t selfreg_from
  * checks answer clear, warn and stop (docs/control_api.md §Benchmark); with
  * INSERT ... SELECT in one transaction; one audit event ("synth_fill").
  * Only on an empty persons table (QN_E_CONFLICT otherwise). */
-qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t today,
-                                int64_t host_account_id, qn_err *err);
+qn_code qn_store_ctl_synth_fill(qn_store_conn *c, int64_t n_persons, qn_date_t today, int64_t host_account_id,
+                                qn_err *err);
 /* The citizenship of synthetic person n (its document's country). */
 const char *qn_store_ctl_synth_citizenship(int64_t n);
 
@@ -174,14 +173,13 @@ qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *er
 
 /* ------------------------------------------ stay control, part 2 */
 
-
 /* Updates the article, facts and fine of the OPEN violation with dedup_key
  * (detection re-assessing a case while it is open) when any of them
  * differs; *updated says whether it did (audited then). A violation that is
  * not open, or absent, is left alone (*updated false). */
 qn_code qn_store_violation_refresh(qn_store_conn *c, const char *dedup_key, const char *article,
-                                   const char *facts, int32_t fine_mci, int64_t fine_amount,
-                                   int64_t now, bool *updated, qn_err *err);
+                                   const char *facts, int32_t fine_mci, int64_t fine_amount, int64_t now,
+                                   bool *updated, qn_err *err);
 
 /* Sets the state, article, fine and (when facts is not NULL) the facts of
  * violation id (an officer's decision; audited with the row before and
@@ -208,7 +206,7 @@ typedef struct {
     char document[QN_STORE_TEXT_MAX + 1];
     int64_t signature_id; /* 0 until confirmed with a signature */
     int64_t created_at;
-    int64_t decided_at; /* 0 while awaiting the host */
+    int64_t decided_at;                   /* 0 while awaiting the host */
     char number[QN_STORE_NUMBER_MAX + 1]; /* the application's number (lists) */
 } qn_store_selfreg;
 

@@ -29,11 +29,11 @@ static const char *const role_user[N_ROLES] = {NULL,      "host",      "legal", 
                                                "citizen", "foreigner", "officer", "officer71",
                                                "border",  "analyst",   "admin"};
 /* Accounts the demo does not have, made by the admin in setup. */
-#define LEGAL_BIN "150440005552"     /* a host-legal-entity of its own BIN (check digit valid) */
-#define APPLICANT_IIN "880315401237" /* demo PKI person "host": signs the application for {K} */
-#define IVANOV_IIN "850109305674"    /* demo PKI person "officer": a foreigner applicant, {P} */
+#define LEGAL_BIN "150440005552"       /* a host-legal-entity of its own BIN (check digit valid) */
+#define APPLICANT_IIN "880315401237"   /* demo PKI person "host": signs the application for {K} */
+#define IVANOV_IIN "850109305674"      /* demo PKI person "officer": a foreigner applicant, {P} */
 #define OWNER_IIN QN_CA_DEMO_OWNER_IIN /* the demo citizen BEKOV: owner of the address of {K} */
-#define ADDR "0201100012345678"      /* demo address, region 75 */
+#define ADDR "0201100012345678"        /* demo address, region 75 */
 #define PASS "long-enough-1"
 
 /* Set up once in the parent (unchecked fixture). */

@@ -21,7 +21,8 @@
 #include "support/api_data.h"
 
 static qn_api_server server;
-static char admin[65], border[65], demo_host[65], hotel[65], officer[65], host[65], fx1[65], fx2[65], off71[65];
+static char admin[65], border[65], demo_host[65], hotel[65], officer[65], host[65], fx1[65], fx2[65],
+    off71[65];
 
 static void setup(void)
 {
