@@ -29,8 +29,7 @@ static qn_code parse_url(const char *url, qn_store *s, qn_err *err)
     if (url == NULL || url[0] == '\0')
         url = "sqlite:var/qonaq.db";
     if (strlen(url) > QN_STORE_URL_MAX)
-        return qn_err_set(err, QN_E_INVALID, "database URL is longer than %d characters",
-                          QN_STORE_URL_MAX);
+        return qn_err_set(err, QN_E_INVALID, "database URL is longer than %d characters", QN_STORE_URL_MAX);
     snprintf(s->url, sizeof s->url, "%s", url);
     if (strncmp(url, "sqlite:", 7) == 0) {
         s->drv = &qs_sqlite_driver;
@@ -49,8 +48,7 @@ static qn_code parse_url(const char *url, qn_store *s, qn_err *err)
         return QN_OK;
     }
     return qn_err_set(err, QN_E_INVALID,
-                      "database URL must start with sqlite: or postgresql:// (got \"%.40s\")",
-                      url);
+                      "database URL must start with sqlite: or postgresql:// (got \"%.40s\")", url);
 }
 
 qn_code qn_store_open(const char *url, const qn_store_options *opt, qn_store **out, qn_err *err)
@@ -168,8 +166,7 @@ qn_code qn_store_acquire(qn_store *s, qn_store_conn **out, qn_err *err)
             break;
         if (pthread_cond_timedwait(&s->cv, &s->mu, &deadline) == ETIMEDOUT) {
             pthread_mutex_unlock(&s->mu);
-            return qn_err_set(err, QN_E_UNAVAILABLE,
-                              "all %d database connections are busy", s->nconns);
+            return qn_err_set(err, QN_E_UNAVAILABLE, "all %d database connections are busy", s->nconns);
         }
     }
     c->in_use = true;
@@ -209,10 +206,7 @@ void qn_store_set_actor(qn_store_conn *c, int64_t account_id, const char *label)
     snprintf(c->actor, sizeof c->actor, "%s", label != NULL ? label : "");
 }
 
-static bool starts(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
+static bool starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
 
 qn_code qs_script(qn_store_conn *c, const char *sql, qn_err *err)
 {
@@ -273,6 +267,8 @@ qn_code qn_store_commit(qn_store_conn *c, qn_err *err)
     c->in_tx = false;
     c->tx_failed = false;
     c->sp_depth = 0;
+    if (rc == QN_OK)
+        atomic_fetch_add_explicit(&c->store->commits, 1, memory_order_relaxed);
     if (rc != QN_OK) {
         qn_err local;
         qn_err_clear(&local);
@@ -307,8 +303,7 @@ qn_code qs_wbegin(qn_store_conn *c, bool *own, qn_err *err)
     *own = false;
     if (c->in_tx) {
         if (c->tx_failed)
-            return qn_err_set(err, QN_E_INTERNAL,
-                              "the transaction already failed; roll it back first");
+            return qn_err_set(err, QN_E_INTERNAL, "the transaction already failed; roll it back first");
         return QN_OK;
     }
     qn_code rc = qn_store_begin(c, err);
@@ -331,8 +326,7 @@ qn_code qs_wend(qn_store_conn *c, bool own, qn_code rc, qn_err *err)
     return qn_store_commit(c, err);
 }
 
-qn_code qs_next_number(qn_store_conn *c, const char *prefix, int64_t at, char *out, size_t cap,
-                       qn_err *err)
+qn_code qs_next_number(qn_store_conn *c, const char *prefix, int64_t at, char *out, size_t cap, qn_err *err)
 {
     static const char *const sql =
         "INSERT INTO counters (name, year, value) VALUES ($1, $2, 1) "
@@ -349,8 +343,7 @@ qn_code qs_next_number(qn_store_conn *c, const char *prefix, int64_t at, char *o
     return rc;
 }
 
-qn_code qn_store_fresh_url(const char *base_url, const char *dir, char *out, size_t cap,
-                           qn_err *err)
+qn_code qn_store_fresh_url(const char *base_url, const char *dir, char *out, size_t cap, qn_err *err)
 {
     if (base_url != NULL && strncmp(base_url, "postgres", 8) == 0)
         return qs_pg_fresh_url(base_url, out, cap, err);
@@ -372,8 +365,8 @@ qn_code qn_store_fresh_url(const char *base_url, const char *dir, char *out, siz
     return QN_OK;
 }
 
-qn_code qs_reserve_numbers(qn_store_conn *c, const char *prefix, int year, int64_t k,
-                           int64_t *first, qn_err *err)
+qn_code qs_reserve_numbers(qn_store_conn *c, const char *prefix, int year, int64_t k, int64_t *first,
+                           qn_err *err)
 {
     static const char *const sql =
         "INSERT INTO counters (name, year, value) VALUES ($1, $2, $3) "
@@ -388,4 +381,9 @@ qn_code qs_reserve_numbers(qn_store_conn *c, const char *prefix, int year, int64
         *first = qs_get_int(&q, 0) - k + 1;
     qs_done(&q);
     return rc;
+}
+
+int64_t qn_store_commit_count(qn_store *store)
+{
+    return atomic_load_explicit(&store->commits, memory_order_relaxed);
 }

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "store/store_internal.h"
 
@@ -27,8 +28,7 @@ static qn_code map_error(sqlite3 *db, int rc, qn_err *err)
         }
         if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
             qn_err_sub(err, "reference");
-            return qn_err_set(err, QN_E_INVALID, "refers to a record that does not exist (%s)",
-                              msg);
+            return qn_err_set(err, QN_E_INVALID, "refers to a record that does not exist (%s)", msg);
         }
         qn_err_sub(err, "constraint");
         return qn_err_set(err, QN_E_INVALID, "violates a rule of the database (%s)", msg);
@@ -70,6 +70,28 @@ static int set_wal(sqlite3 *db, int timeout_ms, char **msg)
     }
 }
 
+/* The busy handler: SQLite's own (sqlite3_busy_timeout) sleeps 1, 2, 5,
+ * 10 ... 100 ms between tries, so a writer that finds the lock taken by a
+ * commit of half a millisecond waits tens of milliseconds: under 8
+ * concurrent exit checks (each appends its audit event) the p99 over HTTP
+ * was 152 ms against a p50 of 2.4 ms (bench_exitcheck_http.sh). This one
+ * tries again after 50 us, doubling up to 1 ms, until the busy timeout of
+ * the store has been slept. */
+static int busy_wait(void *arg, int tries)
+{
+    const qn_store *s = arg;
+    long slept_us = 0, step = 50;
+    for (int i = 0; i < tries; i++) {
+        slept_us += step;
+        step = step < 1000 ? step * 2 : 1000;
+    }
+    if (slept_us >= (long)s->opt.busy_timeout_ms * 1000L)
+        return 0;
+    struct timespec ts = {0, step * 1000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 static qn_code sl_connect(qn_store_conn *c, qn_err *err)
 {
     sqlite3 *db = NULL;
@@ -81,7 +103,7 @@ static qn_code sl_connect(qn_store_conn *c, qn_err *err)
         sqlite3_close(db);
         return QN_E_UNAVAILABLE;
     }
-    sqlite3_busy_timeout(db, c->store->opt.busy_timeout_ms);
+    sqlite3_busy_handler(db, busy_wait, c->store);
     sqlite3_extended_result_codes(db, 1);
     c->db = db;
     qs_cache_clear(&c->cache, NULL);
@@ -94,8 +116,8 @@ static qn_code sl_connect(qn_store_conn *c, qn_err *err)
         rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
     }
     if (rc != SQLITE_OK) {
-        qn_err_set(err, QN_E_UNAVAILABLE, "cannot configure SQLite database %s: %s",
-                   c->store->target, msg != NULL ? msg : sqlite3_errstr(rc));
+        qn_err_set(err, QN_E_UNAVAILABLE, "cannot configure SQLite database %s: %s", c->store->target,
+                   msg != NULL ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
         sqlite3_close(db);
         c->db = NULL;
@@ -273,5 +295,5 @@ const qs_driver qs_sqlite_driver = {
     .begin_sql = "BEGIN IMMEDIATE",
     .migrate_lock_sql = NULL,
     .has_schema_sql = "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                   "AND name = 'schema_version') THEN 1 ELSE 0 END",
+                      "AND name = 'schema_version') THEN 1 ELSE 0 END",
 };

@@ -209,6 +209,10 @@ qn_code qn_store_acquire_prefer(qn_store *store, qn_store_conn *prefer, qn_store
  * for anyone (a PASSIVE checkpoint), so commits seldom reach the automatic
  * checkpoint themselves. PostgreSQL: nothing to do (QN_OK). */
 qn_code qn_store_checkpoint(qn_store_conn *conn, qn_err *err);
+/* Transactions committed through this store's connections since it was
+ * opened (qn_store_commit; not the migrations' or a script's own COMMIT): a
+ * checkpointer runs only when something was written. Thread-safe. */
+int64_t qn_store_commit_count(qn_store *store);
 
 /* Opens the group transaction (QN_E_CONFLICT if one is open). */
 qn_code qn_store_group_begin(qn_store_conn *conn, qn_err *err);

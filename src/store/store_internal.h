@@ -16,6 +16,7 @@
 #define QN_STORE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "store/store.h"
@@ -134,6 +135,7 @@ struct qn_store {
     int nconns;
     qn_store_conn *conns; /* opt.pool_size of them; db NULL until first used */
     int schema_from, schema_to; /* versions before and after the migrations at open */
+    _Atomic int64_t commits;    /* transactions committed through this store (qn_store_commit_count) */
 };
 
 /* ---- query layer (query.c) */

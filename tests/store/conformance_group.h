@@ -137,7 +137,20 @@ START_TEST(group_preferred_connection_and_checkpoint)
     /* A checkpoint (a no-op on PostgreSQL) leaves the data readable. */
     OK(&t, qn_store_checkpoint(other, &t.err));
     t.c = other;
+    /* The commit count (the checkpointer's trigger) counts each commit once,
+     * a rollback not at all. */
+    int64_t commits = qn_store_commit_count(t.s);
     int64_t id = mk_person(&t, "CHECKPOINTED");
+    ck_assert_int_eq(qn_store_commit_count(t.s), commits + 1);
+    OK(&t, qn_store_begin(other, &t.err));
+    mk_person(&t, "ROLLEDBACK");
+    qn_store_rollback(other);
+    ck_assert_int_eq(qn_store_commit_count(t.s), commits + 1);
+    OK(&t, qn_store_begin(other, &t.err));
+    mk_person(&t, "TWO");
+    mk_person(&t, "INONE");
+    OK(&t, qn_store_commit(other, &t.err));
+    ck_assert_int_eq(qn_store_commit_count(t.s), commits + 2);
     OK(&t, qn_store_checkpoint(other, &t.err));
     qn_store_person got;
     OK(&t, qn_store_person_get(other, id, &got, &t.err));
