@@ -348,8 +348,7 @@ static const char *const cv_list[8] = {
     "SELECT " CV_COLS CV_FROM " WHERE v.kind = $1" CV_ORDER "$2 OFFSET $3",
     "SELECT " CV_COLS CV_FROM " WHERE v.region = $1 AND v.kind = $2" CV_ORDER "$3 OFFSET $4",
     "SELECT " CV_COLS CV_FROM " WHERE v.state = $1 AND v.kind = $2" CV_ORDER "$3 OFFSET $4",
-    "SELECT " CV_COLS CV_FROM " WHERE v.region = $1 AND v.state = $2 AND v.kind = $3" CV_ORDER
-    "$4 OFFSET $5",
+    "SELECT " CV_COLS CV_FROM " WHERE v.region = $1 AND v.state = $2 AND v.kind = $3" CV_ORDER "$4 OFFSET $5",
 };
 static const char *const cv_count[8] = {
     "SELECT COUNT(*)" CV_FROM,
@@ -365,14 +364,23 @@ static const char *const cv_count[8] = {
 /* The officer's lists always name the region (src/service/violations.c). */
 const qs_lookup qs_control_lookups[] = {
     {"violation_find(region)", "violations_region_time", &cv_list[1], {"75", "50", "0"}},
-    {"violation_find(region,state)", "violations_region|violations_region_time", &cv_list[3], {"75", "open", "50", "0"}},
-    {"violation_find(region,kind)", "violations_region_time|violations_kind", &cv_list[5],
+    {"violation_find(region,state)",
+     "violations_region|violations_region_time",
+     &cv_list[3],
+     {"75", "open", "50", "0"}},
+    {"violation_find(region,kind)",
+     "violations_region_time|violations_kind",
+     &cv_list[5],
      {"75", "art518", "50", "0"}},
-    {"violation_find(region,state,kind)", "violations_region|violations_region_time|violations_kind", &cv_list[7],
+    {"violation_find(region,state,kind)",
+     "violations_region|violations_region_time|violations_kind",
+     &cv_list[7],
      {"75", "open", "art518", "50", "0"}},
     {"violation_find(kind)", "violations_kind|violations_created", &cv_list[4], {"art518", "50", "0"}},
     {"violation_find()", "violations_created", &cv_list[0], {"50", "0"}},
-    {"violation_find_count(region,state,kind)", "violations_kind|violations_region|violations_region_time", &cv_count[7],
+    {"violation_find_count(region,state,kind)",
+     "violations_kind|violations_region|violations_region_time",
+     &cv_count[7],
      {"75", "open", "art518"}},
     {"violation_list_person", "violations_person", &cv_person, {"1"}},
 };
@@ -407,7 +415,9 @@ qn_code qn_store_violation_refresh(qn_store_conn *c, const char *dedup_key, cons
         rc = qs_check_str(err, "article", article, QN_STORE_CODE_MAX, true);
     if (rc != QN_OK)
         return rc;
-    if (facts == NULL || strnlen(facts, QN_STORE_JSON_MAX + 1) > QN_STORE_JSON_MAX)
+    if (facts == NULL)
+        return qn_err_field(err, "facts", "is required (a JSON object)");
+    if (strnlen(facts, QN_STORE_JSON_MAX + 1) > QN_STORE_JSON_MAX)
         return qs_too_large(err, "facts", QN_STORE_JSON_MAX);
     bool own;
     rc = qs_wbegin(c, &own, err);
@@ -487,8 +497,7 @@ qn_code qn_store_violation_find(qn_store_conn *c, const qn_store_violation_filte
     qn_code rc = qs_limit(&limit, &offset, err);
     if (rc != QN_OK)
         return rc;
-    int shape = (f->region[0] != '\0' ? 1 : 0) | (f->state[0] != '\0' ? 2 : 0) |
-                (f->kind[0] != '\0' ? 4 : 0);
+    int shape = (f->region[0] != '\0' ? 1 : 0) | (f->state[0] != '\0' ? 2 : 0) | (f->kind[0] != '\0' ? 4 : 0);
     qs_q q;
     qs_init(&q, c, cv_count[shape]);
     bind_find(&q, f, 0, 0);

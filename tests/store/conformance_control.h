@@ -163,6 +163,9 @@ START_TEST(control_violation_refresh_and_decide)
     FAILS(&t, QN_E_INVALID,
           qn_store_violation_refresh(t.c, "art517:1", "", "{}", 0, 0, 2300, &updated, &t.err));
     ck_assert_str_eq(t.err.fields[0].field, "article");
+    FAILS(&t, QN_E_INVALID,
+          qn_store_violation_refresh(t.c, "art517:1", "517.2", NULL, 0, 0, 2300, &updated, &t.err));
+    ck_assert_str_eq(t.err.fields[0].field, "facts");
     /* A negative fine fails the CHECK: the transaction rolls back. */
     FAILS(&t, QN_E_INVALID,
           qn_store_violation_refresh(t.c, "art517:1", "517.2", "{}", -1, 0, 2300, &updated, &t.err));
