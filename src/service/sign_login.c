@@ -13,7 +13,8 @@
  * Then a session is opened exactly as password login does (auth.c): 32
  * random bytes as the token, its SHA-256 stored, a CSRF token beside it.
  * Attempts count in the login rate limits: the address limit is checked
- * before anything else, and attempts are recorded under "eds:<IIN>".
+ * before anything else, and attempts are recorded under "eds:<IIN>" — for
+ * a valid signature through the atomic login gate (qn_store_login_gate).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -130,13 +131,22 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
         qn_sign_result_free(&r);
         return rc == QN_OK ? rc2 : rc;
     }
-    int64_t by_user = 0;
+    /* A valid signature: the check and the count of the signer's attempts
+     * are one atomic step (qn_store_login_gate, as for passwords in auth.c),
+     * so concurrent attempts for one person are counted one by one. The
+     * attempt is recorded as failed and becomes a success below. */
+    qn_err ignore;
+    int64_t by_user = 0, attempt_id = 0;
+    bool admitted = false;
     if (rc == QN_OK)
-        rc = qn_store_login_failures(c.conn, who, ctx->client_addr, ctx->now - QN_LOGIN_WINDOW, &by_user,
-                                     NULL, e);
-    if (rc == QN_OK && by_user >= QN_LOGIN_MAX_PER_ACCOUNT) {
-        rc = qn_err_set(e, QN_E_RATE_LIMITED,
-                        "too many failed logins for this person; try again in a few minutes");
+        rc = qn_store_login_gate(c.conn, who, ctx->client_addr, ctx->now - QN_LOGIN_WINDOW,
+                                 QN_LOGIN_MAX_PER_ACCOUNT, QN_LOGIN_MAX_PER_ADDR, ctx->now, &admitted,
+                                 &attempt_id, &by_user, NULL, e);
+    else /* a refused signature is a failed attempt of whoever it names */
+        qn_store_login_attempt_add(c.conn, who, ctx->client_addr, false, ctx->now, &ignore);
+    if (rc == QN_OK && !admitted) {
+        rc = qn_err_set(e, QN_E_RATE_LIMITED, "too many failed logins %s; try again in a few minutes",
+                        by_user >= QN_LOGIN_MAX_PER_ACCOUNT ? "for this person" : "from this address");
         qn_err_sub(e, "login_rate");
     }
     qn_store_account acct;
@@ -150,8 +160,8 @@ qn_code qn_svc_login_signature(qn_svc_ctx *ctx, const char *challenge, const uns
             qn_err_sub(e, "no_account");
         }
     }
-    qn_err ignore;
-    qn_store_login_attempt_add(c.conn, who, ctx->client_addr, rc == QN_OK, ctx->now, &ignore);
+    if (rc == QN_OK)
+        qn_store_login_attempt_succeeded(c.conn, attempt_id, &ignore);
     qn_store_session s;
     memset(&s, 0, sizeof s);
     if (rc == QN_OK) {

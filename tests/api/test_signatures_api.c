@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "service/auth.h"
 #include "service/demo.h"
 #include "service/signing.h"
 #include "store/store.h"
@@ -445,6 +446,22 @@ START_TEST(login_by_signature)
     free(sig);
     qn_api_resp_free(&c1);
     qn_api_resp_free(&c2);
+
+    /* The signer's failed attempts count one by one (the atomic login gate):
+     * the co-owner already failed once above; after the limit even a valid
+     * signature is refused with 429, and another person still logs in. */
+    for (int i = 1; i < QN_LOGIN_MAX_PER_ACCOUNT; i++) {
+        r = login_sig(ca_dir(), "coowner_auth");
+        ck_assert_int_eq(r.status, 401);
+        qn_api_resp_free(&r);
+    }
+    r = login_sig(ca_dir(), "coowner_auth");
+    ck_assert_int_eq(r.status, 429);
+    ck_assert_str_eq(code_of(&r), "rate_limited.login_rate");
+    qn_api_resp_free(&r);
+    r = login_sig(ca_dir(), "host_auth");
+    ck_assert_int_eq(r.status, 200);
+    qn_api_resp_free(&r);
 
     /* Malformed requests. */
     r = post(NULL, "/api/v1/auth/login/signature", "{\"challenge\":\"hello\",\"signature\":\"AAAA\"}");
