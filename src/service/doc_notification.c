@@ -92,16 +92,7 @@ qn_code qn_svc_notification_confirmation_pdf(qn_svc_ctx *ctx, int64_t id, const 
                   .office = office,
                   .verify_url = url,
                   .verify_code = code};
-    unsigned char *out = NULL;
-    rc = qn_doc_pdf_render(&doc, NULL, &out, pdf_len, e);
-    if (rc == QN_OK) {
-        *pdf = malloc(*pdf_len);
-        if (*pdf)
-            memcpy(*pdf, out, *pdf_len);
-        else
-            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
-    }
-    qn_doc_pdf_free(out);
+    rc = qn_svc_doc_pdf(&doc, pdf, pdf_len, e);
     json_decref(p);
     qn_store_notification_clear(&n);
     return rc;

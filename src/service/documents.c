@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "service/service_internal.h"
@@ -81,6 +82,22 @@ static qn_code doc_key(qn_svc_ctx *ctx, unsigned char key[32], qn_err *e)
     svc->has_doc_key = true;
     pthread_mutex_unlock(&svc->doc_lock);
     return QN_OK;
+}
+
+qn_code qn_svc_doc_pdf(const qn_doc *doc, unsigned char **pdf, size_t *len, qn_err *e)
+{
+    *pdf = NULL;
+    unsigned char *out = NULL;
+    qn_code rc = qn_doc_pdf_render(doc, NULL, &out, len, e);
+    if (rc == QN_OK) {
+        *pdf = malloc(*len);
+        if (*pdf)
+            memcpy(*pdf, out, *len);
+        else
+            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+    }
+    qn_doc_pdf_free(out);
+    return rc;
 }
 
 qn_code qn_svc_doc_link(qn_svc_ctx *ctx, const char *number, char code[QN_DOC_CODE_LEN + 1],

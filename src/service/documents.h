@@ -54,6 +54,10 @@ void qn_service_public_url(qn_service *svc, char out[QN_SVC_PUBLIC_URL_MAX + 1])
 qn_code qn_svc_doc_link(qn_svc_ctx *ctx, const char *number, char code[QN_DOC_CODE_LEN + 1],
                         char url[QN_DOC_URL_MAX + 1], qn_err *e);
 
+/* Renders doc (doc/pdf.h, the default fonts) into *pdf, a buffer of *len
+ * bytes the caller releases with free(): the one way the services print. */
+qn_code qn_svc_doc_pdf(const qn_doc *doc, unsigned char **pdf, size_t *len, qn_err *e);
+
 /* Parses the language of a document ("kk", "ru", "en"); NULL or "" gives
  * Kazakh, the state language. QN_E_INVALID (field "lang") otherwise. */
 qn_code qn_svc_doc_lang(const char *lang, qn_doc_lang *out, qn_err *e);

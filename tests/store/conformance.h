@@ -71,20 +71,20 @@ static void conf_close(conf_t *t)
     t->s = NULL;
 }
 
-#define OK(t, call)                                                                                \
-    do {                                                                                           \
-        qn_err_clear(&(t)->err);                                                                   \
-        qn_code rc_ = (call);                                                                      \
-        ck_assert_msg(rc_ == QN_OK, "%s -> %s: %s", #call, qn_code_name(rc_), (t)->err.message); \
+#define OK(t, call)                                                                                          \
+    do {                                                                                                     \
+        qn_err_clear(&(t)->err);                                                                             \
+        qn_code rc_ = (call);                                                                                \
+        ck_assert_msg(rc_ == QN_OK, "%s -> %s: %s", #call, qn_code_name(rc_), (t)->err.message);             \
     } while (0)
 
-#define FAILS(t, code, call)                                                                       \
-    do {                                                                                           \
-        qn_err_clear(&(t)->err);                                                                   \
-        qn_code rc_ = (call);                                                                      \
-        ck_assert_msg(rc_ == (code), "%s -> %s (expected %s): %s", #call, qn_code_name(rc_),      \
-                      qn_code_name(code), (t)->err.message);                                       \
-        ck_assert_msg((t)->err.message[0] != '\0', "%s gave no message", #call);                  \
+#define FAILS(t, code, call)                                                                                 \
+    do {                                                                                                     \
+        qn_err_clear(&(t)->err);                                                                             \
+        qn_code rc_ = (call);                                                                                \
+        ck_assert_msg(rc_ == (code), "%s -> %s (expected %s): %s", #call, qn_code_name(rc_),                 \
+                      qn_code_name(code), (t)->err.message);                                                 \
+        ck_assert_msg((t)->err.message[0] != '\0', "%s gave no message", #call);                             \
     } while (0)
 
 /* Runs sql with the backend's own library; the first column of the first
@@ -180,8 +180,22 @@ static int64_t mk_person(conf_t *t, const char *surname)
     return p.id;
 }
 
-static void fill_notification(qn_store_notification *n, int64_t host, int64_t person,
-                              const char *arrival)
+/* A German passport numbered `number` of person; returns the document id. */
+static int64_t mk_document(conf_t *t, int64_t person, const char *number)
+{
+    qn_store_document d;
+    memset(&d, 0, sizeof d);
+    d.person_id = person;
+    snprintf(d.kind, sizeof d.kind, "passport");
+    snprintf(d.number, sizeof d.number, "%s", number);
+    snprintf(d.country, sizeof d.country, "DEU");
+    d.issued = qn_test_date("2020-01-01");
+    d.expires = qn_test_date("2030-01-01");
+    OK(t, qn_store_document_create(t->c, &d, &t->err));
+    return d.id;
+}
+
+static void fill_notification(qn_store_notification *n, int64_t host, int64_t person, const char *arrival)
 {
     memset(n, 0, sizeof *n);
     n->host_account_id = host;
@@ -212,13 +226,11 @@ START_TEST(migrations_from_empty)
     OK(&t, qn_store_migrate(t.url, &from, &to, &t.err));
     ck_assert_int_eq(from, QN_STORE_SCHEMA_VERSION);
     ck_assert_int_eq(to, QN_STORE_SCHEMA_VERSION);
-    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM schema_version"),
-                     QN_STORE_SCHEMA_VERSION);
+    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM schema_version"), QN_STORE_SCHEMA_VERSION);
     /* The newest version is the number of migrations compiled in, each
      * recorded once, numbered 1..N. */
     ck_assert_int_ge(qn_store_schema_latest(), 5);
-    ck_assert_int_eq(raw_count(t.url, "SELECT MAX(version) FROM schema_version"),
-                     qn_store_schema_latest());
+    ck_assert_int_eq(raw_count(t.url, "SELECT MAX(version) FROM schema_version"), qn_store_schema_latest());
 
     /* A second empty database migrated by qn_store_migrate directly. */
     char url[QN_STORE_URL_MAX + 1];
@@ -257,8 +269,7 @@ START_TEST(concurrent_migrations)
         ck_assert_int_eq(waitpid(kids[k], &st, 0), kids[k]);
         ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "migrator %d status %d", k, st);
     }
-    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM schema_version"),
-                     QN_STORE_SCHEMA_VERSION);
+    ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM schema_version"), QN_STORE_SCHEMA_VERSION);
     ck_assert_int_eq(raw_count(t.url, "SELECT COUNT(*) FROM audit_head"), 1);
 }
 END_TEST
@@ -426,8 +437,8 @@ START_TEST(sessions_keys_attempts)
     qn_store_apikey_list_free(&kl);
 
     for (int i = 0; i < 5; i++)
-        OK(&t, qn_store_login_attempt_add(t.c, "alice", i < 3 ? "10.0.0.1" : "10.0.0.2", false,
-                                          100 + i, &t.err));
+        OK(&t,
+           qn_store_login_attempt_add(t.c, "alice", i < 3 ? "10.0.0.1" : "10.0.0.2", false, 100 + i, &t.err));
     OK(&t, qn_store_login_attempt_add(t.c, "bob", "10.0.0.1", false, 200, &t.err));
     OK(&t, qn_store_login_attempt_add(t.c, "alice", "10.0.0.1", true, 201, &t.err));
     int64_t by_user = 0, by_addr = 0;

@@ -472,19 +472,8 @@ START_TEST(control_history_lean_and_full)
     int64_t applicant = mk_account(&t, "foreigner1", "citizen");
     int64_t pid = mk_person(&t, "Schmidt");
     int64_t other = mk_person(&t, "Meyer");
-    qn_store_document d;
-    memset(&d, 0, sizeof d);
-    d.person_id = pid;
-    snprintf(d.kind, sizeof d.kind, "passport");
-    snprintf(d.number, sizeof d.number, "C01X00T47");
-    snprintf(d.country, sizeof d.country, "DEU");
-    d.issued = qn_test_date("2020-01-01");
-    d.expires = qn_test_date("2030-01-01");
-    OK(&t, qn_store_document_create(t.c, &d, &t.err));
-    qn_store_document d2 = d;
-    d2.person_id = other;
-    snprintf(d2.number, sizeof d2.number, "C01X00T48");
-    OK(&t, qn_store_document_create(t.c, &d2, &t.err));
+    mk_document(&t, pid, "C01X00T47");
+    mk_document(&t, other, "C01X00T48");
 
     /* Crossings out of order (and the other person's, left out). */
     qn_store_crossing x[4], y;
