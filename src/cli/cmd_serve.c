@@ -53,7 +53,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: qonaq serve [--listen ADDR:PORT] [--db URL] [--public-url URL] [--demo] [--threads N]\n"
             "                   [--per-ip-connections N] [--quiet] [--behind-tls] [--batch-max-rows N]\n"
-            "                   [--detect-at HH:MM | --no-detect] [--detect-on-start]\n"
+            "                   [--detect-at HH:MM | --no-detect] [--detect-on-start] [--sync-in-commit]\n"
             "  --listen   address and port (default 127.0.0.1:8080)\n"
             "  --db       sqlite:PATH or postgresql://... (default $QONAQ_DB or sqlite:var/qonaq.db)\n"
             "  --public-url  origin printed in documents' QR codes, e.g. https://qonaq.example.kz\n"
@@ -69,6 +69,8 @@ static void usage(FILE *out)
             "  --detect-at HH:MM  daily violation detection at this Kazakhstan time (default 00:30)\n"
             "  --no-detect        no daily detection (run `qonaq violations detect` from a timer)\n"
             "  --detect-on-start  also run the detection once at start-up\n"
+            "  --sync-in-commit   SQLite: flush each group commit inside its COMMIT (a record is never\n"
+            "             visible before it is durable; fewer notifications per second)\n"
             "environment: QONAQ_IDEM_RETENTION_DAYS  days idempotency keys are kept (default 7)\n");
 }
 
@@ -105,7 +107,7 @@ int qn_cmd_serve(int argc, char **argv)
     bool demo = false;
     size_t batch_rows = 0;
     const char *public_url = NULL;
-    bool detect = true, detect_now = false;
+    bool detect = true, detect_now = false, sync_in_commit = false;
     int detect_hh = 0, detect_mm = 30;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -137,6 +139,8 @@ int qn_cmd_serve(int argc, char **argv)
             detect = false;
         } else if (strcmp(a, "--detect-on-start") == 0) {
             detect_now = true;
+        } else if (strcmp(a, "--sync-in-commit") == 0) {
+            sync_in_commit = true;
         } else if (strcmp(a, "--detect-at") == 0 && i + 1 < argc) {
             const char *t = argv[++i];
             if (strlen(t) != 5 || t[2] != ':' || sscanf(t, "%2d:%2d", &detect_hh, &detect_mm) != 2 ||
@@ -190,7 +194,8 @@ int qn_cmd_serve(int argc, char **argv)
     qn_service_config scfg = {.db_url = db,
                               .pool_size = (int)cfg.threads + 2,
                               .cheap_pwhash = pw && strcmp(pw, "min") == 0,
-                              .batch_max_rows = batch_rows};
+                              .batch_max_rows = batch_rows,
+                              .sync_in_commit = sync_in_commit};
     const char *keep = getenv("QONAQ_IDEM_RETENTION_DAYS");
     if (keep && keep[0]) {
         char *end = NULL;

@@ -71,6 +71,7 @@ qn_code qn_svc_commit_wait(qn_svc_committer *cm, qn_svc_job *job);
 typedef struct {
     uint64_t groups, jobs, largest;
     uint64_t busy_ns, commit_ns;
+    uint64_t syncs; /* SQLite: flushes of the syncer (one covers the groups committed before it) */
 } qn_svc_commit_stats;
 void qn_svc_committer_stats(qn_svc_committer *cm, qn_svc_commit_stats *out);
 

@@ -125,6 +125,7 @@ qn_code qn_service_new(const qn_service_config *cfg, qn_service **out, qn_err *e
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     svc->cheap_pwhash = cfg->cheap_pwhash;
     svc->batch_max_rows = cfg->batch_max_rows; /* notif: 0 is the default (notification.c) */
+    svc->sync_in_commit = cfg->sync_in_commit;
     pthread_mutex_init(&svc->write_lock, NULL);
     pthread_mutex_init(&svc->doc_lock, NULL);
     qn_store_options opt = {.pool_size = cfg->pool_size,

@@ -90,6 +90,10 @@ typedef struct {
     bool cheap_pwhash;  /* libsodium's minimum argon2id cost (tests, benchmarks) */
     int idem_retention_days; /* idempotency keys kept (0: the store's default, 7 days) */
     size_t batch_max_rows; /* rows per notification batch (0: QN_BATCH_MAX_ROWS, 10,000; notif) */
+    /* SQLite: the group commit flushes in its COMMIT instead of on the
+     * syncer thread (committer.c), so a group is durable the moment it is
+     * visible; at the cost of the committer's time (docs/storage.md). */
+    bool sync_in_commit;
 } qn_service_config;
 
 /* Opens the store (applying migrations) and prepares the service. Errors:

@@ -20,6 +20,7 @@ struct qn_service {
     size_t batch_max_rows; /* notification batches (notif; see notification.h) */
     char dummy_hash[QN_STORE_HASH_MAX + 1]; /* verified against for unknown users (timing) */
     bool serialize_writes;                  /* SQLite: one writer at a time, queued here (see below) */
+    bool sync_in_commit;                    /* SQLite: no syncer thread (qn_service_config) */
     pthread_mutex_t write_lock;
     /* web (documents.c): the public origin printed in QR codes and the
      * document verification key once read from the store, under doc_lock. */

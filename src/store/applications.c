@@ -464,7 +464,6 @@ void qn_store_signature_list_free(qn_store_signature_list *l)
 
 /* ----------------------------------------------------------------- notices */
 
-static const char *const notice_digest = "SELECT * FROM notices WHERE id = $1";
 
 static qn_code read_notice(qs_q *q, void *item)
 {
@@ -480,7 +479,7 @@ static qn_code read_notice(qs_q *q, void *item)
 qn_code qn_store_notice_add(qn_store_conn *c, qn_store_notice *n, qn_err *err)
 {
     static const char *const sql = "INSERT INTO notices (account_id, kind, ref, body, created_at) "
-                                   "VALUES ($1, $2, $3, $4, $5) RETURNING id";
+                                   "VALUES ($1, $2, $3, $4, $5) RETURNING *";
     QS_FIELD(err, n, kind, "kind");
     QS_FIELD(err, n, ref, "ref");
     if (n->body != NULL && strnlen(n->body, QN_STORE_JSON_MAX + 1) > QN_STORE_JSON_MAX)
@@ -498,12 +497,7 @@ qn_code qn_store_notice_add(qn_store_conn *c, qn_store_notice *n, qn_err *err)
     qs_text_opt(&q, 3, n->ref);
     qs_text(&q, 4, n->body != NULL ? n->body : "");
     qs_int(&q, 5, n->created_at);
-    rc = qs_one(&q, "notice", err);
-    if (rc == QN_OK)
-        n->id = qs_get_int(&q, 0);
-    qs_done(&q);
-    if (rc == QN_OK)
-        rc = qs_audit_row(c, "create", "notice", notice_digest, n->id, NULL, NULL, err);
+    rc = qs_insert_audited(&q, "notice", &n->id, err);
     return qs_wend(c, own, rc, err);
 }
 

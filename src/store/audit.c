@@ -95,32 +95,61 @@ static qn_code row_digest(qn_store_conn *c, const char *sql, int64_t id, const c
         return err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
     }
     if (rc == 1) {
-        EVP_MD_CTX *md = EVP_MD_CTX_new();
-        if (md == NULL) {
+        if (!qs_digest_current(&q, out)) {
             qs_done(&q);
             return qn_err_set(err, QN_E_NOMEM, "out of memory");
         }
-        EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-        int n = c->drv->col_count(&q);
-        for (int i = 0; i < n; i++) {
-            const char *name = c->drv->col_name(&q, i);
-            EVP_DigestUpdate(md, name, strlen(name));
-            if (qs_get_null(&q, i)) {
-                EVP_DigestUpdate(md, "\x01", 1);
-            } else {
-                const char *v = qs_get_text(&q, i);
-                EVP_DigestUpdate(md, "=", 1);
-                EVP_DigestUpdate(md, v, strlen(v));
-            }
-            EVP_DigestUpdate(md, "\n", 1);
-        }
-        unsigned int len = 0;
-        EVP_DigestFinal_ex(md, out, &len);
-        EVP_MD_CTX_free(md);
         *found = true;
     }
     qs_done(&q);
     return QN_OK;
+}
+
+bool qs_digest_current(qs_q *q, unsigned char out[QN_STORE_DIGEST_LEN])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (md == NULL)
+        return false;
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    int n = q->c->drv->col_count(q);
+    for (int i = 0; i < n; i++) {
+        const char *name = q->c->drv->col_name(q, i);
+        EVP_DigestUpdate(md, name, strlen(name));
+        if (qs_get_null(q, i)) {
+            EVP_DigestUpdate(md, "\x01", 1);
+        } else {
+            const char *v = qs_get_text(q, i);
+            EVP_DigestUpdate(md, "=", 1);
+            EVP_DigestUpdate(md, v, strlen(v));
+        }
+        EVP_DigestUpdate(md, "\n", 1);
+    }
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(md, out, &len);
+    EVP_MD_CTX_free(md);
+    return true;
+}
+
+qn_code qs_insert_audited(qs_q *q, const char *entity, int64_t *id, qn_err *err)
+{
+    qn_store_conn *c = q->c;
+    qn_code rc = qs_one(q, entity, err);
+    unsigned char after[QN_STORE_DIGEST_LEN];
+    if (rc == QN_OK) {
+        const char *first = c->drv->col_name(q, 0);
+        if (first == NULL || strcmp(first, "id") != 0)
+            rc = qn_err_set(err, QN_E_INTERNAL, "an audited insert must return * with id first (%s)", entity);
+        else if (!qs_digest_current(q, after))
+            rc = qn_err_set(err, QN_E_NOMEM, "out of memory");
+        else
+            *id = qs_get_int(q, 0);
+    }
+    qs_done(q);
+    if (rc != QN_OK)
+        return rc;
+    char idbuf[32];
+    snprintf(idbuf, sizeof idbuf, "%" PRId64, *id);
+    return qs_audit(c, "create", entity, idbuf, NULL, after, err);
 }
 
 qn_code qs_row_digest(qn_store_conn *c, const char *sql, int64_t id, const char *id_text,

@@ -88,6 +88,8 @@ qn_code qn_store_open(const char *url, const qn_store_options *opt, qn_store **o
     }
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_mutex_init(&s->wal_mu, NULL);
+    s->wal_fd = -1;
 
     qn_store_conn *c = &s->conns[0];
     rc = qs_ready(c, err);
@@ -113,6 +115,9 @@ void qn_store_close(qn_store *s)
         }
         qs_audit_pending_free(&s->conns[i]);
     }
+    if (s->wal_fd >= 0)
+        close(s->wal_fd);
+    pthread_mutex_destroy(&s->wal_mu);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s->conns);

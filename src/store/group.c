@@ -17,6 +17,12 @@
  * text through the driver on PostgreSQL) since a group runs three of them
  * per request.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "store/store_internal.h"
 
 qn_code qn_store_acquire_prefer(qn_store *s, qn_store_conn *prefer, qn_store_conn **out, qn_err *err)
@@ -54,6 +60,41 @@ qn_code qn_store_checkpoint(qn_store_conn *c, qn_err *err)
     return qs_script(c, "PRAGMA wal_checkpoint(PASSIVE)", err);
 }
 
+/* Back to synchronous=FULL after a group begun deferred; a connection that
+ * cannot be set back is closed rather than handed out with the weaker
+ * setting. */
+static void sync_restore(qn_store_conn *c)
+{
+    if (!c->sync_deferred)
+        return;
+    c->sync_deferred = false;
+    qn_err local;
+    qn_err_clear(&local);
+    if (c->broken || qs_script(c, "PRAGMA synchronous=FULL", &local) != QN_OK)
+        c->broken = true;
+}
+
+qn_code qn_store_group_begin_deferred(qn_store_conn *c, bool *deferred, qn_err *err)
+{
+    *deferred = false;
+    if (c->drv == &qs_sqlite_driver && !c->in_tx) {
+        /* SQLite refuses to change the setting inside a transaction: it is
+         * set for the connection before BEGIN and back after COMMIT. */
+        qn_code rc = qs_ready(c, err);
+        if (rc == QN_OK)
+            rc = qs_script(c, "PRAGMA synchronous=NORMAL", err);
+        if (rc != QN_OK)
+            return rc;
+        c->sync_deferred = true;
+    }
+    qn_code rc = qn_store_group_begin(c, err);
+    if (rc != QN_OK)
+        sync_restore(c);
+    else
+        *deferred = c->sync_deferred;
+    return rc;
+}
+
 qn_code qn_store_group_begin(qn_store_conn *c, qn_err *err)
 {
     qn_code rc = qn_store_begin(c, err);
@@ -78,6 +119,7 @@ qn_code qn_store_group_commit(qn_store_conn *c, qn_err *err)
         c->in_savepoint = false;
         qs_audit_bulk_abort(c);
         qn_store_rollback(c);
+        sync_restore(c);
         return qn_err_set(err, QN_E_INTERNAL, "group committed with a savepoint open; rolled back");
     }
     qn_code rc = c->tx_failed ? qn_err_set(err, QN_E_INTERNAL, "the group's transaction failed")
@@ -85,9 +127,69 @@ qn_code qn_store_group_commit(qn_store_conn *c, qn_err *err)
     if (rc != QN_OK) {
         qs_audit_bulk_abort(c);
         qn_store_rollback(c);
+        sync_restore(c);
         return rc;
     }
-    return qn_store_commit(c, err);
+    rc = qn_store_commit(c, err);
+    sync_restore(c);
+    return rc;
+}
+
+/* The WAL of the store's file: its path is the database's with "-wal". */
+static qn_code wal_open(qn_store *s, const struct stat *st, const char *path, qn_err *err)
+{
+    if (s->wal_fd >= 0)
+        close(s->wal_fd);
+    s->wal_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->wal_fd < 0)
+        return qn_err_set(err, QN_E_UNAVAILABLE, "cannot open the WAL %s: %s", path, strerror(errno));
+    s->wal_dev = st->st_dev;
+    s->wal_ino = st->st_ino;
+    /* A new WAL file is durable only with its directory entry (SQLite
+     * syncs the directory at a WAL's first sync in FULL mode). */
+    char dir[QN_STORE_URL_MAX + 8];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0) {
+        int e = errno;
+        if (dfd >= 0)
+            close(dfd);
+        close(s->wal_fd);
+        s->wal_fd = -1;
+        return qn_err_set(err, QN_E_UNAVAILABLE, "cannot sync the directory %s: %s", dir, strerror(e));
+    }
+    close(dfd);
+    return QN_OK;
+}
+
+qn_code qn_store_wal_sync(qn_store *s, qn_err *err)
+{
+    if (s->drv != &qs_sqlite_driver || strcmp(s->target, ":memory:") == 0)
+        return QN_OK;
+    char path[QN_STORE_URL_MAX + 8];
+    snprintf(path, sizeof path, "%s-wal", s->target);
+    pthread_mutex_lock(&s->wal_mu);
+    qn_code rc = QN_OK;
+    struct stat st;
+    /* Linux flushes a file's data through any descriptor of it. The file
+     * is checked by inode each time: SQLite keeps the WAL while any
+     * connection is open, but a restart of the WAL by a later version, or
+     * an operator's hand, could replace it. */
+    if (stat(path, &st) != 0)
+        rc = qn_err_set(err, QN_E_UNAVAILABLE, "cannot find the WAL %s: %s", path, strerror(errno));
+    else if (s->wal_fd < 0 || st.st_dev != s->wal_dev || st.st_ino != s->wal_ino)
+        rc = wal_open(s, &st, path, err);
+    if (rc == QN_OK && fdatasync(s->wal_fd) != 0)
+        rc = qn_err_set(err, QN_E_UNAVAILABLE, "cannot flush the WAL %s: %s", path, strerror(errno));
+    pthread_mutex_unlock(&s->wal_mu);
+    return rc;
 }
 
 void qn_store_group_abort(qn_store_conn *c)
@@ -96,6 +198,7 @@ void qn_store_group_abort(qn_store_conn *c)
     c->in_savepoint = false;
     qs_audit_bulk_abort(c);
     qn_store_rollback(c);
+    sync_restore(c);
 }
 
 /* Runs one of the savepoint statements (a static string: prepared once). */

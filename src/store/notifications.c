@@ -139,7 +139,7 @@ static qn_code insert_one(qn_store_conn *c, qn_store_notification *n, reserved *
         "INSERT INTO notifications (number, host_account_id, person_id, entry_date, checkpoint, "
         "arrival_date, address_code, stay_from, stay_to, purpose, deadline, on_time, status, "
         "created_at, payload, region, citizenship, dup_key) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-        "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id";
+        "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING *";
     qn_code rc = check_notification(n, err);
     if (rc != QN_OK)
         return rc;
@@ -188,10 +188,7 @@ static qn_code insert_one(qn_store_conn *c, qn_store_notification *n, reserved *
     qs_text(&q, 16, n->region);
     qs_text(&q, 17, n->citizenship);
     qs_text_opt(&q, 18, dup_key);
-    rc = qs_one(&q, "notification", err);
-    if (rc == QN_OK)
-        n->id = qs_get_int(&q, 0);
-    qs_done(&q);
+    rc = qs_insert_audited(&q, "notification", &n->id, err);
     if (rc == QN_E_CONFLICT && dup_key[0] != '\0' && err != NULL &&
         strstr(err->message, "dup_key") != NULL) {
         /* A concurrent twin committed between the lookup and the insert:
@@ -203,8 +200,6 @@ static qn_code insert_one(qn_store_conn *c, qn_store_notification *n, reserved *
                    qn_date_format(n->arrival_date, day));
         qn_err_sub(err, "duplicate_notification");
     }
-    if (rc == QN_OK)
-        rc = qs_audit_row(c, "create", "notification", notif_digest, n->id, NULL, NULL, err);
     if (rc != QN_OK && assigned)
         n->number[0] = '\0';
     return rc;

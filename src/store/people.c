@@ -12,9 +12,8 @@
 
 #include "store/store_internal.h"
 
-/* Runs an insert ... RETURNING id, then audits the new row. */
-static qn_code insert_audited(qn_store_conn *c, qs_q *q, const char *entity,
-                              const char *digest_sql, int64_t *id, qn_err *err)
+/* Runs an insert ... RETURNING *, then audits the new row as returned. */
+static qn_code insert_audited(qn_store_conn *c, qs_q *q, const char *entity, int64_t *id, qn_err *err)
 {
     bool own;
     qn_code rc = qs_wbegin(c, &own, err);
@@ -22,12 +21,7 @@ static qn_code insert_audited(qn_store_conn *c, qs_q *q, const char *entity,
         qs_done(q);
         return rc;
     }
-    rc = qs_one(q, entity, err);
-    if (rc == QN_OK)
-        *id = qs_get_int(q, 0);
-    qs_done(q);
-    if (rc == QN_OK)
-        rc = qs_audit_row(c, "create", entity, digest_sql, *id, NULL, NULL, err);
+    rc = qs_insert_audited(q, entity, id, err);
     return qs_wend(c, own, rc, err);
 }
 
@@ -77,7 +71,7 @@ qn_code qn_store_person_create(qn_store_conn *c, qn_store_person *p, qn_err *err
 {
     static const char *const sql =
         "INSERT INTO persons (kind, surname, given_names, citizenship, birth_date, sex, iin, "
-        "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *";
     qn_code rc = check_person(p, err);
     if (rc != QN_OK)
         return rc;
@@ -87,7 +81,7 @@ qn_code qn_store_person_create(qn_store_conn *c, qn_store_person *p, qn_err *err
     qs_init(&q, c, sql);
     bind_person(&q, p);
     qs_int(&q, 8, p->created_at);
-    return insert_audited(c, &q, "person", person_digest, &p->id, err);
+    return insert_audited(c, &q, "person", &p->id, err);
 }
 
 qn_code qn_store_person_get(qn_store_conn *c, int64_t id, qn_store_person *out, qn_err *err)
@@ -153,7 +147,6 @@ qn_code qn_store_person_update(qn_store_conn *c, const qn_store_person *p, qn_er
 /* --------------------------------------------------------------- documents */
 
 #define DOC_COLS "id, person_id, kind, number, country, issued, expires, created_at"
-static const char *const doc_digest = "SELECT * FROM documents WHERE id = $1";
 
 static qn_code read_document(qs_q *q, void *item)
 {
@@ -173,7 +166,7 @@ qn_code qn_store_document_create(qn_store_conn *c, qn_store_document *d, qn_err 
 {
     static const char *const sql =
         "INSERT INTO documents (person_id, kind, number, country, issued, expires, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *";
     QS_FIELD(err, d, kind, "kind");
     QS_FIELD(err, d, number, "number");
     QS_FIELD(err, d, country, "country");
@@ -188,7 +181,7 @@ qn_code qn_store_document_create(qn_store_conn *c, qn_store_document *d, qn_err 
     qs_date(&q, 5, d->issued);
     qs_date(&q, 6, d->expires);
     qs_int(&q, 7, d->created_at);
-    return insert_audited(c, &q, "document", doc_digest, &d->id, err);
+    return insert_audited(c, &q, "document", &d->id, err);
 }
 
 qn_code qn_store_document_find(qn_store_conn *c, const char *country, const char *number,
@@ -242,7 +235,6 @@ void qn_store_document_list_free(qn_store_document_list *l)
 
 /* ------------------------------------------------------------------- visas */
 
-static const char *const visa_digest = "SELECT * FROM visas WHERE id = $1";
 
 static qn_code read_visa(qs_q *q, void *item)
 {
@@ -262,7 +254,7 @@ qn_code qn_store_visa_create(qn_store_conn *c, qn_store_visa *v, qn_err *err)
 {
     static const char *const sql =
         "INSERT INTO visas (person_id, kind, number, valid_from, valid_to, entries, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *";
     QS_FIELD(err, v, kind, "kind");
     QS_FIELD(err, v, number, "number");
     QS_FIELD(err, v, entries, "entries");
@@ -277,7 +269,7 @@ qn_code qn_store_visa_create(qn_store_conn *c, qn_store_visa *v, qn_err *err)
     qs_date(&q, 5, v->valid_to);
     qs_text(&q, 6, v->entries);
     qs_int(&q, 7, v->created_at);
-    return insert_audited(c, &q, "visa", visa_digest, &v->id, err);
+    return insert_audited(c, &q, "visa", &v->id, err);
 }
 
 qn_code qn_store_visa_list_person(qn_store_conn *c, int64_t person_id, qn_store_visa_list *out,
@@ -309,7 +301,6 @@ void qn_store_visa_list_free(qn_store_visa_list *l)
 
 /* --------------------------------------------------------------- crossings */
 
-static const char *const crossing_digest = "SELECT * FROM crossings WHERE id = $1";
 
 static qn_code read_crossing(qs_q *q, void *item)
 {
@@ -328,7 +319,7 @@ qn_code qn_store_crossing_create(qn_store_conn *c, qn_store_crossing *x, qn_err 
 {
     static const char *const sql =
         "INSERT INTO crossings (person_id, kind, day, checkpoint, document_id, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING *";
     QS_FIELD(err, x, kind, "kind");
     QS_FIELD(err, x, checkpoint, "checkpoint");
     if (x->date == QN_DATE_NONE) {
@@ -345,7 +336,7 @@ qn_code qn_store_crossing_create(qn_store_conn *c, qn_store_crossing *x, qn_err 
     qs_text(&q, 4, x->checkpoint);
     qs_int_opt(&q, 5, x->document_id);
     qs_int(&q, 6, x->created_at);
-    return insert_audited(c, &q, "crossing", crossing_digest, &x->id, err);
+    return insert_audited(c, &q, "crossing", &x->id, err);
 }
 
 qn_code qn_store_crossing_list_person(qn_store_conn *c, int64_t person_id,
@@ -379,7 +370,6 @@ void qn_store_crossing_list_free(qn_store_crossing_list *l)
 /* ------------------------------------------------------------------- hosts */
 
 #define HOST_COLS "id, COALESCE(account_id, 0), kind, iin_bin, name, created_at"
-static const char *const host_digest = "SELECT * FROM hosts WHERE id = $1";
 
 static void read_host(qs_q *q, qn_store_host *h)
 {
@@ -396,7 +386,7 @@ qn_code qn_store_host_create(qn_store_conn *c, qn_store_host *h, qn_err *err)
 {
     static const char *const sql =
         "INSERT INTO hosts (account_id, kind, iin_bin, name, created_at) "
-        "VALUES ($1, $2, $3, $4, $5) RETURNING id";
+        "VALUES ($1, $2, $3, $4, $5) RETURNING *";
     QS_FIELD(err, h, kind, "kind");
     QS_FIELD(err, h, iin_bin, "iin_bin");
     QS_FIELD(err, h, name, "name");
@@ -409,7 +399,7 @@ qn_code qn_store_host_create(qn_store_conn *c, qn_store_host *h, qn_err *err)
     qs_text(&q, 3, h->iin_bin);
     qs_text(&q, 4, h->name);
     qs_int(&q, 5, h->created_at);
-    return insert_audited(c, &q, "host", host_digest, &h->id, err);
+    return insert_audited(c, &q, "host", &h->id, err);
 }
 
 static qn_code host_by(qn_store_conn *c, const char *sql, int64_t id, const char *text,

@@ -220,6 +220,20 @@ qn_code qn_store_group_begin(qn_store_conn *conn, qn_err *err);
  * written) when the commit fails. A group whose savepoint machinery failed
  * refuses (QN_E_INTERNAL) and rolls back. */
 qn_code qn_store_group_commit(qn_store_conn *conn, qn_err *err);
+/* qn_store_group_begin that, on SQLite, leaves the flush to the caller:
+ * the group's COMMIT writes its WAL frames (so it is visible, and survives
+ * a crash of the process) without waiting for the disk, and is durable
+ * against a power cut only once a qn_store_wal_sync that began after the
+ * COMMIT returned. *deferred tells which it is (false on PostgreSQL, whose
+ * COMMIT waits for its own WAL flush). The connection is back to flushing
+ * in COMMIT once the group is committed or aborted. The committer
+ * (src/service/committer.c) writes its next group while one is flushed. */
+qn_code qn_store_group_begin_deferred(qn_store_conn *conn, bool *deferred, qn_err *err);
+/* SQLite: flushes the WAL file to the disk (fdatasync; the directory too
+ * when the file is new to this store), which makes every transaction
+ * committed before the call durable. PostgreSQL: nothing to do (QN_OK).
+ * Thread-safe; needs no connection. */
+qn_code qn_store_wal_sync(qn_store *store, qn_err *err);
 /* Rolls the whole group back. */
 void qn_store_group_abort(qn_store_conn *conn);
 /* Opens the savepoint of one request inside the group. */

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "store/store.h"
 
@@ -121,6 +122,7 @@ struct qn_store_conn {
     size_t npend, cap_pend;
     /* Group commit (group.c): the open savepoint and the audit head at it. */
     bool in_group, in_savepoint;
+    bool sync_deferred; /* SQLite: synchronous=NORMAL for this group (qn_store_group_begin_deferred) */
     int64_t sp_audit_seq;
     unsigned char sp_audit_prev[QN_STORE_DIGEST_LEN];
 };
@@ -136,6 +138,11 @@ struct qn_store {
     qn_store_conn *conns; /* opt.pool_size of them; db NULL until first used */
     int schema_from, schema_to; /* versions before and after the migrations at open */
     _Atomic int64_t commits;    /* transactions committed through this store (qn_store_commit_count) */
+    /* SQLite: the WAL file as qn_store_wal_sync flushes it (group.c) */
+    pthread_mutex_t wal_mu;
+    int wal_fd; /* -1 until the first sync */
+    dev_t wal_dev;
+    ino_t wal_ino;
 };
 
 /* ---- query layer (query.c) */
@@ -209,6 +216,15 @@ qn_code qs_limit(int64_t *limit, int64_t *offset, qn_err *err);
  * on SQLite BEGIN IMMEDIATE has already serialised the writers. A row that
  * does not exist yet is not locked: upserts insert first (see
  * qn_store_address_put). */
+/* The canonical digest (as qs_row_digest) of the row q is on: a row read
+ * by SELECT * or returned by INSERT ... RETURNING * digests the same. False
+ * when out of memory. */
+bool qs_digest_current(qs_q *q, unsigned char out[QN_STORE_DIGEST_LEN]);
+/* Runs q, an INSERT ... RETURNING * of one row whose first column is id,
+ * sets *id, and appends its "create" event with the digest of the row as
+ * returned: the row as stored, without reading it back (qs_audit_row's
+ * SELECT). Finishes q. */
+qn_code qs_insert_audited(qs_q *q, const char *entity, int64_t *id, qn_err *err);
 qn_code qs_row_digest(qn_store_conn *c, const char *sql, int64_t id, const char *id_text,
                       unsigned char out[QN_STORE_DIGEST_LEN], bool *found, qn_err *err);
 /* Appends an event in the open transaction. */

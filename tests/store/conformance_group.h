@@ -119,6 +119,56 @@ START_TEST(group_commit_savepoints)
 END_TEST
 
 
+/* The committer's deferred flush (qn_store_group_begin_deferred and
+ * qn_store_wal_sync): on SQLite the group's COMMIT skips the fsync, which
+ * the caller does after; on PostgreSQL nothing changes. Either way the
+ * group is kept or undone exactly as a plain group, the connection serves
+ * ordinary writes afterwards, and the chain holds. */
+START_TEST(group_deferred_flush)
+{
+    conf_t f;
+    conf_open(&f);
+    bool lite = strcmp(qn_store_backend(f.s), "sqlite") == 0;
+    int64_t base = grp_events_now(&f);
+    bool deferred = !lite;
+    ck_assert_int_eq(qn_store_group_begin_deferred(f.c, &deferred, &f.err), QN_OK);
+    ck_assert(deferred == lite);
+    int64_t kept = 0;
+    ck_assert_int_eq(qn_store_savepoint(f.c, &f.err), QN_OK);
+    ck_assert_int_eq(grp_person(&f, "DEFERRED", &kept), QN_OK);
+    ck_assert_int_eq(qn_store_savepoint_release(f.c, &f.err), QN_OK);
+    ck_assert_int_eq(qn_store_group_commit(f.c, &f.err), QN_OK);
+    ck_assert(!qn_store_in_tx(f.c));
+    ck_assert_int_eq(qn_store_wal_sync(f.s, &f.err), QN_OK);
+    ck_assert_int_eq(qn_store_wal_sync(f.s, &f.err), QN_OK); /* nothing new: still fine */
+
+    /* visible on another connection */
+    qn_store_conn *other = NULL;
+    OK(&f, qn_store_acquire(f.s, &other, &f.err));
+    qn_store_person got;
+    ck_assert_int_eq(qn_store_person_get(other, kept, &got, &f.err), QN_OK);
+    ck_assert_str_eq(got.surname, "DEFERRED");
+    qn_store_release(other);
+
+    /* aborted: nothing of it, and the same connection goes on */
+    ck_assert_int_eq(qn_store_group_begin_deferred(f.c, &deferred, &f.err), QN_OK);
+    int64_t undone = 0;
+    ck_assert_int_eq(qn_store_savepoint(f.c, &f.err), QN_OK);
+    ck_assert_int_eq(grp_person(&f, "UNDONE", &undone), QN_OK);
+    ck_assert_int_eq(qn_store_savepoint_release(f.c, &f.err), QN_OK);
+    qn_store_group_abort(f.c);
+    qn_err miss;
+    qn_err_clear(&miss);
+    ck_assert_int_eq(qn_store_person_get(f.c, undone, &got, &miss), QN_E_NOT_FOUND);
+    ck_assert_int_eq(grp_person(&f, "PLAIN AFTER", NULL), QN_OK);
+    ck_assert_int_eq(qn_store_group_begin_deferred(f.c, &deferred, &f.err), QN_OK);
+    ck_assert(deferred == lite);
+    qn_store_group_abort(f.c);
+    grp_assert_chain(&f, base + 2);
+    conf_close(&f);
+}
+END_TEST
+
 START_TEST(group_preferred_connection_and_checkpoint)
 {
     /* The committer keeps one connection warm: acquire_prefer hands it back

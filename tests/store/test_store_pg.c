@@ -41,6 +41,7 @@ static Suite *store_pg_suite(void)
     tcase_add_test(tc, idempotency);
     tcase_add_test(tc, idempotency_concurrent_same_key);
     tcase_add_test(tc, audit_chain);
+    tcase_add_test(tc, audit_insert_digest_matches_row);
     tcase_add_test(tc, audit_detects_deletion);
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, crash_keeps_acknowledged_writes);
@@ -68,6 +69,7 @@ static Suite *store_pg_suite(void)
     conformance_apps_add(tc);
     tcase_add_test(tc, web_verify_failures_counted_and_pruned);
     tcase_add_test(tc, group_commit_savepoints);
+    tcase_add_test(tc, group_deferred_flush);
     tcase_add_test(tc, group_preferred_connection_and_checkpoint);
     tcase_add_test(tc, pg_lost_connection);
     tcase_add_test(tc, pg_server_crash);
