@@ -43,9 +43,12 @@ void qn_h_metrics(qn_http_req *req)
                  "# HELP qonaq_commit_busy_seconds_total Time the committer spent writing groups.\n"
                  "# TYPE qonaq_commit_busy_seconds_total counter\nqonaq_commit_busy_seconds_total %.6f\n"
                  "# HELP qonaq_commit_flush_seconds_total Part of it spent in COMMIT.\n"
-                 "# TYPE qonaq_commit_flush_seconds_total counter\nqonaq_commit_flush_seconds_total %.6f\n",
+                 "# TYPE qonaq_commit_flush_seconds_total counter\nqonaq_commit_flush_seconds_total %.6f\n"
+                 "# HELP qonaq_commit_syncs_total SQLite: WAL flushes of the syncer (each covers the groups "
+                 "committed before it).\n"
+                 "# TYPE qonaq_commit_syncs_total counter\nqonaq_commit_syncs_total %llu\n",
                  (unsigned long long)cc.groups, (unsigned long long)cc.jobs, (unsigned long long)cc.largest,
-                 (double)cc.busy_ns / 1e9, (double)cc.commit_ns / 1e9);
+                 (double)cc.busy_ns / 1e9, (double)cc.commit_ns / 1e9, (unsigned long long)cc.syncs);
     char *all = text && n > 0 ? realloc(text, len + (size_t)n + 1) : NULL;
     if (all) {
         memcpy(all + len, extra, (size_t)n + 1);

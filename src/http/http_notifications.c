@@ -228,8 +228,9 @@ void qn_h_notification_submit(qn_http_req *req)
         return;
     }
     in.payload_json = req->body;
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    qn_h_body_digest("notification", body, NULL, 0, digest);
+    unsigned char digest[crypto_hash_sha256_BYTES] = {0};
+    if (idem) /* the canonical digest (a sorted re-serialisation) serves only the key's check */
+        qn_h_body_digest("notification", body, NULL, 0, digest);
     qn_notification_out out;
     qn_idem_replay replay;
     qn_code rc =

@@ -195,17 +195,20 @@ static void *committer_main(void *arg)
 {
     qn_svc_committer *cm = arg;
     group g = {0};
-    struct timespec t_open;
+    uint64_t g_busy_ns = 0; /* writing the open group so far (not its waits) */
     pthread_mutex_lock(&cm->mu);
     for (;;) {
         bool syncing = cm->syncing || cm->sync_head;
         if (g.n > 0 && (!syncing || g.n >= QN_COMMIT_GROUP_MAX || cm->stopping)) {
             pthread_mutex_unlock(&cm->mu);
             uint64_t commit_ns = 0;
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             bool deferred = group_end(cm, &g, &commit_ns);
-            uint64_t busy_ns = ns_since(&t_open);
+            g_busy_ns += ns_since(&t0);
             pthread_mutex_lock(&cm->mu);
-            cm->stats.busy_ns += busy_ns;
+            cm->stats.busy_ns += g_busy_ns;
+            g_busy_ns = 0;
             cm->stats.commit_ns += commit_ns;
             cm->stats.groups++;
             cm->stats.jobs += g.n;
@@ -232,9 +235,10 @@ static void *committer_main(void *arg)
             pthread_mutex_unlock(&cm->mu);
             for (qn_svc_job *j = head; j; j = j->next)
                 j->rc = QN_OK;
-            if (g.n == 0)
-                clock_gettime(CLOCK_MONOTONIC, &t_open);
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             group_add(cm, &g, head, n);
+            g_busy_ns += ns_since(&t0);
             pthread_mutex_lock(&cm->mu);
             continue;
         }

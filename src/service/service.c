@@ -179,6 +179,7 @@ void qn_service_commit_stats(qn_service *svc, qn_service_commit_counters *out)
     out->largest = st.largest;
     out->busy_ns = st.busy_ns;
     out->commit_ns = st.commit_ns;
+    out->syncs = st.syncs;
 }
 
 qn_code qn_svc_acquire(qn_svc_ctx *ctx, qn_svc_conn *c, qn_err *e)

@@ -111,9 +111,10 @@ qn_code qn_service_health(qn_svc_ctx *ctx, int *schema_version, qn_err *e);
 
 /* Group commit counters (committer.h): groups committed, single
  * submissions written through them, the largest group, nanoseconds spent
- * writing groups and the part of it in COMMIT. Thread-safe. */
+ * writing groups and the part of it in COMMIT, and (SQLite) the syncer's
+ * flushes. Thread-safe. */
 typedef struct {
-    uint64_t groups, jobs, largest, busy_ns, commit_ns;
+    uint64_t groups, jobs, largest, busy_ns, commit_ns, syncs;
 } qn_service_commit_counters;
 void qn_service_commit_stats(qn_service *svc, qn_service_commit_counters *out);
 
