@@ -104,7 +104,7 @@ typedef struct {
     qn_http_req *req;
     /* CSV: the header, a record to parse into, where each row starts */
     qn_csv_record *header, *rec;
-    size_t *offsets, *lines;
+    size_t *offsets, *lines; /* lines: where the record starts, as the answer names it */
     /* JSON: the array as parsed */
     json_t *array;
     size_t n, cap;
@@ -232,9 +232,10 @@ static bool scan_csv(qn_http_req *req, batch_src *b, size_t max)
         return false;
     }
     for (;;) {
-        size_t offset = c.pos, line = c.line;
+        size_t offset = c.pos; /* before the blank lines qn_csv_next skips */
         if (!qn_csv_next(&c, b->rec))
             break;
+        size_t line = b->rec->line;
         if (b->n >= max) {
             qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %zu rows", max);
             return false;
@@ -275,7 +276,7 @@ static bool csv_row_object(batch_src *b, size_t i, qn_err *err)
     qn_csv c;
     qn_csv_init(&c, b->req->body, b->req->body_len);
     c.pos = b->offsets[i];
-    c.line = b->lines[i];
+    c.line = b->lines[i]; /* not the record's line (blank lines before it), but unused here */
     qn_csv_record *rec = b->rec;
     qn_csv_next(&c, rec);
     char problem[128] = "";
