@@ -10,8 +10,12 @@
 #      connections (the HTTP limit) and beside raw batched inserts of the
 #      same rows through the backend's own library (bench_raw: the storage
 #      limit). Accepted notifications are counted back through the API.
+#      The raw rate is of all the rows a notification writes (person,
+#      document, notification, notice, audit events: bench_raw.c); the rate
+#      of the notification row alone, the former limit, is printed beside it.
 #   2. a 100,000-row CSV batch upload (POST /api/v1/notifications/batch),
-#      rows/s beside the same raw insert rate. The API takes at most 10,000
+#      rows/s beside the same raw insert rate (and, for continuity, beside
+#      the notification-row-only rate). The API takes at most 10,000
 #      rows per batch unless the server has --batch-max-rows (then one
 #      upload of 100,000 rows); with the limit, ten uploads of 10,000.
 #   3. the server's peak memory (VmHWM from /proc/PID/status) after all of it.
@@ -157,8 +161,10 @@ for backend in $backends; do
   *) echo "bench_http: unknown backend $backend"; exit 1 ;;
   esac
   echo "-- $label"
-  raw_rate=$("$raw" "$raw_url" "$raw_rows")
-  echo "raw batched inserts of the same rows (libsqlite3/libpq, 10,000 per durable transaction): $raw_rate rows/s"
+  read -r raw_rate raw_notif_rate < <("$raw" "$raw_url" "$raw_rows")
+  echo "raw batched inserts of the same rows (libsqlite3/libpq, 10,000 notifications per durable transaction):"
+  echo "  all rows of a notification (person, document, notification, notice, audit): $raw_rate notifications/s"
+  echo "  the notification row alone (the former limit): $raw_notif_rate rows/s"
 
   start_server "$db" "${batch_args[@]}"
   for c in $conns_list; do
@@ -211,19 +217,23 @@ PY
   after=$(recorded)
   hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
   python3 - "$t0" "$t1" "$((after - before))" "$batch_rows" "$per_upload" "$raw_rate" "$hwm" "$label" \
-    >"$tmp/line.txt" <<'PY'
+    "$raw_notif_rate" >"$tmp/line.txt" <<'PY'
 import sys
-t0, t1, accepted, rows, per, raw, hwm, label = (float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]),
-    int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7]), sys.argv[8])
+t0, t1, accepted, rows, per, raw, hwm, label, raw_notif = (float(sys.argv[1]), float(sys.argv[2]),
+    int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7]), sys.argv[8],
+    float(sys.argv[9]))
 rate = accepted / (t1 - t0)
 met = lambda ok: "met" if ok else "MISSED"
 how = "one upload" if per >= rows else f"{(rows + per - 1) // per} uploads of {per} (the API's batch limit)"
 print(f"batch upload of a {rows}-row CSV ({how}), {label}:")
 print(f"  {accepted} rows accepted in {t1 - t0:.1f} s = {rate:.0f} rows/s"
-      f" = {rate / raw * 100:.1f}% of raw batched inserts (target >= 70%: {met(rate >= 0.7 * raw)})")
+      f" = {rate / raw * 100:.1f}% of raw batched inserts of the same rows ({raw:.0f}/s; target >= 70%:"
+      f" {met(rate >= 0.7 * raw)})")
+print(f"  (former ratio: {rate / raw_notif * 100:.1f}% of raw inserts of the notification row alone,"
+      f" {raw_notif:.0f} rows/s)")
 print(f"peak memory of the server (VmHWM) after these loads: {hwm / 1024:.1f} MiB")
-print(f"SUMMARY {label} batch: {rate:.0f} rows/s = {rate / raw * 100:.1f}% of raw [{met(rate >= 0.7 * raw)}]; "
-      f"server VmHWM {hwm / 1024:.1f} MiB")
+print(f"SUMMARY {label} batch: {rate:.0f} rows/s = {rate / raw * 100:.1f}% of raw [{met(rate >= 0.7 * raw)}]"
+      f" ({rate / raw_notif * 100:.1f}% of the notification row alone); server VmHWM {hwm / 1024:.1f} MiB")
 PY
   grep -v '^SUMMARY' "$tmp/line.txt"
   summary+=("$(grep '^SUMMARY' "$tmp/line.txt" | sed 's/^SUMMARY //')")

@@ -26,6 +26,16 @@
  * trace. With an Idempotency-Key the answer is kept with the key: the same
  * key with the same body (CSV: the same bytes; JSON: the same canonical
  * JSON) returns it again, marked Idempotent-Replayed; another body is 409.
+ *
+ * Memory: nothing is kept per row but where it starts. The service reads
+ * the batch as a stream (service/notification_batch.h): it asks for row i
+ * when it needs it, and the CSV row is parsed again from the request body
+ * (its offset and line were noted by a first scan), turned into its JSON
+ * object, decoded, and freed at the next row; a JSON array stays parsed as
+ * it came. Each row's outcome is rendered into the answer's text as soon as
+ * the service gives it, so the answer is held once, as text, beside the
+ * body. (It used to be a JSON object per row, a 3 KB result per row and the
+ * answer's JSON tree: about 10 KB a row, a gigabyte for 100,000 rows.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +44,7 @@
 
 #include "http/csv.h"
 #include "http/handlers.h"
+#include "service/notification_batch.h"
 
 static const char *const csv_columns[] = {"foreigner.surname",
                                           "foreigner.given_names",
@@ -61,47 +72,81 @@ static const char *const csv_columns[] = {"foreigner.surname",
                                           "migration_card.border_mark",
                                           NULL};
 
-typedef struct {
-    size_t n, cap;
-    json_t **objects; /* each row's object (NULL when the row could not be read) */
-    size_t *lines;    /* CSV line of each row (0 for JSON) */
-    char **row_error; /* a structural problem of the row (CSV), malloc'd, or NULL */
-} rowset;
+/* The answer's text while it is written: a reserved head (filled in at the
+ * end, when the counts are known), then the rows' results, comma-separated. */
+#define ANSWER_HEAD 128
 
-static void rowset_free(rowset *rs)
+typedef struct {
+    char *text;
+    size_t len, cap;
+} answer_buf;
+
+static bool answer_append(answer_buf *a, const char *s, size_t n)
 {
-    for (size_t i = 0; i < rs->n; i++) {
-        json_decref(rs->objects[i]);
-        free(rs->row_error[i]);
+    if (a->len + n + 3 > a->cap) {
+        size_t cap = a->cap ? a->cap : 64 * 1024;
+        while (a->len + n + 3 > cap)
+            cap *= 2;
+        char *t = realloc(a->text, cap);
+        if (!t)
+            return false;
+        a->text = t;
+        a->cap = cap;
     }
-    free(rs->objects);
-    free(rs->lines);
-    free(rs->row_error);
+    memcpy(a->text + a->len, s, n);
+    a->len += n;
+    return true;
 }
 
-static bool rowset_push(rowset *rs, json_t *obj, size_t line, const char *error)
+/* The batch being read: where its rows are, the row being decoded, the
+ * answer being written. */
+typedef struct {
+    qn_http_req *req;
+    /* CSV: the header, a record to parse into, where each row starts */
+    qn_csv_record *header, *rec;
+    size_t *offsets, *lines; /* lines: where the record starts, as the answer names it */
+    /* JSON: the array as parsed */
+    json_t *array;
+    size_t n, cap;
+    /* the current row: its object (CSV: ours) and payload */
+    json_t *obj;
+    char *payload;
+    answer_buf answer;
+    size_t n_results;
+    bool ready; /* the answer's head is written */
+} batch_src;
+
+static void batch_src_free(batch_src *b)
 {
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? rs->cap * 2 : 64;
-        json_t **o = realloc(rs->objects, cap * sizeof *o);
+    free(b->header);
+    free(b->rec);
+    free(b->offsets);
+    free(b->lines);
+    json_decref(b->array);
+    if (b->header) /* CSV rows are our objects; JSON rows are the array's */
+        json_decref(b->obj);
+    free(b->payload);
+    free(b->answer.text);
+}
+
+/* Notes where the next CSV row starts. False when out of memory. */
+static bool note_row(batch_src *b, size_t offset, size_t line)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        size_t *o = realloc(b->offsets, cap * sizeof *o);
         if (o)
-            rs->objects = o;
-        size_t *l = realloc(rs->lines, cap * sizeof *l);
+            b->offsets = o;
+        size_t *l = realloc(b->lines, cap * sizeof *l);
         if (l)
-            rs->lines = l;
-        char **e = realloc(rs->row_error, cap * sizeof *e);
-        if (e)
-            rs->row_error = e;
-        if (!o || !l || !e) {
-            json_decref(obj);
+            b->lines = l;
+        if (!o || !l)
             return false;
-        }
-        rs->cap = cap;
+        b->cap = cap;
     }
-    rs->objects[rs->n] = obj;
-    rs->lines[rs->n] = line;
-    rs->row_error[rs->n] = error ? strdup(error) : NULL;
-    rs->n++;
+    b->offsets[b->n] = offset;
+    b->lines[b->n] = line;
+    b->n++;
     return true;
 }
 
@@ -129,20 +174,19 @@ static void set_dotted(json_t *obj, const char *dotted, const char *value)
     }
 }
 
-/* Reads the CSV body into rows (at most max); answers and returns false on
- * a bad header or too many rows. */
-static bool read_csv(qn_http_req *req, rowset *rs, size_t max)
+/* Checks the header of the CSV and notes where each row starts (at most
+ * max rows); answers and returns false on a bad header or too many rows. */
+static bool scan_csv(qn_http_req *req, batch_src *b, size_t max)
 {
     qn_csv c;
     qn_csv_init(&c, req->body ? req->body : "", req->body_len);
-    qn_csv_record *header = calloc(1, sizeof *header), *rec = calloc(1, sizeof *rec);
-    if (!header || !rec) {
-        free(header);
-        free(rec);
+    b->header = calloc(1, sizeof *b->header);
+    b->rec = calloc(1, sizeof *b->rec);
+    if (!b->header || !b->rec) {
         qn_http_reply_error(req, QN_E_NOMEM, NULL, "out of memory");
         return false;
     }
-    bool ok = true;
+    qn_csv_record *header = b->header;
     /* A text file holds no NUL byte; one inside a field would silently cut
      * the value short once it becomes a C string (found by fuzzing). */
     const char *nul = req->body ? memchr(req->body, '\0', req->body_len) : NULL;
@@ -155,17 +199,15 @@ static bool read_csv(qn_http_req *req, rowset *rs, size_t max)
         qn_err_set(&ne, QN_E_BAD_REQUEST, "the CSV is not text: it contains a NUL byte on line %zu", line);
         qn_err_sub(&ne, "csv_nul");
         qn_http_reply_problem(req, &ne);
-        free(header);
-        free(rec);
         return false;
     }
     if (!qn_csv_next(&c, header)) {
         qn_http_reply_error(req, QN_E_INVALID, "empty_batch", "the CSV has no header line");
-        ok = false;
+        return false;
     }
     qn_err e;
     qn_err_clear(&e);
-    for (size_t i = 0; ok && i < header->n; i++) {
+    for (size_t i = 0; i < header->n; i++) {
         bool known = false;
         for (size_t k = 0; csv_columns[k]; k++)
             if (strcmp(csv_columns[k], header->fields[i]) == 0)
@@ -181,51 +223,32 @@ static bool read_csv(qn_http_req *req, rowset *rs, size_t max)
                 if (strcmp(header->fields[j], "migration_card") == 0)
                     qn_err_field(&e, header->fields[i], "cannot be given with the column migration_card");
     }
-    if (ok && (header->too_many_fields || header->field_too_long || header->bad_quote))
+    if (header->too_many_fields || header->field_too_long || header->bad_quote)
         qn_err_field(&e, "(header)", "the CSV header line is malformed");
-    if (ok && e.n_fields) {
+    if (e.n_fields) {
         e.code = QN_E_BAD_REQUEST;
         snprintf(e.message, sizeof e.message, "the CSV header names unknown or repeated columns");
         qn_http_reply_problem(req, &e);
-        ok = false;
+        return false;
     }
-    while (ok && qn_csv_next(&c, rec)) {
-        if (rs->n >= max) {
-            qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %zu rows", max);
-            ok = false;
+    for (;;) {
+        size_t offset = c.pos; /* before the blank lines qn_csv_next skips */
+        if (!qn_csv_next(&c, b->rec))
             break;
+        size_t line = b->rec->line;
+        if (b->n >= max) {
+            qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %zu rows", max);
+            return false;
         }
-        const char *problem = NULL;
-        char count_problem[128];
-        if (rec->bad_quote)
-            problem = "the row has a malformed quoted field";
-        else if (rec->field_too_long)
-            problem = "a field of the row is longer than 1023 bytes";
-        else if (rec->too_many_fields)
-            problem = "the row has more fields than a batch row can hold";
-        else if (rec->n != header->n) {
-            snprintf(count_problem, sizeof count_problem, "the row has %zu fields but the header has %zu",
-                     rec->n, header->n);
-            problem = count_problem;
-        }
-        json_t *obj = NULL;
-        if (!problem) {
-            obj = json_object();
-            for (size_t i = 0; i < rec->n; i++)
-                if (rec->fields[i][0])
-                    set_dotted(obj, header->fields[i], rec->fields[i]);
-        }
-        if (!rowset_push(rs, obj, rec->line, problem)) {
+        if (!note_row(b, offset, line)) {
             qn_http_reply_error(req, QN_E_NOMEM, NULL, "out of memory");
-            ok = false;
+            return false;
         }
     }
-    free(header);
-    free(rec);
-    return ok;
+    return true;
 }
 
-static bool read_json(qn_http_req *req, rowset *rs, size_t max, json_t **kept)
+static bool read_json(qn_http_req *req, batch_src *b, size_t max)
 {
     json_t *body = qn_http_body_json(req);
     if (!body)
@@ -241,17 +264,75 @@ static bool read_json(qn_http_req *req, rowset *rs, size_t max, json_t **kept)
         qn_http_reply_error(req, QN_E_TOO_LARGE, "too_many_rows", "a batch holds at most %zu rows", max);
         return false;
     }
-    size_t i;
-    json_t *v;
-    json_array_foreach(body, i, v)
-    {
-        if (!rowset_push(rs, json_incref(v), 0, NULL)) {
-            json_decref(body);
-            qn_http_reply_error(req, QN_E_NOMEM, NULL, "out of memory");
+    b->array = body; /* the rows, and the idempotency digest */
+    b->n = json_array_size(body);
+    return true;
+}
+
+/* The CSV row i as the JSON object a client would have sent, in b->obj;
+ * false with err set for a structural problem of the row. */
+static bool csv_row_object(batch_src *b, size_t i, qn_err *err)
+{
+    qn_csv c;
+    qn_csv_init(&c, b->req->body, b->req->body_len);
+    c.pos = b->offsets[i];
+    c.line = b->lines[i]; /* not the record's line (blank lines before it), but unused here */
+    qn_csv_record *rec = b->rec;
+    qn_csv_next(&c, rec);
+    char problem[128] = "";
+    if (rec->bad_quote)
+        snprintf(problem, sizeof problem, "the row has a malformed quoted field");
+    else if (rec->field_too_long)
+        snprintf(problem, sizeof problem, "a field of the row is longer than 1023 bytes");
+    else if (rec->too_many_fields)
+        snprintf(problem, sizeof problem, "the row has more fields than a batch row can hold");
+    else if (rec->n != b->header->n)
+        snprintf(problem, sizeof problem, "the row has %zu fields but the header has %zu", rec->n, b->header->n);
+    if (problem[0]) {
+        qn_err_field(err, "row", "%s", problem);
+        qn_err_set(err, QN_E_BAD_REQUEST, "%s", problem);
+        qn_err_sub(err, "csv_row");
+        return false;
+    }
+    b->obj = json_object();
+    if (!b->obj) {
+        qn_err_set(err, QN_E_NOMEM, "out of memory");
+        return false;
+    }
+    for (size_t k = 0; k < rec->n; k++)
+        if (rec->fields[k][0])
+            set_dotted(b->obj, b->header->fields[k], rec->fields[k]);
+    return true;
+}
+
+/* The service's reader of row i (qn_batch_stream.row). */
+static bool src_row(void *user, size_t i, bool for_write, qn_notification_in *in, qn_err *err)
+{
+    batch_src *b = user;
+    free(b->payload);
+    b->payload = NULL;
+    if (b->header) {
+        json_decref(b->obj);
+        b->obj = NULL;
+        if (!csv_row_object(b, i, err))
+            return false;
+    } else {
+        b->obj = json_array_get(b->array, i);
+    }
+    qn_jin d;
+    qn_jin_init(&d, err);
+    qn_h_decode_notification(&d, b->obj, "", in);
+    qn_jin_finish(&d);
+    if (err->code != QN_OK)
+        return false;
+    if (for_write) {
+        b->payload = json_dumps(b->obj, JSON_COMPACT);
+        if (!b->payload) {
+            qn_err_set(err, QN_E_NOMEM, "out of memory");
             return false;
         }
+        in->payload_json = b->payload;
     }
-    *kept = body; /* for the idempotency digest */
     return true;
 }
 
@@ -264,41 +345,95 @@ static json_t *errors_json(const qn_err *e)
     return errs;
 }
 
-/* The answer of the batch: every row, accepted or rejected. */
-static json_t *answer_json(const qn_batch_row *rows, size_t n, size_t n_ok, const rowset *rs)
+/* One row of the answer: accepted (out) or rejected (re). */
+static json_t *result_json(const qn_notification_out *out, const qn_err *re, size_t i, size_t line)
 {
-    json_t *results = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *r;
-        if (rows[i].ok) {
-            r = qn_h_notification_created(&rows[i].out);
-            json_object_set_new(r, "result", json_string("accepted"));
-        } else {
-            qn_err none;
-            qn_err_clear(&none);
-            qn_err_set(&none, QN_E_NOMEM, "out of memory");
-            const qn_err *re = rows[i].err ? rows[i].err : &none;
-            qn_code code = re->code == QN_OK ? QN_E_INTERNAL : re->code;
-            char name[96];
-            snprintf(name, sizeof name, "%s%s%s", qn_code_name(code), re->sub[0] ? "." : "", re->sub);
-            r = json_pack("{s:s, s:s, s:s, s:o}", "result", "rejected", "code", name, "detail", re->message,
-                          "errors", errors_json(re));
-        }
-        json_object_set_new(r, "row", json_integer((json_int_t)i + 1));
-        if (rs->lines[i])
-            json_object_set_new(r, "line", json_integer((json_int_t)rs->lines[i]));
-        json_array_append_new(results, r);
+    json_t *r;
+    if (out) {
+        r = qn_h_notification_created(out);
+        json_object_set_new(r, "result", json_string("accepted"));
+    } else {
+        qn_code code = re->code == QN_OK ? QN_E_INTERNAL : re->code;
+        char name[96];
+        snprintf(name, sizeof name, "%s%s%s", qn_code_name(code), re->sub[0] ? "." : "", re->sub);
+        r = json_pack("{s:s, s:s, s:s, s:o}", "result", "rejected", "code", name, "detail", re->message,
+                      "errors", errors_json(re));
     }
-    return json_pack("{s:I, s:I, s:I, s:o}", "rows", (json_int_t)n, "accepted", (json_int_t)n_ok, "rejected",
-                     (json_int_t)(n - n_ok), "results", results);
+    if (!r)
+        return NULL;
+    json_object_set_new(r, "row", json_integer((json_int_t)i + 1));
+    if (line)
+        json_object_set_new(r, "line", json_integer((json_int_t)line));
+    return r;
 }
 
-static char *render_answer(const qn_batch_row *rows, size_t n, size_t n_ok, void *user)
+/* The service's outcome of row i (qn_batch_stream.result), rendered into
+ * the answer at once. */
+static bool src_result(void *user, size_t i, const qn_notification_out *out, const qn_err *err)
 {
-    json_t *b = answer_json(rows, n, n_ok, user);
-    char *s = b ? json_dumps(b, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-    json_decref(b);
-    return s;
+    batch_src *b = user;
+    if (b->answer.len == 0) {
+        b->answer.len = 0;
+        if (!answer_append(&b->answer, "", 0))
+            return false;
+        memset(b->answer.text, ' ', ANSWER_HEAD);
+        b->answer.len = ANSWER_HEAD;
+    }
+    json_t *r = result_json(out, err, i, b->header ? b->lines[i] : 0);
+    if (!r)
+        return false;
+    char small[2048];
+    size_t need = json_dumpb(r, small, sizeof small, JSON_COMPACT | JSON_ENSURE_ASCII);
+    bool ok;
+    if (need == 0) {
+        ok = false;
+    } else if (need <= sizeof small) {
+        ok = (b->n_results == 0 || answer_append(&b->answer, ",", 1)) && answer_append(&b->answer, small, need);
+    } else {
+        char *big = json_dumps(r, JSON_COMPACT | JSON_ENSURE_ASCII);
+        ok = big && (b->n_results == 0 || answer_append(&b->answer, ",", 1)) &&
+             answer_append(&b->answer, big, strlen(big));
+        free(big);
+    }
+    json_decref(r);
+    b->n_results += ok;
+    return ok;
+}
+
+/* Completes the answer's text in place: the head moved up against the
+ * results, the closing brackets after them. Returns the text (still owned
+ * by b) or NULL when out of memory. */
+static const char *finish_answer(batch_src *b, size_t n, size_t n_ok, size_t *len)
+{
+    if (!b->ready) {
+        if (b->answer.len == 0 && !answer_append(&b->answer, "", 0))
+            return NULL;
+        if (b->answer.len == 0)
+            b->answer.len = ANSWER_HEAD;
+        char head[ANSWER_HEAD];
+        int h = snprintf(head, sizeof head, "{\"rows\":%zu,\"accepted\":%zu,\"rejected\":%zu,\"results\":[", n,
+                         n_ok, n - n_ok);
+        size_t body = b->answer.len - ANSWER_HEAD;
+        memmove(b->answer.text + h, b->answer.text + ANSWER_HEAD, body);
+        memcpy(b->answer.text, head, (size_t)h);
+        b->answer.len = (size_t)h + body;
+        memcpy(b->answer.text + b->answer.len, "]}", 3);
+        b->answer.len += 2;
+        b->ready = true;
+    }
+    *len = b->answer.len;
+    return b->answer.text;
+}
+
+/* The answer kept with the idempotency key (qn_batch_stream.render). */
+static char *src_render(void *user, size_t n, size_t n_ok)
+{
+    size_t len = 0;
+    const char *text = finish_answer(user, n, n_ok, &len);
+    char *copy = text ? malloc(len + 1) : NULL;
+    if (copy)
+        memcpy(copy, text, len + 1);
+    return copy;
 }
 
 void qn_h_notification_batch(qn_http_req *req)
@@ -315,61 +450,26 @@ void qn_h_notification_batch(qn_http_req *req)
     size_t max = qn_svc_notification_batch_max_rows(&req->ctx);
     const char *ct = qn_http_header_in(req, "Content-Type");
     bool csv = ct && strncasecmp(ct, "text/csv", 8) == 0;
-    rowset rs = {0};
-    json_t *json_body = NULL;
-    if (!(csv ? read_csv(req, &rs, max) : read_json(req, &rs, max, &json_body))) {
-        rowset_free(&rs);
+    batch_src b;
+    memset(&b, 0, sizeof b);
+    b.req = req;
+    if (!(csv ? scan_csv(req, &b, max) : read_json(req, &b, max))) {
+        batch_src_free(&b);
         return;
     }
-    if (rs.n == 0) {
-        rowset_free(&rs);
-        json_decref(json_body);
+    if (b.n == 0) {
+        batch_src_free(&b);
         qn_http_reply_error(req, QN_E_INVALID, "empty_batch", "the batch has no rows");
         return;
     }
     unsigned char digest[32];
-    qn_h_body_digest(csv ? "batch:csv" : "batch:json", json_body, req->body ? req->body : "", req->body_len,
+    qn_h_body_digest(csv ? "batch:csv" : "batch:json", b.array, req->body ? req->body : "", req->body_len,
                      digest);
-    json_decref(json_body);
-    qn_batch_row *rows = calloc(rs.n, sizeof *rows);
-    qn_notification_in *ins = calloc(rs.n, sizeof *ins);
-    char **payloads = calloc(rs.n, sizeof *payloads);
-    if (!rows || !ins || !payloads) {
-        free(rows);
-        free(ins);
-        free(payloads);
-        rowset_free(&rs);
-        qn_http_reply_error(req, QN_E_NOMEM, NULL, "out of memory");
-        return;
-    }
-    qn_err scratch;
-    for (size_t i = 0; i < rs.n; i++) {
-        qn_err_clear(&scratch);
-        if (rs.row_error[i]) {
-            qn_err_field(&scratch, "row", "%s", rs.row_error[i]);
-            qn_err_set(&scratch, QN_E_BAD_REQUEST, "%s", rs.row_error[i]);
-            qn_err_sub(&scratch, "csv_row");
-        } else {
-            qn_jin d;
-            qn_jin_init(&d, &scratch);
-            qn_h_decode_notification(&d, rs.objects[i], "", &ins[i]);
-            qn_jin_finish(&d);
-        }
-        if (scratch.code != QN_OK) {
-            rows[i].err = malloc(sizeof *rows[i].err);
-            if (rows[i].err)
-                *rows[i].err = scratch;
-            continue;
-        }
-        payloads[i] = json_dumps(rs.objects[i], JSON_COMPACT);
-        ins[i].payload_json = payloads[i];
-        rows[i].in = &ins[i];
-    }
+    qn_batch_stream s = {.row = src_row, .result = src_result, .render = src_render, .user = &b};
     size_t n_ok = 0;
     qn_idem_replay replay;
     memset(&replay, 0, sizeof replay);
-    qn_code rc = qn_svc_notification_batch(&req->ctx, rows, rs.n, idem, digest, render_answer, &rs, &n_ok,
-                                           &replay, &e);
+    qn_code rc = qn_svc_notification_batch_stream(&req->ctx, &s, b.n, idem, digest, &n_ok, &replay, &e);
     if (rc != QN_OK) {
         qn_http_reply_problem(req, &e);
     } else if (replay.replay) {
@@ -377,14 +477,13 @@ void qn_h_notification_batch(qn_http_req *req)
                             replay.body ? strlen(replay.body) : 0);
         qn_http_add_header(req, "Idempotent-Replayed", "true");
     } else {
-        qn_http_reply_json(req, 200, answer_json(rows, rs.n, n_ok, &rs));
+        size_t len = 0;
+        if (!finish_answer(&b, b.n, n_ok, &len)) {
+            qn_http_reply_error(req, QN_E_NOMEM, NULL, "out of memory");
+        } else {
+            qn_http_reply_owned(req, 200, "application/json", b.answer.text, len);
+            b.answer.text = NULL; /* the reply owns it */
+        }
     }
-    for (size_t i = 0; i < rs.n; i++) {
-        free(payloads[i]);
-        free(rows[i].err);
-    }
-    free(payloads);
-    free(rows);
-    free(ins);
-    rowset_free(&rs);
+    batch_src_free(&b);
 }
