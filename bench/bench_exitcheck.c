@@ -171,7 +171,11 @@ static void run(const char *backend, const char *base, const char *dir, long per
     qn_store_release(c);
     qn_store_close(st);
 
-    qn_service_config cfg = {.db_url = url, .pool_size = 2};
+    /* One connection for the calling thread, one for the committer (the
+     * audit events) and one for its checkpointer (SQLite), as `qonaq serve`
+     * sizes its pool (threads + 2): with 2, a check waited for a connection
+     * while the committer and the checkpointer held both. */
+    qn_service_config cfg = {.db_url = url, .pool_size = 3};
     qn_service *svc = NULL;
     if (qn_service_new(&cfg, &svc, &e) != QN_OK)
         die("service", &e);
