@@ -202,7 +202,9 @@ static void run(const char *backend, const char *base, const char *dir, long per
     }
     figures ex;
     summarise(lat, n, now_s() - start, &ex);
-    qn_service_free(svc);
+    qn_service_commit_counters cc;
+    qn_service_commit_stats(svc, &cc);
+    qn_service_free(svc); /* writes the audit events still queued */
     free(lat);
     printf(
         "%s: baseline (person by document, one indexed read):   %8.0f /s  p50 %7.1f us  p99 %7.1f us  (%zu "
@@ -221,6 +223,10 @@ static void run(const char *backend, const char *base, const char *dir, long per
         "%zu, exit visa %zu, not %zu\n",
         backend, verdicts[0], verdicts[1], verdicts[2], basis[QN_LAWFUL_REGIME], basis[QN_LAWFUL_PERMIT],
         basis[QN_LAWFUL_EXTENDED_VISA], basis[QN_LAWFUL_EXIT_VISA], basis[QN_LAWFUL_NOT]);
+    printf("%s: the audit events, on the committer's thread: %" PRIu64 " in %" PRIu64
+           " groups (largest %" PRIu64 "), %.0f us per group of which %.0f us in COMMIT\n",
+           backend, cc.jobs, cc.groups, cc.largest, cc.groups ? (double)cc.busy_ns / 1e3 / (double)cc.groups : 0.0,
+           cc.groups ? (double)cc.commit_ns / 1e3 / (double)cc.groups : 0.0);
     printf("%s: ratio exit check / baseline: %.1fx the time per call (p99 %.1fx)\n", backend,
            bl.per_s / ex.per_s, ex.p99_us / bl.p99_us);
     printf("%s: target (issue 9) exit check p99 < 2 ms on %ld people: p99 %.2f ms, %s\n", backend, persons,
