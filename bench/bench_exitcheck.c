@@ -225,7 +225,8 @@ static void run(const char *backend, const char *base, const char *dir, long per
         basis[QN_LAWFUL_EXTENDED_VISA], basis[QN_LAWFUL_EXIT_VISA], basis[QN_LAWFUL_NOT]);
     printf("%s: the audit events, on the committer's thread: %" PRIu64 " in %" PRIu64
            " groups (largest %" PRIu64 "), %.0f us per group of which %.0f us in COMMIT\n",
-           backend, cc.jobs, cc.groups, cc.largest, cc.groups ? (double)cc.busy_ns / 1e3 / (double)cc.groups : 0.0,
+           backend, cc.jobs, cc.groups, cc.largest,
+           cc.groups ? (double)cc.busy_ns / 1e3 / (double)cc.groups : 0.0,
            cc.groups ? (double)cc.commit_ns / 1e3 / (double)cc.groups : 0.0);
     printf("%s: ratio exit check / baseline: %.1fx the time per call (p99 %.1fx)\n", backend,
            bl.per_s / ex.per_s, ex.p99_us / bl.p99_us);

@@ -406,7 +406,8 @@ static qn_code audit_check(qn_svc_ctx *ctx, const qn_exit_answer *a, qn_err *e)
     j->base.free_job = audit_done;
     j->base.err = &j->err;
     j->base.actor_id = ctx->who->account_id;
-    snprintf(j->base.actor, sizeof j->base.actor, "%s", ctx->who->username[0] ? ctx->who->username : "system");
+    snprintf(j->base.actor, sizeof j->base.actor, "%s",
+             ctx->who->username[0] ? ctx->who->username : "system");
     qn_err_clear(&j->err);
     if (qn_svc_commit_post(ctx->svc->committer, &j->base) != QN_OK) /* j is freed either way */
         return qn_err_set(e, QN_E_UNAVAILABLE, "the exit check cannot be recorded: the service is stopping");

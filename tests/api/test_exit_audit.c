@@ -67,9 +67,9 @@ static void fill(const char *base)
     snprintf(border.display_name, sizeof border.display_name, "border officer");
     ck_assert_msg(qn_store_account_create(c, &border, &e) == QN_OK, "%s", e.message);
     border_id = border.id;
-    ck_assert_msg(qn_store_ctl_synth_fill(c, PERSONS, qn_date_from_epoch_kz((int64_t)time(NULL)), host.id, &e) ==
-                      QN_OK,
-                  "%s", e.message);
+    ck_assert_msg(
+        qn_store_ctl_synth_fill(c, PERSONS, qn_date_from_epoch_kz((int64_t)time(NULL)), host.id, &e) == QN_OK,
+        "%s", e.message);
     qn_store_release(c);
     qn_store_close(st);
 }

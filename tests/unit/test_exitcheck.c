@@ -207,10 +207,10 @@ START_TEST(basis_for_every_mix_of_documents)
         bool permit, extension, exit_visa;
         qn_lawful_basis basis;
     } table[] = {
-        {false, false, false, QN_LAWFUL_NOT},       {true, false, false, QN_LAWFUL_PERMIT},
+        {false, false, false, QN_LAWFUL_NOT},          {true, false, false, QN_LAWFUL_PERMIT},
         {false, true, false, QN_LAWFUL_EXTENDED_VISA}, {false, false, true, QN_LAWFUL_EXIT_VISA},
-        {true, true, false, QN_LAWFUL_PERMIT},      {true, false, true, QN_LAWFUL_PERMIT},
-        {false, true, true, QN_LAWFUL_EXTENDED_VISA}, {true, true, true, QN_LAWFUL_PERMIT},
+        {true, true, false, QN_LAWFUL_PERMIT},         {true, false, true, QN_LAWFUL_PERMIT},
+        {false, true, true, QN_LAWFUL_EXTENDED_VISA},  {true, true, true, QN_LAWFUL_PERMIT},
     };
     const qn_trip trips[] = {{D("2026-02-02"), NONE}};
     const qn_ctl_notification notes[] = {note("2026-02-02", "2026-02-02")};
