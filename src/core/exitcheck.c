@@ -76,10 +76,15 @@ static qn_code staged_stay(const qn_exit_input *in, const qn_trip *ct, qn_date_t
     sin.visa_until = visa_until;
     sin.permits = periods;
 
-    /* Stage 0: regime and ordinary visa; 1: + TRPs; 2: + extensions; 3: + exit visa. */
+    /* Stage 0: regime and ordinary visa; 1: + TRPs; 2: + extensions; 3: + exit visa.
+     * A stage that adds no document has the input of the one before, so its
+     * result and its test for the basis are the same: it is not computed
+     * again (most people hold none of the three, and the stay computation
+     * was most of the check's own time). */
     qn_stay_result r;
     qn_lawful_basis basis = QN_LAWFUL_NOT;
     for (int stage = 0; stage < 4; stage++) {
+        size_t before = np;
         if (stage == 1)
             for (size_t i = 0; i < in->n_permits; i++)
                 periods[np++] = in->permits[i];
@@ -89,6 +94,8 @@ static qn_code staged_stay(const qn_exit_input *in, const qn_trip *ct, qn_date_t
                     periods[np++] = (qn_stay_period){in->visas[i].from, in->visas[i].to};
         if (stage == 3 && in->exit_visa)
             periods[np++] = *in->exit_visa;
+        if (stage > 0 && np == before)
+            continue;
         sin.n_permits = np;
         if ((rc = qn_stay_compute(&sin, &r, err)) != QN_OK)
             return rc;

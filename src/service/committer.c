@@ -7,7 +7,10 @@
  * and under load the requests that arrive while one group is being flushed
  * are the next group. Waiters sleep on their own condition variable (in
  * their job), signalled under the queue mutex, so a waiter never misses
- * its wake-up and never runs before its result is set.
+ * its wake-up and never runs before its result is set. A posted job has no
+ * waiter: completing it is calling its free function, on this thread.
+ * Jobs complete in the order they were queued (one thread, groups in
+ * turn), which is what qn_svc_committer_drain relies on.
  */
 #include "service/committer.h"
 
@@ -146,6 +149,11 @@ static void complete(qn_svc_committer *cm, qn_svc_job *head)
     while (job) {
         qn_svc_job *next = job->next; /* the waiter may reuse job once woken */
         job->wait_ns = ns_since(&job->queued);
+        if (job->free_job) { /* posted: nobody waits */
+            job->free_job(job);
+            job = next;
+            continue;
+        }
         pthread_mutex_lock(&cm->mu);
         job->finished = true;
         pthread_cond_signal(&job->wake);
@@ -424,6 +432,42 @@ qn_code qn_svc_commit_wait(qn_svc_committer *cm, qn_svc_job *job)
     pthread_mutex_unlock(&cm->mu);
     pthread_cond_destroy(&job->wake);
     return job->rc;
+}
+
+qn_code qn_svc_commit_post(qn_svc_committer *cm, qn_svc_job *job)
+{
+    if (!job->free_job)
+        return QN_E_INTERNAL;
+    pthread_mutex_lock(&cm->mu);
+    bool refused = cm->stopping; /* the thread may have drained already */
+    if (!refused)
+        enqueue_locked(cm, job);
+    pthread_mutex_unlock(&cm->mu);
+    if (!refused)
+        return QN_OK;
+    job->rc = QN_E_UNAVAILABLE;
+    job->free_job(job);
+    return QN_E_UNAVAILABLE;
+}
+
+static qn_code write_nothing(qn_svc_job *job, qn_store_conn *conn, qn_err *e)
+{
+    (void)job;
+    (void)conn;
+    (void)e;
+    return QN_OK;
+}
+
+qn_code qn_svc_committer_drain(qn_svc_committer *cm)
+{
+    qn_err err;
+    qn_err_clear(&err);
+    qn_svc_job marker;
+    memset(&marker, 0, sizeof marker);
+    marker.write = write_nothing;
+    marker.err = &err;
+    snprintf(marker.actor, sizeof marker.actor, "system");
+    return qn_svc_commit_wait(cm, &marker);
 }
 
 void qn_svc_committer_stats(qn_svc_committer *cm, qn_svc_commit_stats *out)

@@ -19,9 +19,11 @@
  *
  * Every check is recorded in the audit trail (action "exit_check", entity
  * "person", the person's id; the actor is the border account; the digest
- * of the verdict, exit date and person as "after"), in its own
- * transaction before the answer is returned: a check that cannot be
- * recorded is not answered (503).
+ * of the verdict, exit date and person as "after"). The event is posted to
+ * the service's group committer and written by its next group: the answer
+ * does not wait for the disk, and a kill -9 loses the events still queued
+ * (exit_check.c audit_check); a check whose event cannot be queued is not
+ * answered (503).
  */
 #ifndef QN_SERVICE_EXIT_CHECK_H
 #define QN_SERVICE_EXIT_CHECK_H

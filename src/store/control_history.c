@@ -308,40 +308,9 @@ qn_code qn_store_ctl_audit_check(qn_store_conn *c, const char *entity_id, const 
     qn_code rc = qs_check_str(err, "entity_id", entity_id, QN_STORE_NUMBER_MAX, true);
     if (rc != QN_OK)
         return rc;
-    if (c->in_tx)
-        return qn_err_set(err, QN_E_INTERNAL, "the audit of an exit check takes its own transaction");
-    bool is_lite = c->drv == &qs_sqlite_driver;
-    if ((rc = qs_ready(c, err)) != QN_OK)
+    bool own;
+    if ((rc = qs_wbegin(c, &own, err)) != QN_OK)
         return rc;
-    /* SQLite in WAL mode with synchronous=NORMAL commits without fsync and
-     * keeps the commit across a crash of the process; the connection goes
-     * back to FULL right after. PostgreSQL: the same for this transaction
-     * only (SET LOCAL). */
-    if (is_lite && (rc = qs_script(c, "PRAGMA synchronous=NORMAL", err)) != QN_OK)
-        return rc;
-    if (is_lite) {
-        rc = qn_store_begin(c, err);
-    } else { /* one round trip for both */
-        rc = qs_script(c, "BEGIN; SET LOCAL synchronous_commit = off", err);
-        if (rc == QN_OK) {
-            c->in_tx = true;
-            c->tx_failed = false;
-        }
-    }
-    if (rc == QN_OK)
-        rc = qs_audit(c, "exit_check", "person", entity_id, NULL, after, err);
-    if (rc == QN_OK)
-        rc = qn_store_commit(c, err);
-    else
-        qn_store_rollback(c);
-    if (is_lite) {
-        qn_err local;
-        qn_err_clear(&local);
-        if (qs_script(c, "PRAGMA synchronous=FULL", &local) != QN_OK) {
-            c->broken = true; /* never hand out a connection with the weaker setting */
-            if (rc == QN_OK)
-                rc = qn_err_set(err, QN_E_UNAVAILABLE, "cannot restore synchronous=FULL: %s", local.message);
-        }
-    }
-    return rc;
+    rc = qs_audit(c, "exit_check", "person", entity_id, NULL, after, err);
+    return qs_wend(c, own, rc, err);
 }

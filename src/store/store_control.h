@@ -276,11 +276,11 @@ void qn_store_ctl_history_free(qn_store_ctl_history *h);
 
 /* Appends the audit event of one exit check (action "exit_check", entity
  * "person", entity_id the person's id, after the digest of the answer; the
- * actor is the connection's) in its own transaction, committed without
- * waiting for the flush to disk: SQLite synchronous=NORMAL for that commit
- * (WAL: it survives a crash of the process, not of the machine),
- * PostgreSQL synchronous_commit=off for that transaction. Every other write
- * keeps full durability. docs/control_api.md §Audit of the exit check. */
+ * actor is the connection's) in the caller's transaction — the service
+ * posts it to its group committer, so it is one savepoint of the next
+ * group and as durable as that group's commit — or, outside a
+ * transaction, in its own (fully durable). docs/control_api.md §Audit of
+ * the exit check. */
 qn_code qn_store_ctl_audit_check(qn_store_conn *c, const char *entity_id, const unsigned char *after,
                                  qn_err *err);
 

@@ -828,22 +828,44 @@ START_TEST(control_audit_check_event)
     ck_assert_int_eq(ctl_audit_count(&t), events + 5);
     ctl_chain_intact(&t);
 
-    /* It takes its own transaction: refused inside one, nothing written, the
-     * caller's transaction untouched. */
+    /* Inside a transaction it is part of it (the service's committer writes
+     * it in a group): rolled back with it, committed with it. */
     events = ctl_audit_count(&t);
     OK(&t, qn_store_begin(t.c, &t.err));
-    FAILS(&t, QN_E_INTERNAL, qn_store_ctl_audit_check(t.c, id, digest, &t.err));
+    OK(&t, qn_store_ctl_audit_check(t.c, id, digest, &t.err));
     ck_assert(qn_store_in_tx(t.c));
-    mk_person(&t, "Fischer");
-    OK(&t, qn_store_commit(t.c, &t.err));
-    ck_assert_int_eq(ctl_audit_count(&t), events + 1);
+    qn_store_rollback(t.c);
+    ck_assert_int_eq(ctl_audit_count(&t), events);
     ck_assert_int_eq(raw_count(t.url, sql), 2);
+    OK(&t, qn_store_begin(t.c, &t.err));
+    mk_person(&t, "Fischer");
+    OK(&t, qn_store_ctl_audit_check(t.c, id, digest, &t.err));
+    ck_assert_int_eq(raw_count(t.url, sql), 2); /* not before the commit */
+    OK(&t, qn_store_commit(t.c, &t.err));
+    ck_assert_int_eq(ctl_audit_count(&t), events + 2);
+    ck_assert_int_eq(raw_count(t.url, sql), 3);
+    /* In a group, each in its savepoint: the one rolled back leaves no
+     * event and no gap in the chain. */
+    OK(&t, qn_store_group_begin(t.c, &t.err));
+    OK(&t, qn_store_savepoint(t.c, &t.err));
+    OK(&t, qn_store_ctl_audit_check(t.c, id, digest, &t.err));
+    OK(&t, qn_store_savepoint_release(t.c, &t.err));
+    OK(&t, qn_store_savepoint(t.c, &t.err));
+    OK(&t, qn_store_ctl_audit_check(t.c, id, digest, &t.err));
+    OK(&t, qn_store_savepoint_rollback(t.c, &t.err));
+    OK(&t, qn_store_savepoint(t.c, &t.err));
+    OK(&t, qn_store_ctl_audit_check(t.c, id, digest, &t.err));
+    OK(&t, qn_store_savepoint_release(t.c, &t.err));
+    OK(&t, qn_store_group_commit(t.c, &t.err));
+    ck_assert_int_eq(raw_count(t.url, sql), 5);
+    ctl_chain_intact(&t);
+    events = ctl_audit_count(&t);
     /* Bad entity ids. */
     FAILS(&t, QN_E_INVALID, qn_store_ctl_audit_check(t.c, "", digest, &t.err));
     ck_assert_str_eq(t.err.fields[0].field, "entity_id");
     FAILS(&t, QN_E_TOO_LARGE,
           qn_store_ctl_audit_check(t.c, "123456789012345678901234567890123", digest, &t.err));
-    ck_assert_int_eq(ctl_audit_count(&t), events + 1);
+    ck_assert_int_eq(ctl_audit_count(&t), events);
     ctl_chain_intact(&t);
     conf_close(&t);
 }

@@ -2,6 +2,7 @@
  * notified and lawful, not notified, overstayed, lawful thanks to a permit,
  * an extension visa or an exit visa after a lost passport, open cases,
  * visa nationals, unconfirmed regimes, bad input, and a long history. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +197,50 @@ START_TEST(lawful_thanks_to_exit_visa)
 }
 END_TEST
 
+/* Every mix of a permit, an extension visa and an exit visa, each covering
+ * the days past the regime's 30: the basis is the first kind present in
+ * the order of the stages, whichever others are there (the stages that add
+ * no document are not computed again: the answer must not change). */
+START_TEST(basis_for_every_mix_of_documents)
+{
+    static const struct {
+        bool permit, extension, exit_visa;
+        qn_lawful_basis basis;
+    } table[] = {
+        {false, false, false, QN_LAWFUL_NOT},          {true, false, false, QN_LAWFUL_PERMIT},
+        {false, true, false, QN_LAWFUL_EXTENDED_VISA}, {false, false, true, QN_LAWFUL_EXIT_VISA},
+        {true, true, false, QN_LAWFUL_PERMIT},         {true, false, true, QN_LAWFUL_PERMIT},
+        {false, true, true, QN_LAWFUL_EXTENDED_VISA},  {true, true, true, QN_LAWFUL_PERMIT},
+    };
+    const qn_trip trips[] = {{D("2026-02-02"), NONE}};
+    const qn_ctl_notification notes[] = {note("2026-02-02", "2026-02-02")};
+    const qn_stay_period cover = {D("2026-03-04"), D("2026-04-30")};
+    const qn_ctl_visa extension = {D("2026-03-04"), D("2026-04-30"), QN_VISA_EXTENSION};
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        qn_exit_input in = german("2026-03-20", trips, 1, notes, 1);
+        in.citizenship = "UZB"; /* 30 days: lawful to 2026-03-03 alone */
+        in.permits = table[i].permit ? &cover : NULL;
+        in.n_permits = table[i].permit;
+        in.visas = table[i].extension ? &extension : NULL;
+        in.n_visas = table[i].extension;
+        in.exit_visa = table[i].exit_visa ? &cover : NULL;
+        qn_exit_result r;
+        qn_err err;
+        ck_assert_int_eq(qn_exit_check(&in, NULL, &r, &err), QN_OK);
+        ck_assert_msg(r.lawful_because == table[i].basis, "row %zu: %s", i,
+                      qn_lawful_basis_name(r.lawful_because));
+        bool any = table[i].permit || table[i].extension || table[i].exit_visa;
+        ck_assert_int_eq(r.overstay_days, any ? 0 : D("2026-03-20") - D("2026-03-03"));
+        ck_assert_int_eq(r.verdict, any ? QN_EXIT_CLEAR : QN_EXIT_STOP);
+        qn_stay_result st;
+        qn_lawful_basis basis;
+        ck_assert_int_eq(qn_exit_stay(&in, D("2026-03-20"), &st, &basis, &err), QN_OK);
+        ck_assert_int_eq(basis, table[i].basis);
+        ck_assert_int_eq(st.last_lawful_day, r.last_lawful_day);
+    }
+}
+END_TEST
+
 START_TEST(open_cases)
 {
     const qn_trip trips[] = {{D("2026-02-02"), NONE}};
@@ -374,6 +419,7 @@ static Suite *exitcheck_suite(void)
     tcase_add_test(tc, lawful_thanks_to_permit);
     tcase_add_test(tc, lawful_thanks_to_extension);
     tcase_add_test(tc, lawful_thanks_to_exit_visa);
+    tcase_add_test(tc, basis_for_every_mix_of_documents);
     tcase_add_test(tc, open_cases);
     tcase_add_test(tc, visa_nationals);
     tcase_add_test(tc, history_and_regime_warnings);
