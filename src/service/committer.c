@@ -8,9 +8,11 @@
  * are the next group. Waiters sleep on their own condition variable (in
  * their job), signalled under the queue mutex, so a waiter never misses
  * its wake-up and never runs before its result is set. A posted job has no
- * waiter: completing it is calling its free function, on this thread.
- * Jobs complete in the order they were queued (one thread, groups in
- * turn), which is what qn_svc_committer_drain relies on.
+ * waiter: completing it is calling its free function (on the committer's
+ * thread, or the syncer's when it waits for a flush). A job that was kept
+ * completes after every kept job queued before it (groups in turn, flushes
+ * in turn), which is what qn_svc_committer_drain relies on; a job refused
+ * by its own write is answered at once.
  */
 #include "service/committer.h"
 
