@@ -8,11 +8,12 @@
  * are the next group. Waiters sleep on their own condition variable (in
  * their job), signalled under the queue mutex, so a waiter never misses
  * its wake-up and never runs before its result is set. A posted job has no
- * waiter: completing it is calling its free function (on the committer's
- * thread, or the syncer's when it waits for a flush). A job that was kept
- * completes after every kept job queued before it (groups in turn, flushes
- * in turn), which is what qn_svc_committer_drain relies on; a job refused
- * by its own write is answered at once.
+ * waiter: completing it is calling its free function, on the committer's
+ * thread once its group has committed (it does not wait for the syncer's
+ * flush). A job that was kept completes after every kept job queued before
+ * it (groups in turn, flushes in turn), which is what
+ * qn_svc_committer_drain relies on; a job refused by its own write is
+ * answered at once.
  */
 #include "service/committer.h"
 
@@ -164,16 +165,19 @@ static void complete(qn_svc_committer *cm, qn_svc_job *head)
     }
 }
 
-/* Hands the kept jobs of a committed group to the syncer and returns the
- * others (refused by their own write), to be answered at once. Caller
- * holds cm->mu. */
+/* Hands the kept jobs of a committed group that someone waits for to the
+ * syncer and returns the others, to be completed at once: those refused by
+ * their own write, and the posted ones (a read's audit event: nobody is
+ * answered on its durability, docs/control_api.md §Audit of the exit
+ * check; the next flush or checkpoint makes it durable). A group of posted
+ * jobs alone costs no flush. Caller holds cm->mu. */
 static qn_svc_job *to_syncer_locked(qn_svc_committer *cm, qn_svc_job *head)
 {
     qn_svc_job *keep = NULL, **ktail = &keep, *now = NULL, **ntail = &now;
     for (qn_svc_job *j = head; j;) {
         qn_svc_job *next = j->next;
         j->next = NULL;
-        qn_svc_job ***tail = j->rc == QN_OK ? &ktail : &ntail;
+        qn_svc_job ***tail = j->rc == QN_OK && !j->free_job ? &ktail : &ntail;
         **tail = j;
         *tail = &j->next;
         j = next;
