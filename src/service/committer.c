@@ -41,6 +41,7 @@ struct qn_svc_committer {
     /* SQLite: the syncer thread and the jobs of committed groups waiting
      * for their flush (see syncer_main) */
     bool has_syncer, syncer_stopping, syncing;
+    size_t posted_queued; /* posted jobs in the queue (QN_COMMIT_POSTED_MAX) */
     pthread_t syncer;
     pthread_cond_t sync_cv;
     qn_svc_job *sync_head, *sync_tail;
@@ -246,6 +247,9 @@ static void *committer_main(void *arg)
             if (!cm->head)
                 cm->tail = NULL;
             last->next = NULL;
+            for (qn_svc_job *j = head; j; j = j->next)
+                if (j->free_job)
+                    cm->posted_queued--;
             pthread_mutex_unlock(&cm->mu);
             for (qn_svc_job *j = head; j; j = j->next)
                 j->rc = QN_OK;
@@ -445,9 +449,12 @@ qn_code qn_svc_commit_post(qn_svc_committer *cm, qn_svc_job *job)
     if (!job->free_job)
         return QN_E_INTERNAL;
     pthread_mutex_lock(&cm->mu);
-    bool refused = cm->stopping; /* the thread may have drained already */
-    if (!refused)
+    /* stopping: the thread may have drained already */
+    bool refused = cm->stopping || cm->posted_queued >= QN_COMMIT_POSTED_MAX;
+    if (!refused) {
         enqueue_locked(cm, job);
+        cm->posted_queued++;
+    }
     pthread_mutex_unlock(&cm->mu);
     if (!refused)
         return QN_OK;

@@ -40,6 +40,10 @@
 #include "store/store.h"
 
 #define QN_COMMIT_GROUP_MAX 256
+/* Posted jobs that may wait in the queue at once (about 3 KB each): when
+ * commits stall, a post beyond it is refused rather than growing the
+ * queue without bound (the exit check then answers 503). */
+#define QN_COMMIT_POSTED_MAX 65536
 
 typedef struct qn_svc_job qn_svc_job;
 

@@ -410,7 +410,9 @@ static qn_code audit_check(qn_svc_ctx *ctx, const qn_exit_answer *a, qn_err *e)
              ctx->who->username[0] ? ctx->who->username : "system");
     qn_err_clear(&j->err);
     if (qn_svc_commit_post(ctx->svc->committer, &j->base) != QN_OK) /* j is freed either way */
-        return qn_err_set(e, QN_E_UNAVAILABLE, "the exit check cannot be recorded: the service is stopping");
+        return qn_err_set(
+            e, QN_E_UNAVAILABLE,
+            "the exit check cannot be recorded: the service is stopping or its audit queue is full");
     return QN_OK;
 }
 

@@ -317,6 +317,51 @@ END_TEST
 START_TEST(committer_posted_jobs_pg) { posted_jobs(pg_base()); }
 END_TEST
 
+/* The queue of posted jobs is bounded: with the committer stalled (the
+ * test holds the SQLite write lock it needs to open a group), posts are
+ * taken up to QN_COMMIT_POSTED_MAX waiting (plus the group the committer
+ * took before it stalled), then refused with QN_E_UNAVAILABLE, the job
+ * freed at once; once the lock is given back every accepted job is
+ * written. */
+START_TEST(committer_posted_queue_bounded)
+{
+    fill("sqlite:");
+    qn_service *svc = start();
+    atomic_store(&freed, 0);
+    atomic_store(&freed_ok, 0);
+    atomic_store(&freed_failed, 0);
+    pthread_mutex_lock(&svc->write_lock);
+    int accepted = 0, refused_rc = QN_OK;
+    for (int k = 0; k < QN_COMMIT_POSTED_MAX + QN_COMMIT_GROUP_MAX + 2; k++) {
+        posted_job *j = calloc(1, sizeof *j);
+        ck_assert(j != NULL);
+        j->i = 0; /* never fails */
+        j->base.write = posted_write;
+        j->base.free_job = posted_free;
+        j->base.err = &j->err;
+        j->base.actor_id = border_id;
+        snprintf(j->base.actor, sizeof j->base.actor, "border-1");
+        qn_code rc = qn_svc_commit_post(svc->committer, &j->base);
+        if (rc != QN_OK) {
+            refused_rc = rc;
+            break;
+        }
+        accepted++;
+    }
+    ck_assert_int_eq(refused_rc, QN_E_UNAVAILABLE);
+    ck_assert_int_ge(accepted, QN_COMMIT_POSTED_MAX);
+    ck_assert_int_le(accepted, QN_COMMIT_POSTED_MAX + QN_COMMIT_GROUP_MAX);
+    ck_assert_int_eq(atomic_load(&freed), 1); /* the refused one, at once */
+    pthread_mutex_unlock(&svc->write_lock);
+    qn_service_free(svc);
+    ck_assert_int_eq(atomic_load(&freed), accepted + 1);
+    ck_assert_int_eq(atomic_load(&freed_ok), accepted);
+    trail t = read_trail();
+    ck_assert_uint_eq(t.checks, (size_t)accepted);
+    ck_assert(t.chain_ok);
+}
+END_TEST
+
 static Suite *exit_audit_suite(void)
 {
     Suite *s = suite_create("exit_audit");
@@ -326,6 +371,7 @@ static Suite *exit_audit_suite(void)
     tcase_add_test(tc, exit_checks_audited_once_each_pg);
     tcase_add_test(tc, committer_posted_jobs_sqlite);
     tcase_add_test(tc, committer_posted_jobs_pg);
+    tcase_add_test(tc, committer_posted_queue_bounded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -118,7 +118,6 @@ START_TEST(group_commit_savepoints)
 }
 END_TEST
 
-
 /* The committer's deferred flush (qn_store_group_begin_deferred and
  * qn_store_wal_sync): on SQLite the group's COMMIT skips the fsync, which
  * the caller does after; on PostgreSQL nothing changes. Either way the
