@@ -29,7 +29,7 @@
 typedef struct {
     char host[64];    /* "127.0.0.1" */
     uint16_t port;    /* 0 picks a free port */
-    unsigned threads; /* thread pool size */
+    unsigned threads; /* sizes the store pool (threads + 2): requests served with a database at once */
     unsigned connection_limit;
     unsigned per_ip_limit; /* connections per client address (0: no limit) */
     unsigned connection_timeout_s;
@@ -43,9 +43,10 @@ typedef struct {
 
 /* Fills the defaults: 127.0.0.1:8080, 16 threads, 512 connections, 128
  * per client address, 30 s, 32 KiB, 1 MiB, 20 MiB, 10 s, logging on.
- * Threads: a submission holds its thread while its group commits
- * (service/committer.h), so the threads bound how many submissions one
- * flush can carry. Behind a reverse proxy every connection comes from the
+ * Each connection has its own thread (so at most 512): a submission holds
+ * its thread while its group commits (service/committer.h), and with a
+ * shared pool the connections tied to one thread waited for each other.
+ * `threads` sizes the store's pool (threads + 2). Behind a reverse proxy every connection comes from the
  * proxy's address: set per_ip_limit to 0 there and limit at the proxy. */
 void qn_server_config_default(qn_server_config *cfg);
 
