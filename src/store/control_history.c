@@ -254,13 +254,6 @@ qn_code qn_store_ctl_history_by_person(qn_store_conn *c, int64_t person_id, bool
     return history(&q, out, err);
 }
 
-static void append(char *out, size_t cap, size_t *len, const char *s)
-{
-    int k = snprintf(out + *len, cap - *len, "%s\n", s);
-    if (k > 0)
-        *len = *len + (size_t)k < cap ? *len + (size_t)k : cap - 1;
-}
-
 qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *err)
 {
     /* The exit check's one statement with constant arguments (no input
@@ -274,32 +267,14 @@ qn_code qn_store_ctl_explain(qn_store_conn *c, char *out, size_t cap, qn_err *er
     if (cap == 0)
         return qn_err_set(err, QN_E_INVALID, "no room for the plan");
     out[0] = '\0';
-    append(out, cap, &len,
-           "exit check: person, crossings, visas, stay documents, notifications, open cases, "
-           "confirmed self-registrations (one statement)");
-    /* PostgreSQL scans small tables whatever the indexes; with sequential
-     * scans off the plan shows whether an index serves each branch. (The
-     * one-statement rewrite had dropped this: on the conformance suite's
-     * 40 synthetic persons every branch showed a Seq Scan.) */
-    qn_code rc = is_lite ? QN_OK : qs_script(c, "SET enable_seqscan = off", err);
-    if (rc == QN_OK) {
-        qs_q q;
-        qs_init(&q, c, is_lite ? lite : pg);
-        int r;
-        while ((r = qs_step(&q, err)) == 1)
-            append(out, cap, &len, qs_get_text(&q, is_lite ? 3 : 0));
-        qs_done(&q);
-        if (r < 0)
-            rc = err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
-    }
-    if (!is_lite) {
-        qn_err ignore;
-        qn_err_clear(&ignore);
-        qn_code reset = qs_script(c, "RESET enable_seqscan", rc == QN_OK ? err : &ignore);
-        if (rc == QN_OK)
-            rc = reset;
-    }
-    return rc;
+    qs_append_line(out, cap, &len,
+                   "exit check: person, crossings, visas, stay documents, notifications, open cases, "
+                   "confirmed self-registrations (one statement)");
+    /* With sequential scans off on PostgreSQL (qs_explain_into): the
+     * plan shows whether an index serves each branch. (The one-statement
+     * rewrite had dropped this: on the conformance suite's 40 synthetic
+     * persons every branch showed a Seq Scan.) */
+    return qs_explain_into(c, is_lite ? lite : pg, false, NULL, out, cap, &len, err);
 }
 
 qn_code qn_store_ctl_audit_check(qn_store_conn *c, const char *entity_id, const unsigned char *after,

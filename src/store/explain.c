@@ -46,37 +46,29 @@ static const qs_lookup *lookup_at(size_t i)
     return NULL;
 }
 
-static void append_line(char *out, size_t cap, size_t *len, const char *s)
+void qs_append_line(char *out, size_t cap, size_t *len, const char *s)
 {
     int k = snprintf(out + *len, cap - *len, "%s\n", s);
     if (k > 0)
         *len = *len + (size_t)k < cap ? *len + (size_t)k : cap - 1;
 }
 
-qn_code qn_store_lookup_explain(qn_store_conn *c, size_t i, const char **name,
-                                const char **indexes, char *out, size_t cap, qn_err *err)
+qn_code qs_explain_into(qn_store_conn *c, const char *sql, bool explain_mode, const char *const *params,
+                        char *out, size_t cap, size_t *len, qn_err *err)
 {
-    const qs_lookup *l = lookup_at(i);
-    if (l == NULL)
-        return qn_err_set(err, QN_E_NOT_FOUND, "no lookup number %zu", i);
-    if (cap == 0)
-        return qn_err_set(err, QN_E_INVALID, "no room for the plan");
-    *name = l->name;
-    *indexes = l->indexes;
-    out[0] = '\0';
     bool lite = c->drv == &qs_sqlite_driver;
     qn_code rc = lite ? QN_OK : qs_script(c, "SET enable_seqscan = off", err);
     if (rc != QN_OK)
         return rc;
     qs_q q;
-    qs_init(&q, c, *l->sql);
-    q.mode = QS_EXPLAIN;
-    for (int k = 0; k < 8 && l->params[k] != NULL; k++)
-        qs_text(&q, k + 1, l->params[k]);
-    size_t len = 0;
+    qs_init(&q, c, sql);
+    if (explain_mode)
+        q.mode = QS_EXPLAIN;
+    for (int k = 0; params != NULL && k < 8 && params[k] != NULL; k++)
+        qs_text(&q, k + 1, params[k]);
     int r;
     while ((r = qs_step(&q, err)) == 1)
-        append_line(out, cap, &len, qs_get_text(&q, lite ? 3 : 0));
+        qs_append_line(out, cap, len, qs_get_text(&q, lite ? 3 : 0));
     qs_done(&q);
     if (r < 0)
         rc = err != NULL && err->code != QN_OK ? err->code : QN_E_INTERNAL;
@@ -88,4 +80,19 @@ qn_code qn_store_lookup_explain(qn_store_conn *c, size_t i, const char **name,
             rc = reset;
     }
     return rc;
+}
+
+qn_code qn_store_lookup_explain(qn_store_conn *c, size_t i, const char **name, const char **indexes,
+                                char *out, size_t cap, qn_err *err)
+{
+    const qs_lookup *l = lookup_at(i);
+    if (l == NULL)
+        return qn_err_set(err, QN_E_NOT_FOUND, "no lookup number %zu", i);
+    if (cap == 0)
+        return qn_err_set(err, QN_E_INVALID, "no room for the plan");
+    *name = l->name;
+    *indexes = l->indexes;
+    out[0] = '\0';
+    size_t len = 0;
+    return qs_explain_into(c, *l->sql, true, l->params, out, cap, &len, err);
 }

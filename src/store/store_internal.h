@@ -266,6 +266,14 @@ typedef struct {
     const char *const *sql; /* the operation's own static text */
     const char *params[8];  /* sample values, bound as text (NULL ends) */
 } qs_lookup;
+/* Appends s and a newline to out (cap bytes, *len used), cutting at cap. */
+void qs_append_line(char *out, size_t cap, size_t *len, const char *s);
+/* Appends the plan of sql to out, a line per plan row: with explain_mode
+ * the driver prefixes EXPLAIN (else sql is an EXPLAIN already); params are
+ * bound as text (NULL-terminated, at most 8; NULL: none). On PostgreSQL
+ * with enable_seqscan off for the statement (see explain.c). */
+qn_code qs_explain_into(qn_store_conn *c, const char *sql, bool explain_mode, const char *const *params,
+                        char *out, size_t cap, size_t *len, qn_err *err);
 extern const qs_lookup qs_violation_lookups[];
 extern const size_t qs_violation_lookups_count;
 extern const qs_lookup qs_control_lookups[];
