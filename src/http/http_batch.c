@@ -306,7 +306,7 @@ static bool csv_row_object(batch_src *b, size_t i, qn_err *err)
 }
 
 /* The service's reader of row i (qn_batch_stream.row). */
-static bool src_row(void *user, size_t i, bool for_write, qn_notification_in *in, qn_err *err)
+static bool src_row(void *user, size_t i, qn_notification_in *in, qn_err *err)
 {
     batch_src *b = user;
     free(b->payload);
@@ -323,16 +323,19 @@ static bool src_row(void *user, size_t i, bool for_write, qn_notification_in *in
     qn_jin_init(&d, err);
     qn_h_decode_notification(&d, b->obj, "", in);
     qn_jin_finish(&d);
-    if (err->code != QN_OK)
+    return err->code == QN_OK;
+}
+
+/* The payload of the row src_row read last (qn_batch_stream.payload). */
+static bool src_payload(void *user, qn_notification_in *in, qn_err *err)
+{
+    batch_src *b = user;
+    b->payload = json_dumps(b->obj, JSON_COMPACT);
+    if (!b->payload) {
+        qn_err_set(err, QN_E_NOMEM, "out of memory");
         return false;
-    if (for_write) {
-        b->payload = json_dumps(b->obj, JSON_COMPACT);
-        if (!b->payload) {
-            qn_err_set(err, QN_E_NOMEM, "out of memory");
-            return false;
-        }
-        in->payload_json = b->payload;
     }
+    in->payload_json = b->payload;
     return true;
 }
 
@@ -465,7 +468,7 @@ void qn_h_notification_batch(qn_http_req *req)
     unsigned char digest[32];
     qn_h_body_digest(csv ? "batch:csv" : "batch:json", b.array, req->body ? req->body : "", req->body_len,
                      digest);
-    qn_batch_stream s = {.row = src_row, .result = src_result, .render = src_render, .user = &b};
+    qn_batch_stream s = {.row = src_row, .payload = src_payload, .result = src_result, .render = src_render, .user = &b};
     size_t n_ok = 0;
     qn_idem_replay replay;
     memset(&replay, 0, sizeof replay);

@@ -595,28 +595,67 @@ typedef struct {
     bool recorded; /* written (valid only) */
 } batch_slot;
 
-/* The state of the writing pass (qn_svc_notification_batch_stream). */
+/* The state of the pass (qn_svc_notification_batch_stream). */
 typedef struct {
     qn_svc_ctx *ctx;
     const qn_batch_stream *s;
-    qn_store_conn *conn;
-    qn_store_batch *b;
+    size_t n;
+    const char *idem_key;
+    const unsigned char *body_digest;
+    qn_idem_replay *replay;
+    qn_svc_conn c;
+    qn_store_batch *b; /* open once the writer is held */
     int64_t owner;
     size_t inserted;
     batch_slot slots[1];
 } batch_writer;
 
-/* Decodes and checks row i into slot (the verdict in slot->valid). */
-static void batch_read(qn_svc_ctx *ctx, const qn_batch_stream *s, size_t i, bool for_write,
-                       qn_notification_in *in, batch_slot *slot)
+/* Decodes and checks row i into slot (the verdict in slot->valid); a valid
+ * row gets its payload too. */
+static void batch_read(batch_writer *w, size_t i, qn_notification_in *in, batch_slot *slot)
 {
+    const qn_batch_stream *s = w->s;
     memset(in, 0, sizeof *in);
     qn_err_clear(&slot->err);
     slot->recorded = false;
-    slot->valid = s->row(s->user, i, for_write, in, &slot->err) && slot->err.code == QN_OK &&
-                  qn_svc_notification_check(ctx, in, &slot->out, &slot->err) == QN_OK;
+    slot->valid = s->row(s->user, i, in, &slot->err) && slot->err.code == QN_OK &&
+                  qn_svc_notification_check(w->ctx, in, &slot->out, &slot->err) == QN_OK &&
+                  s->payload(s->user, in, &slot->err);
     if (!slot->valid && slot->err.code == QN_OK)
         qn_err_set(&slot->err, QN_E_INVALID, "the row could not be read");
+}
+
+/* Takes the writer, opens the transaction and the store's batch (numbers
+ * for at most rows_left rows). With an idempotency key the key is claimed
+ * first: a replay fills w->replay and opens no batch. */
+static qn_code batch_open(batch_writer *w, size_t rows_left, qn_err *e)
+{
+    qn_svc_ctx *ctx = w->ctx;
+    qn_code rc = qn_svc_acquire_writer(ctx, &w->c, e);
+    if (rc == QN_OK)
+        rc = qn_store_begin(w->c.conn, e);
+    if (rc != QN_OK)
+        return rc;
+    if (w->idem_key) {
+        /* Same claim as a single submission: the key, the rows and the
+         * answer commit together; a retry reads the answer back. */
+        qn_store_idem idem = {0};
+        rc = qn_store_idem_claim(w->c.conn, ctx->who->account_id, w->idem_key, w->body_digest, &idem, e);
+        if (rc != QN_OK)
+            return rc;
+        if (idem.replay) {
+            w->replay->replay = true;
+            w->replay->status = idem.status;
+            w->replay->body = idem.body;
+            idem.body = NULL;
+            qn_store_idem_clear(&idem);
+            qn_store_rollback(w->c.conn);
+            return QN_OK;
+        }
+        qn_store_idem_clear(&idem);
+    }
+    w->owner = owner_account(w->c.conn, ctx->who);
+    return qn_store_batch_begin(w->c.conn, rows_left, &w->b, e);
 }
 
 /* Writes the valid row in slot in its own savepoint. A failure of the row is
@@ -627,7 +666,7 @@ static qn_code batch_write_one(batch_writer *w, const qn_notification_in *in, ba
     if (rc != QN_OK)
         return rc;
     qn_err_clear(&slot->err);
-    qn_code row_rc = batch_row(w->ctx, w->conn, w->b, w->owner, in, &slot->out, &slot->err);
+    qn_code row_rc = batch_row(w->ctx, w->c.conn, w->b, w->owner, in, &slot->out, &slot->err);
     if (row_rc == QN_OK) {
         rc = qn_store_batch_row_end(w->b, true, e);
         slot->recorded = rc == QN_OK;
@@ -641,33 +680,26 @@ static qn_code batch_write_one(batch_writer *w, const qn_notification_in *in, ba
     return qn_store_batch_row_end(w->b, false, e);
 }
 
-/* Writes row i (when valid) in its savepoint, then hands its outcome to
- * the caller. (Rows written in groups under one savepoint, redone alone
- * when one failed, measured slower on SQLite: 20,000 rows in 8.0 s in
- * groups of 32 against 2.6 s one by one.) */
+/* Reads row i and, when valid, writes it in its savepoint (the writer is
+ * taken at the first valid row), then hands its outcome to the caller.
+ * (Rows written in groups under one savepoint, redone alone when one
+ * failed, measured slower on SQLite: 20,000 rows in 8.0 s in groups of 32
+ * against 2.6 s one by one.) */
 static qn_code batch_write_row(batch_writer *w, size_t i, qn_err *e)
 {
     qn_notification_in in;
     batch_slot *slot = &w->slots[0];
-    batch_read(w->ctx, w->s, i, true, &in, slot);
-    qn_code rc = slot->valid && w->b ? batch_write_one(w, &in, slot, e) : QN_OK;
+    batch_read(w, i, &in, slot);
+    qn_code rc = QN_OK;
+    if (slot->valid && !w->b)
+        rc = batch_open(w, w->n - i, e);
+    if (rc == QN_OK && slot->valid)
+        rc = batch_write_one(w, &in, slot, e);
     bool ok = slot->valid && slot->recorded;
     w->inserted += ok;
     if (rc == QN_OK && !w->s->result(w->s->user, i, ok ? &slot->out : NULL, ok ? NULL : &slot->err))
         rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
     return rc;
-}
-
-/* Validates every row (the first pass): the number of valid rows. */
-static size_t batch_count_valid(qn_svc_ctx *ctx, const qn_batch_stream *s, size_t n, batch_slot *slot)
-{
-    qn_notification_in in;
-    size_t n_valid = 0;
-    for (size_t i = 0; i < n; i++) {
-        batch_read(ctx, s, i, false, &in, slot);
-        n_valid += slot->valid;
-    }
-    return n_valid;
 }
 
 qn_code qn_svc_notification_batch_stream(qn_svc_ctx *ctx, const qn_batch_stream *s, size_t n,
@@ -694,60 +726,41 @@ qn_code qn_svc_notification_batch_stream(qn_svc_ctx *ctx, const qn_batch_stream 
         return qn_err_set(e, QN_E_NOMEM, "out of memory");
     w->ctx = ctx;
     w->s = s;
-    size_t n_valid = batch_count_valid(ctx, s, n, &w->slots[0]);
-    qn_svc_conn c = {0};
-    if (n_valid == 0 && !idem_key) { /* nothing to write: every row's error, no database */
-        for (size_t i = 0; i < n && rc == QN_OK; i++)
-            rc = batch_write_row(w, i, e);
-        goto out;
-    }
-    rc = qn_svc_acquire_writer(ctx, &c, e);
-    if (rc == QN_OK)
-        rc = qn_store_begin(c.conn, e);
-    if (rc != QN_OK)
-        goto out;
+    w->n = n;
+    w->idem_key = idem_key;
+    w->body_digest = body_digest;
+    w->replay = replay;
+    /* With a key the claim comes before any outcome (a replay delivers
+     * none); without, the writer is taken at the first valid row, and a
+     * batch of invalid rows is answered without the database. */
     if (idem_key) {
-        /* Same claim as a single submission: the key, the rows and the
-         * answer commit together; a retry reads the answer back. */
-        qn_store_idem idem = {0};
-        rc = qn_store_idem_claim(c.conn, ctx->who->account_id, idem_key, body_digest, &idem, e);
-        if (rc != QN_OK)
+        rc = batch_open(w, n, e);
+        if (rc != QN_OK || replay->replay)
             goto out;
-        if (idem.replay) {
-            replay->replay = true;
-            replay->status = idem.status;
-            replay->body = idem.body;
-            idem.body = NULL;
-            qn_store_idem_clear(&idem);
-            qn_store_rollback(c.conn);
-            goto out;
-        }
-        qn_store_idem_clear(&idem);
     }
-    w->conn = c.conn;
-    w->owner = owner_account(c.conn, ctx->who);
-    rc = qn_store_batch_begin(c.conn, n_valid, &w->b, e);
     for (size_t i = 0; i < n && rc == QN_OK; i++)
         rc = batch_write_row(w, i, e);
-    qn_code end = qn_store_batch_end(w->b, rc == QN_OK, e);
-    w->b = NULL;
-    if (rc == QN_OK)
-        rc = end;
-    if (rc == QN_OK && idem_key) {
-        char *body = s->render(s->user, n, w->inserted);
-        if (!body)
-            rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
-        else
-            rc = qn_store_idem_finish(c.conn, ctx->who->account_id, idem_key, 200, body, e);
-        free(body);
+    if (w->b) {
+        qn_code end = qn_store_batch_end(w->b, rc == QN_OK, e);
+        w->b = NULL;
+        if (rc == QN_OK)
+            rc = end;
+        if (rc == QN_OK && idem_key) {
+            char *body = s->render(s->user, n, w->inserted);
+            if (!body)
+                rc = qn_err_set(e, QN_E_NOMEM, "out of memory");
+            else
+                rc = qn_store_idem_finish(w->c.conn, ctx->who->account_id, idem_key, 200, body, e);
+            free(body);
+        }
+        if (rc == QN_OK)
+            rc = qn_store_commit(w->c.conn, e);
     }
-    if (rc == QN_OK)
-        rc = qn_store_commit(c.conn, e);
 out:
     if (rc == QN_OK && !(replay && replay->replay))
         *n_ok = w->inserted;
     qn_store_batch_end(w->b, false, NULL);
-    qn_svc_release(ctx, &c); /* an uncommitted transaction is rolled back */
+    qn_svc_release(ctx, &w->c); /* an uncommitted transaction is rolled back */
     free(w);
     return rc;
 }
@@ -761,9 +774,8 @@ typedef struct {
     void *render_user;
 } batch_array;
 
-static bool array_row(void *user, size_t i, bool for_write, qn_notification_in *in, qn_err *err)
+static bool array_row(void *user, size_t i, qn_notification_in *in, qn_err *err)
 {
-    (void)for_write;
     const qn_batch_row *row = &((batch_array *)user)->rows[i];
     if (!row->in) {
         if (row->err)
@@ -771,6 +783,15 @@ static bool array_row(void *user, size_t i, bool for_write, qn_notification_in *
         return false;
     }
     *in = *row->in;
+    return true;
+}
+
+/* The array's rows carry their payload already. */
+static bool array_payload(void *user, qn_notification_in *in, qn_err *err)
+{
+    (void)user;
+    (void)in;
+    (void)err;
     return true;
 }
 
@@ -801,7 +822,7 @@ qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n,
                                   void *render_user, size_t *n_ok, qn_idem_replay *replay, qn_err *e)
 {
     batch_array a = {.rows = rows, .n = n, .render = render, .render_user = render_user};
-    qn_batch_stream s = {.row = array_row, .result = array_result, .render = render ? array_render : NULL,
+    qn_batch_stream s = {.row = array_row, .payload = array_payload, .result = array_result, .render = render ? array_render : NULL,
                          .user = &a};
     qn_code rc = qn_svc_notification_batch_stream(ctx, &s, n, idem_key, body_digest, n_ok, replay, e);
     if (rc != QN_OK || (replay && replay->replay))

@@ -10,14 +10,13 @@
  * the row again), and hands each row's outcome back as soon as it is final,
  * in row order, so the adapter can render it into the answer at once.
  *
- * The service reads each row twice: a first pass, before the database,
- * validates every row and counts the valid ones (the store reserves that
- * many notification numbers); a second pass, holding the writer, decodes
- * each row again, checks it again (the rules are pure: the same verdict)
- * and records it in its own savepoint of the store's batch, so a failed row
- * leaves nothing of itself and undoes no other row. The second decoding
- * costs less than keeping the rows: a decoded row borrows its strings from
- * its JSON object, about 4 KB a row with jansson.
+ * The service reads each row once: it decodes and checks it, and records a
+ * valid one in its own savepoint of the store's batch, so a failed row
+ * leaves nothing of itself and undoes no other row. The writer is taken at
+ * the first valid row (with an idempotency key, before the first row: the
+ * key is claimed first); the store reserves notification numbers in blocks
+ * and gives the unused ones back, so the valid rows need not be counted in
+ * a first pass (which cost 6% of a 20,000-row upload).
  *
  * Thread-safety: as the rest of the service (one call per request thread;
  * the callbacks run on the calling thread).
@@ -28,12 +27,15 @@
 #include "service/notification.h"
 
 typedef struct {
-    /* Decodes row i (0 <= i < n) into *in. Called in order within a pass; the
-     * strings of *in must stay valid until the next call. for_write: the row
-     * is about to be recorded, so in->payload_json must be set (the first
-     * pass does not need it). Returns false with *err set (code, message,
-     * fields) when the row cannot be decoded: it is rejected with err. */
-    bool (*row)(void *user, size_t i, bool for_write, qn_notification_in *in, qn_err *err);
+    /* Decodes row i (0 <= i < n) into *in. Called once per row, in order;
+     * the strings of *in must stay valid until the next call. Returns false
+     * with *err set (code, message, fields) when the row cannot be decoded:
+     * it is rejected with err. */
+    bool (*row)(void *user, size_t i, qn_notification_in *in, qn_err *err);
+    /* Sets in->payload_json for the row just decoded, once it passed the
+     * rules (only a row to be recorded needs it); false with *err set when
+     * out of memory. */
+    bool (*payload)(void *user, qn_notification_in *in, qn_err *err);
     /* The final outcome of row i, once per row, in row order: out when the
      * row was recorded (err NULL), else err (out NULL). Outcomes of a batch
      * that fails as a whole (the call returns an error) are void. Returns

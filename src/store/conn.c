@@ -211,27 +211,11 @@ void qn_store_set_actor(qn_store_conn *c, int64_t account_id, const char *label)
     snprintf(c->actor, sizeof c->actor, "%s", label != NULL ? label : "");
 }
 
-static bool starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
-
 qn_code qs_script(qn_store_conn *c, const char *sql, qn_err *err)
 {
     qn_code rc = c->drv->script(c, sql, err);
-    if (!c->in_tx)
-        return rc;
-    if (rc != QN_OK) {
+    if (rc != QN_OK && c->in_tx)
         c->tx_failed = true;
-    } else if (starts(sql, "SAVEPOINT ")) {
-        if (c->sp_depth < QS_SAVEPOINTS_MAX)
-            c->sp_failed[c->sp_depth] = c->tx_failed;
-        c->sp_depth++;
-    } else if (starts(sql, "ROLLBACK TO SAVEPOINT ")) {
-        /* Beyond the tracked depth the failure is kept (conservative). */
-        if (c->sp_depth > 0 && c->sp_depth <= QS_SAVEPOINTS_MAX)
-            c->tx_failed = c->sp_failed[c->sp_depth - 1];
-    } else if (starts(sql, "RELEASE SAVEPOINT ")) {
-        if (c->sp_depth > 0)
-            c->sp_depth--;
-    }
     return rc;
 }
 
@@ -247,7 +231,7 @@ qn_code qn_store_begin(qn_store_conn *c, qn_err *err)
         return rc;
     c->in_tx = true;
     c->tx_failed = false;
-    c->sp_depth = 0;
+    c->in_savepoint = false;
     return QN_OK;
 }
 
@@ -271,7 +255,7 @@ qn_code qn_store_commit(qn_store_conn *c, qn_err *err)
     qn_code rc = qs_script(c, "COMMIT", err);
     c->in_tx = false;
     c->tx_failed = false;
-    c->sp_depth = 0;
+    c->in_savepoint = false;
     if (rc == QN_OK)
         atomic_fetch_add_explicit(&c->store->commits, 1, memory_order_relaxed);
     if (rc != QN_OK) {
@@ -298,7 +282,7 @@ void qn_store_rollback(qn_store_conn *c)
         qs_script(c, "ROLLBACK", &local);
     c->in_tx = false;
     c->tx_failed = false;
-    c->sp_depth = 0;
+    c->in_savepoint = false;
 }
 
 bool qn_store_in_tx(const qn_store_conn *c) { return c->in_tx; }

@@ -214,8 +214,8 @@ static qn_code sp_run(qn_store_conn *c, const char *sql, qn_err *err)
 qn_code qn_store_savepoint(qn_store_conn *c, qn_err *err)
 {
     static const char *const sql = "SAVEPOINT qs_req";
-    if (!c->in_group || c->in_savepoint)
-        return qn_err_set(err, QN_E_INTERNAL, "savepoint outside a group or nested");
+    if (!c->in_tx || c->in_savepoint)
+        return qn_err_set(err, QN_E_INTERNAL, "savepoint outside a transaction or nested");
     qn_code rc = sp_run(c, sql, err);
     if (rc != QN_OK)
         return rc;

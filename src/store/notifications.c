@@ -24,7 +24,7 @@
  * alone with all it wrote (on PostgreSQL a failed statement would otherwise
  * abort the whole transaction). Rows updated once per insert elsewhere (the
  * year's counter, the audit head) are updated once per batch: numbers are
- * reserved as a block (a failed row leaves a gap in the numbering) and the
+ * reserved a block at a time (the unused end given back) and the
  * audit chain is extended in memory and written back at the end. On
  * PostgreSQL this matters: re-updating one row thousands of times in one
  * transaction makes a chain of row versions that every later update walks.
@@ -610,11 +610,18 @@ qn_code qn_store_notification_explain(qn_store_conn *c, char *out, size_t cap, q
 struct qn_store_batch {
     qn_store_conn *c;
     reserved nums;
+    int64_t allowed; /* numbers the batch may still reserve */
     bool in_row;
     bool row_failed; /* the row's notification insert failed */
-    int64_t saved_seq;
-    unsigned char saved_prev[QN_STORE_DIGEST_LEN];
 };
+
+/* Numbers are reserved a block at a time, at a row's start (outside its
+ * savepoint: a row undone keeps the block reserved, so its numbers are
+ * never handed out twice), and the unused end of the last block is given
+ * back at the batch's end. So the caller need not count its valid rows
+ * first; the numbering has no gap but those of rows undone after taking
+ * their number (a constraint broken by a later write of the row). */
+#define BATCH_NUMBER_BLOCK 1024
 
 qn_code qn_store_batch_begin(qn_store_conn *c, size_t n_numbers, qn_store_batch **out,
                              qn_err *err)
@@ -629,13 +636,8 @@ qn_code qn_store_batch_begin(qn_store_conn *c, size_t n_numbers, qn_store_batch 
         return qn_err_set(err, QN_E_NOMEM, "out of memory");
     b->c = c;
     b->nums.year = qs_year_kz(qs_now());
-    qn_code rc = QN_OK;
-    if (n_numbers > 0) {
-        rc = qs_reserve_numbers(c, "N", b->nums.year, (int64_t)n_numbers, &b->nums.next, err);
-        b->nums.end = b->nums.next + (int64_t)n_numbers;
-    }
-    if (rc == QN_OK)
-        rc = qs_audit_bulk_begin(c, err);
+    b->allowed = (int64_t)n_numbers;
+    qn_code rc = qs_audit_bulk_begin(c, err);
     if (rc != QN_OK) {
         c->tx_failed = true;
         free(b);
@@ -645,21 +647,59 @@ qn_code qn_store_batch_begin(qn_store_conn *c, size_t n_numbers, qn_store_batch 
     return QN_OK;
 }
 
+/* The next block of numbers once the last is used up. */
+static qn_code reserve_block(qn_store_batch *b, qn_err *err)
+{
+    if (b->nums.next < b->nums.end || b->allowed == 0)
+        return QN_OK;
+    int64_t k = b->allowed < BATCH_NUMBER_BLOCK ? b->allowed : BATCH_NUMBER_BLOCK;
+    qn_code rc = qs_reserve_numbers(b->c, "N", b->nums.year, k, &b->nums.next, err);
+    if (rc != QN_OK)
+        return rc;
+    b->nums.end = b->nums.next + k;
+    b->allowed -= k;
+    return QN_OK;
+}
+
+/* Gives the unused end of the last block back to the year's counter, if
+ * the counter still ends there (it does unless a row of another year's
+ * clock took a number after it: the gap is then left). The counter's row
+ * stays locked by this transaction from the first reservation (PostgreSQL's
+ * row lock; SQLite's write lock), so nobody else took a number since. */
+static qn_code give_back(qn_store_batch *b, qn_err *err)
+{
+    static const char *const sql =
+        "UPDATE counters SET value = value - $3 WHERE name = 'N' AND year = $1 AND value = $2";
+    int64_t unused = b->nums.end - b->nums.next;
+    if (unused <= 0)
+        return QN_OK;
+    qs_q q;
+    qs_init(&q, b->c, sql);
+    qs_int(&q, 1, b->nums.year);
+    qs_int(&q, 2, b->nums.end - 1);
+    qs_int(&q, 3, unused);
+    qn_code rc = qs_run(&q, err);
+    qs_done(&q);
+    if (rc == QN_OK)
+        b->nums.end = b->nums.next;
+    return rc;
+}
+
 qn_code qn_store_batch_row_begin(qn_store_batch *b, qn_err *err)
 {
     if (b->in_row)
         return qn_err_set(err, QN_E_INVALID, "the previous row of the batch was not ended");
     if (b->c->tx_failed)
         return qn_err_set(err, QN_E_INTERNAL, "transaction already failed");
-    qn_code rc = qs_script(b->c, "SAVEPOINT qs_row", err);
+    qn_code rc = reserve_block(b, err);
+    if (rc == QN_OK)
+        rc = qn_store_savepoint(b->c, err); /* saves the audit head too (group.c) */
     if (rc != QN_OK) {
         b->c->tx_failed = true;
         return rc;
     }
     b->in_row = true;
     b->row_failed = false;
-    b->saved_seq = b->c->audit_seq;
-    memcpy(b->saved_prev, b->c->audit_prev, sizeof b->saved_prev);
     return QN_OK;
 }
 
@@ -684,18 +724,13 @@ qn_code qn_store_batch_row_end(qn_store_batch *b, bool keep, qn_err *err)
     b->in_row = false;
     qn_code rc;
     if (keep && !c->tx_failed && !b->row_failed) {
-        rc = qs_script(c, "RELEASE SAVEPOINT qs_row", err);
+        rc = qn_store_savepoint_release(c, err);
     } else {
         /* Undo the row: the database back to the savepoint, the audit chain
          * in memory back to where the row began, and the transaction usable
          * again (a row operation that failed marked it failed). */
-        c->audit_seq = b->saved_seq;
-        memcpy(c->audit_prev, b->saved_prev, sizeof b->saved_prev);
-        rc = qs_script(c, "ROLLBACK TO SAVEPOINT qs_row", err);
-        if (rc == QN_OK)
-            rc = qs_script(c, "RELEASE SAVEPOINT qs_row", err);
+        rc = qn_store_savepoint_rollback(c, err);
         if (rc == QN_OK) {
-            c->tx_failed = false;
             if (keep) /* the caller missed the row's failure: say so */
                 return qn_err_set(err, QN_E_INTERNAL, "the row failed, so it was undone");
             return QN_OK;
@@ -714,6 +749,8 @@ qn_code qn_store_batch_end(qn_store_batch *b, bool ok, qn_err *err)
     qn_code rc = QN_OK;
     if (b->in_row)
         rc = qn_store_batch_row_end(b, false, err);
+    if (ok && rc == QN_OK && !c->tx_failed)
+        rc = give_back(b, err);
     if (c->audit_bulk) {
         if (ok && rc == QN_OK && !c->tx_failed)
             rc = qs_audit_bulk_end(c, err);

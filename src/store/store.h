@@ -236,7 +236,9 @@ qn_code qn_store_group_begin_deferred(qn_store_conn *conn, bool *deferred, qn_er
 qn_code qn_store_wal_sync(qn_store *store, qn_err *err);
 /* Rolls the whole group back. */
 void qn_store_group_abort(qn_store_conn *conn);
-/* Opens the savepoint of one request inside the group. */
+/* Opens the savepoint of one request inside the group (or of one row of a
+ * batch, qn_store_batch_row_begin): not nested, the audit head saved with
+ * it. The statements are prepared once per connection. */
 qn_code qn_store_savepoint(qn_store_conn *conn, qn_err *err);
 /* Keeps what the request wrote. */
 qn_code qn_store_savepoint_release(qn_store_conn *conn, qn_err *err);

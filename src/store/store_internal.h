@@ -23,7 +23,6 @@
 #include "store/store.h"
 
 #define QS_MAX_PARAMS 160 /* the audit's multi-row INSERT: 16 rows of 10 */
-#define QS_SAVEPOINTS_MAX 8
 
 typedef enum { QS_NULL, QS_INT, QS_TEXT, QS_BLOB } qs_ptype;
 
@@ -105,9 +104,6 @@ struct qn_store_conn {
     qs_cache cache;
     int pg_next_name;
     bool in_tx, tx_failed;
-    /* tx_failed as it was at each open savepoint (ROLLBACK TO restores it). */
-    int sp_depth;
-    bool sp_failed[QS_SAVEPOINTS_MAX];
     bool broken;
     bool in_use;
     int64_t actor_id;
@@ -187,10 +183,10 @@ qn_code qs_wbegin(qn_store_conn *c, bool *own, qn_err *err);
 qn_code qs_wend(qn_store_conn *c, bool own, qn_code rc, qn_err *err);
 /* Makes sure conn is connected (reconnects a broken one). */
 qn_code qs_ready(qn_store_conn *c, qn_err *err);
-/* Runs a script. Like qs_step, a failure inside a transaction marks it
- * failed; "SAVEPOINT x", "ROLLBACK TO SAVEPOINT x" and "RELEASE SAVEPOINT x"
- * are understood: rolling back to a savepoint undoes a failure after it (as
- * the databases do), so a row isolated in a savepoint can fail alone. */
+/* Runs a script (parsed at each call: for migrations, pragmas and the
+ * transaction's own statements). Like qs_step, a failure inside a
+ * transaction marks it failed. A row or request isolated in a savepoint
+ * uses qn_store_savepoint (group.c), whose statements are prepared once. */
 qn_code qs_script(qn_store_conn *c, const char *sql, qn_err *err);
 int64_t qs_now(void);
 /* Kazakhstan calendar year of an instant. */

@@ -13,7 +13,7 @@
 /* A batch of notifications written in the caller's transaction, each row in
  * its own savepoint so that everything a row writes (person, document,
  * address, notification, violation, notice, card) is kept or undone
- * together. Numbers are reserved for the batch at once and the audit chain
+ * together. Numbers are reserved for the batch in blocks and the audit chain
  * is extended in memory and written back at the end (see notifications.c).
  * Use: begin (inside qn_store_begin), then per row: row_begin, the row's
  * operations (any store operation on the same connection, the notification
@@ -22,8 +22,10 @@
  * row is ended with keep = false. */
 typedef struct qn_store_batch qn_store_batch;
 
-/* Starts a batch of at most n_numbers new notification numbers. Not in a
- * transaction: QN_E_INVALID. *out is freed by qn_store_batch_end. */
+/* Starts a batch of at most n_numbers new notification numbers (reserved in
+ * blocks as rows begin; what is unused goes back at the end, so the bound
+ * may be the batch's row count). Not in a transaction: QN_E_INVALID. *out
+ * is freed by qn_store_batch_end. */
 qn_code qn_store_batch_begin(qn_store_conn *c, size_t n_numbers, qn_store_batch **out,
                              qn_err *err);
 qn_code qn_store_batch_row_begin(qn_store_batch *b, qn_err *err);
