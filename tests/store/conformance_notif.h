@@ -305,6 +305,76 @@ START_TEST(notif_batch_row_leaves_nothing)
 }
 END_TEST
 
+/* The number's sequence part: N-YYYY-000042 -> 42. */
+static long number_seq(const char *number)
+{
+    const char *dash = strrchr(number, '-');
+    ck_assert_ptr_nonnull(dash);
+    return strtol(dash + 1, NULL, 10);
+}
+
+/* A batch reserves its numbers in blocks (1,024) as rows begin and gives
+ * the unused end back: numbers run on without a gap across a block's end,
+ * and the next notification after the batch takes the next number, however
+ * many more rows the batch was begun for. */
+START_TEST(notif_batch_numbers_in_blocks)
+{
+    conf_t t;
+    conf_open(&t);
+    int64_t host = mk_account(&t, "hotel", "host");
+    qn_store_person p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.kind, sizeof p.kind, "foreigner");
+    snprintf(p.surname, sizeof p.surname, "BLOCK");
+    snprintf(p.given_names, sizeof p.given_names, "A");
+    snprintf(p.citizenship, sizeof p.citizenship, "ITA");
+    p.birth_date = QN_DATE_NONE;
+    snprintf(p.sex, sizeof p.sex, "F");
+    OK(&t, qn_store_person_create(t.c, &p, &t.err));
+    qn_store_batch *b = NULL;
+    OK(&t, qn_store_begin(t.c, &t.err));
+    OK(&t, qn_store_batch_begin(t.c, 5000, &b, &t.err));
+    long first = 0, last = 0;
+    for (int row = 0; row < 1030; row++) {
+        OK(&t, qn_store_batch_row_begin(b, &t.err));
+        qn_store_notification n;
+        fill_notification(&n, host, p.id, "2026-05-01");
+        OK(&t, qn_store_batch_notification_create(b, &n, &t.err));
+        OK(&t, qn_store_batch_row_end(b, true, &t.err));
+        long seq = number_seq(n.number);
+        if (row == 0)
+            first = seq;
+        else
+            ck_assert_int_eq(seq, last + 1);
+        last = seq;
+    }
+    OK(&t, qn_store_batch_end(b, true, &t.err));
+    OK(&t, qn_store_commit(t.c, &t.err));
+    ck_assert_int_eq(last - first, 1029);
+    qn_store_notification n;
+    fill_notification(&n, host, p.id, "2026-05-02");
+    OK(&t, qn_store_notification_create(t.c, &n, &t.err));
+    ck_assert_int_eq(number_seq(n.number), last + 1);
+    /* A failed batch gives nothing back and keeps nothing: its rollback
+     * undoes the reservation, so the next number follows on again. */
+    OK(&t, qn_store_begin(t.c, &t.err));
+    OK(&t, qn_store_batch_begin(t.c, 100, &b, &t.err));
+    OK(&t, qn_store_batch_row_begin(b, &t.err));
+    qn_store_notification m;
+    fill_notification(&m, host, p.id, "2026-05-03");
+    OK(&t, qn_store_batch_notification_create(b, &m, &t.err));
+    OK(&t, qn_store_batch_end(b, false, &t.err));
+    qn_store_rollback(t.c);
+    fill_notification(&m, host, p.id, "2026-05-04");
+    OK(&t, qn_store_notification_create(t.c, &m, &t.err));
+    ck_assert_int_eq(number_seq(m.number), last + 2);
+    qn_store_audit_report r;
+    OK(&t, qn_store_audit_verify(t.c, &r, &t.err));
+    ck_assert_msg(r.ok, "%s", r.reason);
+    conf_close(&t);
+}
+END_TEST
+
 typedef struct {
     qn_store *s;
     int64_t host, person;
@@ -603,6 +673,7 @@ END_TEST
         tcase_add_test(tc, notif_search_by_region_and_status);                                               \
         tcase_add_test(tc, notif_lookups_use_indexes);                                                       \
         tcase_add_test(tc, notif_batch_row_leaves_nothing);                                                  \
+        tcase_add_test(tc, notif_batch_numbers_in_blocks);                                                  \
         tcase_add_test(tc, notif_duplicates_refused);                                                        \
         tcase_add_test(tc, notif_migration_cards);                                                           \
         tcase_add_test(tc, notif_login_gate_is_atomic);                                                      \
