@@ -264,7 +264,7 @@ START_TEST(notif_batch_row_leaves_nothing)
         snprintf(p.sex, sizeof p.sex, "F");
         OK(&t, qn_store_person_create(t.c, &p, &t.err));
         qn_store_notification n;
-        fill_notification(&n, host, p.id, "2026-05-01");
+        fill_notification(&n, host, person, "2026-05-01");
         if (row == 1)
             n.stay_to = n.stay_from - 1; /* the row's notification breaks a CHECK */
         qn_code rc = qn_store_batch_notification_create(b, &n, &t.err);
@@ -322,15 +322,7 @@ START_TEST(notif_batch_numbers_in_blocks)
     conf_t t;
     conf_open(&t);
     int64_t host = mk_account(&t, "hotel", "host");
-    qn_store_person p;
-    memset(&p, 0, sizeof p);
-    snprintf(p.kind, sizeof p.kind, "foreigner");
-    snprintf(p.surname, sizeof p.surname, "BLOCK");
-    snprintf(p.given_names, sizeof p.given_names, "A");
-    snprintf(p.citizenship, sizeof p.citizenship, "ITA");
-    p.birth_date = QN_DATE_NONE;
-    snprintf(p.sex, sizeof p.sex, "F");
-    OK(&t, qn_store_person_create(t.c, &p, &t.err));
+    int64_t person = mk_person(&t, "BLOCK");
     qn_store_batch *b = NULL;
     OK(&t, qn_store_begin(t.c, &t.err));
     OK(&t, qn_store_batch_begin(t.c, 5000, &b, &t.err));
@@ -338,7 +330,7 @@ START_TEST(notif_batch_numbers_in_blocks)
     for (int row = 0; row < 1030; row++) {
         OK(&t, qn_store_batch_row_begin(b, &t.err));
         qn_store_notification n;
-        fill_notification(&n, host, p.id, "2026-05-01");
+        fill_notification(&n, host, person, "2026-05-01");
         OK(&t, qn_store_batch_notification_create(b, &n, &t.err));
         OK(&t, qn_store_batch_row_end(b, true, &t.err));
         long seq = number_seq(n.number);
@@ -352,7 +344,7 @@ START_TEST(notif_batch_numbers_in_blocks)
     OK(&t, qn_store_commit(t.c, &t.err));
     ck_assert_int_eq(last - first, 1029);
     qn_store_notification n;
-    fill_notification(&n, host, p.id, "2026-05-02");
+    fill_notification(&n, host, person, "2026-05-02");
     OK(&t, qn_store_notification_create(t.c, &n, &t.err));
     ck_assert_int_eq(number_seq(n.number), last + 1);
     /* A failed batch gives nothing back and keeps nothing: its rollback
@@ -361,11 +353,11 @@ START_TEST(notif_batch_numbers_in_blocks)
     OK(&t, qn_store_batch_begin(t.c, 100, &b, &t.err));
     OK(&t, qn_store_batch_row_begin(b, &t.err));
     qn_store_notification m;
-    fill_notification(&m, host, p.id, "2026-05-03");
+    fill_notification(&m, host, person, "2026-05-03");
     OK(&t, qn_store_batch_notification_create(b, &m, &t.err));
     OK(&t, qn_store_batch_end(b, false, &t.err));
     qn_store_rollback(t.c);
-    fill_notification(&m, host, p.id, "2026-05-04");
+    fill_notification(&m, host, person, "2026-05-04");
     OK(&t, qn_store_notification_create(t.c, &m, &t.err));
     ck_assert_int_eq(number_seq(m.number), last + 2);
     qn_store_audit_report r;
