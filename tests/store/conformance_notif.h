@@ -264,7 +264,7 @@ START_TEST(notif_batch_row_leaves_nothing)
         snprintf(p.sex, sizeof p.sex, "F");
         OK(&t, qn_store_person_create(t.c, &p, &t.err));
         qn_store_notification n;
-        fill_notification(&n, host, person, "2026-05-01");
+        fill_notification(&n, host, p.id, "2026-05-01");
         if (row == 1)
             n.stay_to = n.stay_from - 1; /* the row's notification breaks a CHECK */
         qn_code rc = qn_store_batch_notification_create(b, &n, &t.err);
