@@ -468,7 +468,8 @@ void qn_h_notification_batch(qn_http_req *req)
     unsigned char digest[32];
     qn_h_body_digest(csv ? "batch:csv" : "batch:json", b.array, req->body ? req->body : "", req->body_len,
                      digest);
-    qn_batch_stream s = {.row = src_row, .payload = src_payload, .result = src_result, .render = src_render, .user = &b};
+    qn_batch_stream s = {
+        .row = src_row, .payload = src_payload, .result = src_result, .render = src_render, .user = &b};
     size_t n_ok = 0;
     qn_idem_replay replay;
     memset(&replay, 0, sizeof replay);

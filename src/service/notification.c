@@ -620,7 +620,7 @@ static void batch_read(batch_writer *w, size_t i, qn_notification_in *in, batch_
     slot->recorded = false;
     slot->valid = s->row(s->user, i, in, &slot->err) && slot->err.code == QN_OK &&
                   qn_svc_notification_check(w->ctx, in, &slot->out, &slot->err) == QN_OK &&
-                  s->payload(s->user, in, &slot->err);
+                  (!s->payload || s->payload(s->user, in, &slot->err));
     if (!slot->valid && slot->err.code == QN_OK)
         qn_err_set(&slot->err, QN_E_INVALID, "the row could not be read");
 }
@@ -786,15 +786,6 @@ static bool array_row(void *user, size_t i, qn_notification_in *in, qn_err *err)
     return true;
 }
 
-/* The array's rows carry their payload already. */
-static bool array_payload(void *user, qn_notification_in *in, qn_err *err)
-{
-    (void)user;
-    (void)in;
-    (void)err;
-    return true;
-}
-
 static bool array_result(void *user, size_t i, const qn_notification_out *out, const qn_err *err)
 {
     qn_batch_row *row = &((batch_array *)user)->rows[i];
@@ -822,7 +813,8 @@ qn_code qn_svc_notification_batch(qn_svc_ctx *ctx, qn_batch_row *rows, size_t n,
                                   void *render_user, size_t *n_ok, qn_idem_replay *replay, qn_err *e)
 {
     batch_array a = {.rows = rows, .n = n, .render = render, .render_user = render_user};
-    qn_batch_stream s = {.row = array_row, .payload = array_payload, .result = array_result, .render = render ? array_render : NULL,
+    /* The array's rows carry their payload already: no .payload. */
+    qn_batch_stream s = {.row = array_row, .result = array_result, .render = render ? array_render : NULL,
                          .user = &a};
     qn_code rc = qn_svc_notification_batch_stream(ctx, &s, n, idem_key, body_digest, n_ok, replay, e);
     if (rc != QN_OK || (replay && replay->replay))

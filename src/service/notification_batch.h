@@ -34,7 +34,7 @@ typedef struct {
     bool (*row)(void *user, size_t i, qn_notification_in *in, qn_err *err);
     /* Sets in->payload_json for the row just decoded, once it passed the
      * rules (only a row to be recorded needs it); false with *err set when
-     * out of memory. */
+     * out of memory. NULL when row sets the payload itself. */
     bool (*payload)(void *user, qn_notification_in *in, qn_err *err);
     /* The final outcome of row i, once per row, in row order: out when the
      * row was recorded (err NULL), else err (out NULL). Outcomes of a batch
