@@ -187,6 +187,7 @@ bool qs_digest_current(qs_q *q, unsigned char out[QN_STORE_DIGEST_LEN])
 qn_code qs_insert_audited(qs_q *q, const char *entity, int64_t *id, qn_err *err)
 {
     qn_store_conn *c = q->c;
+    q->mode = QS_INSERTED; /* one row; SQLite reads it back (store_internal.h) */
     qn_code rc = qs_one(q, entity, err);
     unsigned char after[QN_STORE_DIGEST_LEN];
     if (rc == QN_OK) {

